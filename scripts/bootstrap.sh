@@ -1,0 +1,15 @@
+# Sourced by run.sh and test.sh: make .venv with Python 3.11+ and install kg into it (idempotent).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON="${PYTHON:-python3}"
+EXTRAS="${1:-}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+  .venv/bin/python -m pip install --quiet --upgrade pip
+fi
+stamp=".venv/.kg-installed${EXTRAS:+-$EXTRAS}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --editable ".${EXTRAS:+[$EXTRAS]}"
+  touch "$stamp"
+fi
+export PATH="$PWD/.venv/bin:$PATH"

@@ -1,0 +1,3 @@
+"""kg: a linked-data publisher for government funding announcements."""
+
+__version__ = "0.1.0"

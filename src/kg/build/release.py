@@ -1,0 +1,189 @@
+"""A release record and its source text -> the release's named graph: release, projects, grants, evidence."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.sources.records import Amount, Project, Release, SourceText
+from kg.vocab import DCTERMS, KG, PROV, RDF, SCHEMA, XSD
+
+from .reference import Resolver
+from .terms import EvidenceWriter, decimal
+
+# Where each qualifier puts the figure (schema.org MonetaryAmount): the public contract of the graph.
+_FIGURE_PROPERTY = {
+    "exact": SCHEMA.value,
+    "approximately": SCHEMA.value,
+    "over": SCHEMA.minValue,
+    "up-to": SCHEMA.maxValue,
+}
+_QUALIFIER_TERM = {
+    "exact": KG.exact,
+    "approximately": KG.approximately,
+    "over": KG.over,
+    "up-to": KG.upTo,
+}
+
+
+def _amount(g: Graph, node: URIRef, amount: Amount) -> URIRef:
+    g.add((node, RDF.type, SCHEMA.MonetaryAmount))
+    g.add((node, SCHEMA.currency, Literal("CAD")))
+    g.add((node, _FIGURE_PROPERTY[amount.qualifier], decimal(amount.value)))
+    g.add((node, KG.qualifier, _QUALIFIER_TERM[amount.qualifier]))
+    g.add((node, KG.statedAs, Literal(amount.stated)))
+    if amount.period:
+        g.add((node, KG.period, Literal(amount.period, datatype=XSD.duration)))
+    return node
+
+
+def build_release(release: Release, source: SourceText, resolve: Resolver) -> Graph:
+    """The named graph of one release: everything read from it, each fact with its sentence."""
+    g = Graph()
+    iris = resolve.iris
+    node = iris.mint("release", release.id)
+    text = iris.mint("source", release.id)
+    backgrounder = iris.mint("backgrounder", release.id)
+    ev = EvidenceWriter(iris, text, source.text)
+    gov = resolve.organization("government-of-canada")
+
+    for cls in (KG.SourceText, SCHEMA.MediaObject, PROV.Entity):
+        g.add((text, RDF.type, cls))
+    g.add((text, SCHEMA.name, Literal(source.name)))
+    g.add((text, SCHEMA.encodingFormat, Literal("text/plain; charset=utf-8")))
+    g.add((text, DCTERMS.isFormatOf, node))
+    g.add((text, KG.sha256, Literal(source.sha256)))
+    g.add((text, SCHEMA.contentSize, Literal(source.size)))
+    g.add((text, KG.characterCount, Literal(len(source.text))))
+
+    for cls in (KG.NewsRelease, SCHEMA.NewsArticle, PROV.Entity):
+        g.add((node, RDF.type, cls))
+    g.add((node, KG.sourceText, text))
+    g.add((node, SCHEMA.headline, Literal(release.headline.text, lang=release.language)))
+    g.add((node, SCHEMA.name, Literal(release.headline.text, lang=release.language)))
+    ev.add(g, node, "headline", release.headline)
+    g.add((node, SCHEMA.identifier, Literal(f"No. {release.number}")))
+    g.add((node, KG.releaseNumber, Literal(release.number)))
+    g.add((node, SCHEMA.datePublished, Literal(release.published.isoformat(), datatype=XSD.dateTime)))
+    if release.dateline:
+        ev.add(g, node, "dateline", release.dateline)
+    g.add((node, SCHEMA.inLanguage, Literal(release.language)))
+    g.add((node, SCHEMA.publisher, resolve.organization(release.publisher)))
+    for cited in release.announced_by:
+        g.add((node, KG.announcedBy, resolve.person(cited.ref)))
+        ev.cited(g, node, "announced-by", cited, per_value=True)
+    if release.location:
+        g.add((node, SCHEMA.locationCreated, resolve.place(release.location.ref)))
+        ev.cited(g, node, "location", release.location, per_value=False)
+    if release.event:
+        event = iris.mint("event", release.event.id)
+        g.add((event, RDF.type, KG.Conference))
+        g.add((event, RDF.type, SCHEMA.Event))
+        g.add((event, SCHEMA.name, Literal(release.event.name, lang=release.language)))
+        g.add((event, SCHEMA.location, resolve.place(release.event.place)))
+        g.add((event, PROV.wasDerivedFrom, node))
+        g.add((node, KG.announcedAt, event))
+        ev.add(g, event, "name", release.event.quote)
+    if release.total:
+        total = _amount(g, iris.mint("amount", f"release-{release.id}-total"), release.total)
+        g.add((node, KG.announcedTotal, total))
+        assert release.total.quote is not None
+        ev.add(g, node, "total", release.total.quote)
+    for mention in release.programs:
+        program = resolve.program(mention.cited.ref)
+        g.add((node, KG.program, program))
+        ev.cited(g, node, "program", mention.cited, per_value=True)
+        if mention.cap:
+            cap = iris.mint("amount", f"program-{mention.cited.ref}-cap")
+            g.add((program, KG.annualCap, _amount(g, cap, mention.cap)))
+            g.add((cap, PROV.wasDerivedFrom, node))
+            ev.add(g, program, "annual-cap", mention.cited.quote)
+    for cited in release.supports:
+        g.add((node, KG.supports, resolve.instrument(cited.ref)))
+        ev.cited(g, node, "supports", cited, per_value=True)
+    for kind, cited in release.contacts:
+        g.add((node, KG.contact, resolve.agent(kind, cited.ref)))
+        ev.cited(g, node, "contact", cited, per_value=True)
+    if release.backgrounder:
+        g.add((backgrounder, RDF.type, KG.Backgrounder))
+        g.add((backgrounder, RDF.type, SCHEMA.CreativeWork))
+        title = release.backgrounder.title
+        g.add((backgrounder, SCHEMA.name, Literal(title.text, lang=release.language)))
+        g.add((backgrounder, SCHEMA.isPartOf, node))
+        g.add((node, SCHEMA.hasPart, backgrounder))
+        ev.add(g, backgrounder, "title", title)
+    for project in release.projects:
+        _project(g, release, project, resolve, ev, node, gov)
+    return g
+
+
+def _project(
+    g: Graph,
+    release: Release,
+    project: Project,
+    resolve: Resolver,
+    ev: EvidenceWriter,
+    release_node: URIRef,
+    gov: URIRef,
+) -> None:
+    iris = resolve.iris
+    lang = release.language
+    node = iris.mint("project", project.id)
+    grant = iris.mint("grant", project.id)
+    for cls in (KG.Project, SCHEMA.Project, PROV.Entity):
+        g.add((node, RDF.type, cls))
+    g.add((node, SCHEMA.name, Literal(project.title.text, lang=lang)))
+    g.add((node, SCHEMA.position, Literal(project.number)))
+    ev.add(g, node, "title", project.title)
+    if project.description:
+        g.add((node, SCHEMA.description, Literal(project.description.text, lang=lang)))
+        ev.add(g, node, "description", project.description)
+    for cited in project.implementers:
+        org = resolve.organization(cited.ref)
+        g.add((node, KG.implementer, org))
+        ev.cited(g, node, "implementer", cited, per_value=True, target=org)
+    # A project whose program the release does not name is funded through the release's first program.
+    program_cited = project.program or release.programs[0].cited
+    program = resolve.program(program_cited.ref)
+    g.add((node, KG.fundedThrough, program))
+    if project.program:
+        ev.cited(g, node, "program", project.program, per_value=False)
+    else:
+        note = (
+            "The release does not name the program of this project; it is the release's main program, "
+            "which funds Canada's contribution."
+        )
+        ev.add(g, node, "program", program_cited.quote, note=note)
+    for cited in project.regions:
+        place = resolve.place(cited.ref)
+        g.add((node, KG.beneficiaryRegion, place))
+        g.add((node, SCHEMA.areaServed, place))
+        ev.cited(g, node, "region", cited, per_value=True)
+    supports = project.supports + (release.backgrounder.supports if release.backgrounder else ())
+    for cited in supports:
+        g.add((node, KG.supports, resolve.instrument(cited.ref)))
+        ev.cited(g, node, "supports", cited, per_value=True)
+    for cited in project.related:
+        g.add((node, KG.relatedOrganization, resolve.organization(cited.ref)))
+        ev.cited(g, node, "related-organization", cited, per_value=True)
+    for theme in project.themes:
+        g.add((node, KG.theme, resolve.theme(theme)))
+        g.add((node, DCTERMS.subject, resolve.theme(theme)))
+    for sector in project.sectors:
+        g.add((node, KG.dacSector, resolve.code("dac-sector", sector)))
+    g.add((node, KG.announcedIn, release_node))
+    g.add((node, PROV.wasDerivedFrom, release_node))
+
+    for cls in (KG.Contribution, SCHEMA.MonetaryGrant, PROV.Entity):
+        g.add((grant, RDF.type, cls))
+    g.add((grant, SCHEMA.name, Literal(f"Canada’s contribution to {project.title.text}", lang="en")))
+    g.add((grant, SCHEMA.fundedItem, node))
+    g.add((grant, SCHEMA.funder, program))
+    g.add((grant, SCHEMA.funder, gov))
+    g.add((grant, KG.fundingProgram, program))
+    amount = _amount(g, iris.mint("amount", f"grant-{project.id}"), project.amount)
+    g.add((grant, SCHEMA.amount, amount))
+    g.add((grant, KG.announcedIn, release_node))
+    g.add((grant, PROV.wasDerivedFrom, release_node))
+    if project.amount.quote:
+        ev.add(g, grant, "amount", project.amount.quote)
+    ev.add(g, grant, "funded-item", project.title)

@@ -1,0 +1,99 @@
+"""Small helpers shared by the mappers: literals and the per-fact evidence of a release."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.iris import Iris
+from kg.sources.records import Cited, Quote
+from kg.vocab import KG, OA, PROV, RDF, RDFS, XSD
+
+CONTEXT_CHARS = 32  # prefix/suffix length of a TextQuoteSelector: enough to tell repeated sentences apart
+
+
+def texts(g: Graph, subject: URIRef, predicate: URIRef, values: dict[str, str]) -> None:
+    """One language-tagged literal per language."""
+    for lang, value in sorted(values.items()):
+        g.add((subject, predicate, Literal(value, lang=lang)))
+
+
+def decimal(value: Decimal) -> Literal:
+    return Literal(format(value, "f"), datatype=XSD.decimal)
+
+
+@dataclass(frozen=True)
+class EvidenceWriter:
+    """Writes ``kg:Evidence`` nodes: the sentence of the source text one fact comes from.
+
+    Selectors follow W3C Web Annotation Data Model §4.2.4 (TextQuoteSelector) and §4.2.5
+    (TextPositionSelector): positions count Unicode code points from the start of the text, end exclusive.
+    """
+
+    iris: Iris
+    source: URIRef
+    text: str
+
+    def add(
+        self,
+        g: Graph,
+        subject: URIRef,
+        field: str,
+        quote: Quote,
+        *,
+        note: str | None = None,
+        ref: str | None = None,
+    ) -> URIRef:
+        kind, key = self.iris.parse(subject) or ("thing", "unknown")
+        evidence = self.iris.mint("evidence", f"{kind}-{key}-{field}" + (f"-{ref}" if ref else ""))
+        quote_sel = URIRef(f"{evidence}#quote")
+        position = URIRef(f"{evidence}#position")
+        g.add((evidence, RDF.type, KG.Evidence))
+        g.add((evidence, RDF.type, OA.SpecificResource))
+        g.add((evidence, OA.hasSource, self.source))
+        g.add((evidence, KG.evidenceFor, subject))
+        g.add((evidence, KG.evidenceField, Literal(field)))
+        g.add((evidence, OA.hasSelector, quote_sel))
+        g.add((evidence, OA.hasSelector, position))
+        g.add((subject, KG.evidence, evidence))
+        g.add((quote_sel, RDF.type, OA.TextQuoteSelector))
+        g.add((quote_sel, OA.exact, Literal(quote.text)))
+        if prefix := self.text[max(0, quote.start - CONTEXT_CHARS) : quote.start]:
+            g.add((quote_sel, OA.prefix, Literal(prefix)))
+        if suffix := self.text[quote.end : quote.end + CONTEXT_CHARS]:
+            g.add((quote_sel, OA.suffix, Literal(suffix)))
+        g.add((position, RDF.type, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(quote.start, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.end, Literal(quote.end, datatype=XSD.nonNegativeInteger)))
+        if note:
+            g.add((evidence, RDFS.comment, Literal(note, lang="en")))
+        return evidence
+
+    def cited(
+        self,
+        g: Graph,
+        subject: URIRef,
+        field: str,
+        cited: Cited,
+        *,
+        per_value: bool,
+        target: URIRef | None = None,
+    ) -> URIRef:
+        evidence = self.add(
+            g, subject, field, cited.quote, note=cited.note, ref=cited.ref if per_value else None
+        )
+        if cited.correction is not None:
+            c = cited.correction
+            _, key = self.iris.parse(evidence) or ("evidence", "unknown")
+            correction = self.iris.mint("correction", key)
+            g.add((correction, RDF.type, KG.Correction))
+            g.add((correction, RDF.type, PROV.Entity))
+            g.add((correction, KG.originalText, Literal(c.original)))
+            g.add((correction, KG.correctedText, Literal(c.corrected)))
+            g.add((correction, KG.appliesTo, evidence))
+            if target is not None:
+                g.add((correction, KG.correctedTo, target))
+            g.add((correction, RDFS.comment, Literal(c.note, lang="en")))
+        return evidence

@@ -1,0 +1,39 @@
+"""Errors that reach a user: each names what was wrong and where (file, line, field)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KgError(Exception):
+    """Base class of every error the kg tool reports on one line."""
+
+
+class SourceError(KgError):
+    """A source record or source text is wrong; names the file, the line and the field."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.detail = message
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{line}: " if line is not None else f"{self.path}: "
+        super().__init__(f"{where}{message}")
+
+
+class BuildError(KgError):
+    """The graph cannot be built or written."""
+
+
+class QueryError(KgError):
+    """A SPARQL query is malformed or refused; ``line``/``column`` locate syntax errors."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        self.line = line
+        self.column = column
+        super().__init__(message)
+
+
+class StoreError(KgError):
+    """The store cannot be opened or loaded."""

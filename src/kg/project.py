@@ -1,0 +1,63 @@
+"""Read a whole kg project from disk (records, source texts, ontology) and build its dataset.
+
+This is the IO edge of the build; ``kg.build`` itself stays pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Dataset
+
+from kg.assets import load_ontology
+from kg.build import build_dataset
+from kg.errors import SourceError
+from kg.iris import Iris
+from kg.settings import Settings
+from kg.sources import (
+    Reference,
+    Release,
+    SourceText,
+    check_release,
+    read_reference,
+    read_release,
+    read_source_text,
+)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Every record of a project, checked, with its source texts."""
+
+    reference: Reference
+    releases: tuple[tuple[Release, SourceText], ...]
+
+
+def read_project(settings: Settings) -> Project:
+    """Read and check all records; the first problem raises a SourceError naming file and line."""
+    reference = read_reference(settings.reference_dir)
+    paths = sorted(settings.releases_dir.glob("*.yaml"))
+    if not paths:
+        raise SourceError("no release records (*.yaml) found", path=settings.releases_dir)
+    releases = []
+    seen: dict[str, Release] = {}
+    for path in paths:
+        release = read_release(path)
+        if release.id in seen:
+            raise SourceError(f"release id {release.id!r} is also used by {seen[release.id].path}", path=path)
+        seen[release.id] = release
+        source_path = settings.sources_dir / release.source
+        if not source_path.is_file():
+            raise SourceError(
+                f"source text {release.source!r} not found in {settings.sources_dir}", path=path
+            )
+        source = read_source_text(source_path)
+        check_release(release, reference, source)
+        releases.append((release, source))
+    return Project(reference, tuple(releases))
+
+
+def build_project(settings: Settings) -> Dataset:
+    """Records on disk -> the dataset of named graphs."""
+    project = read_project(settings)
+    return build_dataset(project.releases, project.reference, load_ontology(), Iris(settings.base_iri))

@@ -1,0 +1,228 @@
+"""The input contract: source records as frozen dataclasses, with no RDF in sight.
+
+A release record (``data/releases/*.yaml``) describes one news release; reference records
+(``data/reference/*.yaml``) describe the organisations, programs, people, places, themes, codelists and
+instruments that releases point to by ``id``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A span of the source text: ``text`` starts at code point ``start`` (Web Annotation §4.2.4)."""
+
+    text: str
+    start: int
+    line: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An editorial fix of the source text (a typo), recorded instead of silently applied."""
+
+    original: str
+    corrected: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A reference to a known thing (``ref`` is its id) with the sentence that says so."""
+
+    ref: str
+    quote: Quote
+    note: str | None = None
+    correction: Correction | None = None
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A monetary amount in CAD as the source states it."""
+
+    stated: str
+    qualifier: str
+    value: Decimal
+    period: str | None
+    quote: Quote | None
+    line: int
+
+
+@dataclass(frozen=True)
+class ProgramMention:
+    cited: Cited
+    cap: Amount | None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    name: str
+    place: str
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class Backgrounder:
+    title: Quote
+    supports: tuple[Cited, ...]
+
+
+@dataclass(frozen=True)
+class Project:
+    number: int
+    id: str
+    title: Quote
+    description: Quote | None
+    implementers: tuple[Cited, ...]
+    program: Cited | None
+    amount: Amount
+    regions: tuple[Cited, ...]
+    supports: tuple[Cited, ...]
+    related: tuple[Cited, ...]
+    themes: tuple[str, ...]
+    sectors: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Release:
+    id: str
+    path: Path
+    source: str
+    language: str
+    number: int
+    headline: Quote
+    dateline: Quote | None
+    published: datetime
+    publisher: str
+    announced_by: tuple[Cited, ...]
+    location: Cited | None
+    event: Event | None
+    total: Amount | None
+    programs: tuple[ProgramMention, ...]
+    supports: tuple[Cited, ...]
+    contacts: tuple[tuple[str, Cited], ...]
+    backgrounder: Backgrounder | None
+    projects: tuple[Project, ...]
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """The verbatim text of a release, as read from ``data/sources/``."""
+
+    name: str
+    text: str
+    sha256: str
+    size: int
+
+
+# --- reference data -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: dict[str, str]
+    kind: str
+    acronyms: tuple[str, ...] = ()
+    misspellings: tuple[str, ...] = ()
+    parent: str | None = None
+    iati_type: str | None = None
+    iati_id: str | None = None
+    country: str | None = None
+    wikidata: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    name: dict[str, str]
+    administered_by: str
+    acronyms: tuple[str, ...] = ()
+    description: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str
+    name: dict[str, str]
+    post_in: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    honorific: str | None
+    holds: tuple[str, ...]
+    works_for: str | None
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    type: str
+    name: dict[str, str]
+    parent: str | None = None
+    m49: str | None = None
+    alpha3: str | None = None
+    wikidata: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    name: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: dict[str, str]
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Codelist:
+    id: str
+    name: dict[str, str]
+    source: str
+    codes: tuple[Code, ...]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    type: str
+    name: dict[str, str]
+    identifier: str | None = None
+    date: str | None = None
+    passed_by: str | None = None
+    author: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """All reference records, indexed by id."""
+
+    organizations: dict[str, Organization]
+    programs: dict[str, Program]
+    posts: dict[str, Post]
+    people: dict[str, Person]
+    places: dict[str, Place]
+    themes: dict[str, Theme]
+    codelists: dict[str, Codelist]
+    instruments: dict[str, Instrument]

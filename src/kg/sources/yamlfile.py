@@ -1,0 +1,191 @@
+"""Read YAML with the line of every mapping and key, so errors can name the line of a bad field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import SourceError
+
+
+class Mapping(dict[str, Any]):
+    """A YAML mapping that remembers the file, its own line and the line of each key (1-based)."""
+
+    path: Path
+    line: int
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
+    mapping = Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[str(key)] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[str(key)] = key_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates and times stay strings: the record says exactly what it means, and we parse it ourselves.
+_LineLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _set_path(value: Any, path: Path) -> None:
+    if isinstance(value, Mapping):
+        value.path = path
+        for item in value.values():
+            _set_path(item, path)
+    elif isinstance(value, list):
+        for item in value:
+            _set_path(item, path)
+
+
+def load_yaml(path: Path) -> Mapping:
+    """Parse a YAML file whose top level is a mapping; syntax errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read: {exc}", path=path) from exc
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise SourceError(f"YAML syntax error: {exc.problem}", path=path, line=line) from exc
+    if not isinstance(data, Mapping):
+        raise SourceError("expected a mapping at the top level", path=path, line=1)
+    _set_path(data, path)
+    return data
+
+
+class Fields:
+    """Typed access to one mapping's fields; every error names file, line and field."""
+
+    def __init__(self, mapping: Mapping, where: str) -> None:
+        self.mapping = mapping
+        self.where = where
+        self._used: set[str] = set()
+
+    def error(self, message: str, key: str | None = None) -> SourceError:
+        line = self.mapping.key_lines.get(key, self.mapping.line) if key else self.mapping.line
+        field = f"{self.where}.{key}" if key else self.where
+        return SourceError(f"{field}: {message}", path=self.mapping.path, line=line)
+
+    def line_of(self, key: str) -> int:
+        return self.mapping.key_lines.get(key, self.mapping.line)
+
+    def has(self, key: str) -> bool:
+        return key in self.mapping and self.mapping[key] is not None
+
+    def raw(self, key: str) -> Any:
+        self._used.add(key)
+        if key not in self.mapping or self.mapping[key] is None:
+            raise self.error("is required", key)
+        return self.mapping[key]
+
+    def text(self, key: str) -> str:
+        value = self.raw(key)
+        if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
+            raise self.error(f"must be a non-empty text, got {value!r}", key)
+        return str(value)
+
+    def opt_text(self, key: str) -> str | None:
+        if self.has(key):
+            return self.text(key)
+        self.skip(key)
+        return None
+
+    def integer(self, key: str) -> int:
+        value = self.raw(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.error(f"must be a whole number, got {value!r}", key)
+        return value
+
+    def decimal(self, key: str) -> Decimal:
+        value = self.raw(key)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise self.error(f"must be a number, got {value!r}", key)
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation as exc:
+            raise self.error(f"must be a number, got {value!r}", key) from exc
+        if not number.is_finite() or number < 0:
+            raise self.error(f"must be a non-negative number, got {value!r}", key)
+        return number
+
+    def mapping_(self, key: str) -> Fields:
+        value = self.raw(key)
+        if not isinstance(value, Mapping):
+            raise self.error("must be a mapping", key)
+        return Fields(value, f"{self.where}.{key}")
+
+    def opt_mapping(self, key: str) -> Fields | None:
+        if self.has(key):
+            return self.mapping_(key)
+        self.skip(key)
+        return None
+
+    def items(self, key: str, *, required: bool = False) -> Iterator[Fields]:
+        if not self.has(key):
+            self.skip(key)
+            if required:
+                raise self.error("is required (a list)", key)
+            return
+        value = self.raw(key)
+        if not isinstance(value, list):
+            raise self.error("must be a list", key)
+        for index, item in enumerate(value):
+            if not isinstance(item, Mapping):
+                raise self.error(f"item {index + 1} must be a mapping", key)
+            yield Fields(item, f"{self.where}.{key}[{index + 1}]")
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        if not self.has(key):
+            self.skip(key)
+            return ()
+        value = self.raw(key)
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            raise self.error("must be a list of texts", key)
+        return tuple(str(v) for v in value)
+
+    def languages(self, key: str, *, required: tuple[str, ...] = ("en",)) -> dict[str, str]:
+        """A ``{en: ..., fr: ...}`` mapping of language tags to texts."""
+        value = self.raw(key)
+        if not isinstance(value, Mapping):
+            raise self.error("must map language tags (en, fr) to texts", key)
+        texts = {str(k): str(v) for k, v in value.items() if v is not None}
+        for lang in texts:
+            if lang not in ("en", "fr", "es"):
+                raise self.error(f"unknown language tag {lang!r} (use en, fr or es)", key)
+        for lang in required:
+            if lang not in texts:
+                raise self.error(f"needs a text in {lang!r}", key)
+        return texts
+
+    def done(self) -> None:
+        """Refuse keys nobody read: a misspelt field must not vanish silently."""
+        unknown = [k for k in self.mapping if k not in self._used]
+        if unknown:
+            raise self.error(f"unknown field {unknown[0]!r}", unknown[0])
+
+    def skip(self, key: str) -> None:
+        """Mark an absent optional field as read."""
+        self._used.add(key)
+
+    def opt_languages(self, key: str) -> dict[str, str] | None:
+        if self.has(key):
+            return self.languages(key)
+        self.skip(key)
+        return None

@@ -1,0 +1,223 @@
+"""The store: every SPARQL query and every quad the server reads goes through ``KgStore``.
+
+This is the only module that imports pyoxigraph. A remote SPARQL 1.1 store can later stand behind the same
+interface (``query``, ``quads``, ``version``) without touching the web layer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+from kg.formats import RdfFormat, ResultsFormat
+
+_OX_RDF = {
+    RdfFormat.TURTLE: ox.RdfFormat.TURTLE,
+    RdfFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+    RdfFormat.JSONLD: ox.RdfFormat.JSON_LD,
+    RdfFormat.RDFXML: ox.RdfFormat.RDF_XML,
+    RdfFormat.TRIG: ox.RdfFormat.TRIG,
+    RdfFormat.NQUADS: ox.RdfFormat.N_QUADS,
+}
+_OX_RESULTS = {
+    ResultsFormat.JSON: ox.QueryResultsFormat.JSON,
+    ResultsFormat.XML: ox.QueryResultsFormat.XML,
+    ResultsFormat.CSV: ox.QueryResultsFormat.CSV,
+    ResultsFormat.TSV: ox.QueryResultsFormat.TSV,
+}
+_POSITION = re.compile(r"(?:at|on line) (\d+):(\d+)")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer of one query: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+
+    kind: Literal["solutions", "boolean", "graph"]
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+
+    def serialize(self, fmt: ResultsFormat | RdfFormat) -> bytes:
+        """Write the result in a SPARQL results format (solutions, boolean) or an RDF format (graph)."""
+        if self.kind == "graph":
+            if not isinstance(fmt, RdfFormat):
+                raise QueryError(f"a graph result cannot be written as {fmt.label}")
+            return _bytes(ox.serialize(self.triples, format=_OX_RDF[fmt]))
+        if not isinstance(fmt, ResultsFormat):
+            raise QueryError(f"a {self.kind} result cannot be written as {fmt.label}")
+        if self.kind == "boolean":
+            doc = b'{"head":{},"boolean":%s}' % (b"true" if self.boolean else b"false")
+            parsed = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
+            return _bytes(parsed.serialize(format=_OX_RESULTS[fmt]))
+        solutions = _solutions(self.variables, self.rows)
+        return _bytes(solutions.serialize(format=_OX_RESULTS[fmt]))
+
+    def records(self) -> list[dict[str, str]]:
+        """Rows as plain strings (IRIs bare, literals by value), for tables and tests."""
+        return [
+            {var: display(term) for var, term in zip(self.variables, row, strict=True) if term is not None}
+            for row in self.rows
+        ]
+
+
+def _solutions(variables: tuple[str, ...], rows: tuple[tuple[Term | None, ...], ...]) -> ox.QuerySolutions:
+    # pyoxigraph cannot build QuerySolutions from Python values, so round-trip through SPARQL JSON.
+    import json
+
+    def term_json(term: Term) -> dict[str, str]:
+        if isinstance(term, ox.NamedNode):
+            return {"type": "uri", "value": term.value}
+        if isinstance(term, ox.BlankNode):
+            return {"type": "bnode", "value": term.value}
+        if isinstance(term, ox.Literal):
+            out = {"type": "literal", "value": term.value}
+            if term.language:
+                out["xml:lang"] = term.language
+            elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                out["datatype"] = term.datatype.value
+            return out
+        raise QueryError("RDF-star terms are not supported in results")
+
+    doc = {
+        "head": {"vars": list(variables)},
+        "results": {
+            "bindings": [
+                {v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                for row in rows
+            ]
+        },
+    }
+    parsed = ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)
+    return parsed
+
+
+def _bytes(data: bytes | None) -> bytes:
+    # pyoxigraph returns the bytes when no output file is given.
+    assert data is not None
+    return data
+
+
+def display(term: Term) -> str:
+    """A term as a person reads it: the IRI, the literal's lexical form, ``_:id`` for blank nodes."""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return str(term.value)
+
+
+class KgStore:
+    """A pyoxigraph store holding the named graphs of the project; queries see their union by default."""
+
+    def __init__(self, store: ox.Store | None = None) -> None:
+        self._store = store if store is not None else ox.Store()
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> KgStore:
+        """Open an on-disk store; ``read_only`` lets several processes serve one store."""
+        try:
+            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open store at {path}: {exc}") from exc
+        return cls(store)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def load(
+        self, data: bytes, fmt: RdfFormat, *, graph: str | None = None, base_iri: str | None = None
+    ) -> None:
+        """Load RDF text; triples go to ``graph`` (or the default graph), quads keep their graphs."""
+        to_graph = ox.NamedNode(graph) if graph else None
+        try:
+            self._store.load(data, format=_OX_RDF[fmt], base_iri=base_iri, to_graph=to_graph)
+        except SyntaxError as exc:
+            raise StoreError(f"cannot load {fmt.label}: {exc}") from exc
+
+    def load_file(self, path: Path, *, graph: str | None = None, base_iri: str | None = None) -> None:
+        """Load a file, guessing its format from the extension (``.gz`` is read transparently)."""
+        import gzip
+
+        fmt = RdfFormat.from_path(path.name)
+        data = path.read_bytes()
+        if path.name.endswith(".gz"):
+            data = gzip.decompress(data)
+        try:
+            self.load(data, fmt, graph=graph, base_iri=base_iri or path.resolve().as_uri())
+        except StoreError as exc:
+            raise StoreError(f"{path}: {exc}") from exc
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        union: bool = True,
+        default_graph: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query; by default the default graph is the union of all named graphs."""
+        default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+        if default_graph is not None:
+            default = [ox.NamedNode(g) for g in default_graph]
+        named: list[ox.NamedNode | ox.BlankNode] | None = None
+        if named_graphs is not None:
+            named = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            result = self._store.query(
+                sparql,
+                prefixes=prefixes,
+                use_default_graph_as_union=union and default is None,
+                default_graph=default,
+                named_graphs=named,
+            )
+            return _collect(result)
+        except SyntaxError as exc:
+            match = _POSITION.search(str(exc))
+            line, column = (int(match[1]), int(match[2])) if match else (None, None)
+            message = " ".join(str(exc).split())
+            if len(message) > 200:
+                message = message[:199] + "…"
+            raise QueryError(f"SPARQL syntax error: {message}", line=line, column=column) from exc
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+
+    def quads(
+        self, subject: str | None = None, predicate: str | None = None, obj: Term | None = None
+    ) -> Iterator[ox.Quad]:
+        """Quads matching a pattern: never build SPARQL from a URL, look up by pattern instead."""
+        s = ox.NamedNode(subject) if subject else None
+        p = ox.NamedNode(predicate) if predicate else None
+        return iter(self._store.quads_for_pattern(s, p, obj, None))
+
+    def dump(self, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
+        """Serialise the whole dataset (dataset formats) or one graph / the union (triple formats)."""
+        if fmt.supports_datasets and graph is None:
+            return _bytes(self._store.dump(format=_OX_RDF[fmt]))
+        if graph is not None:
+            return _bytes(self._store.dump(format=_OX_RDF[fmt], from_graph=ox.NamedNode(graph)))
+        triples = {q.triple for q in self._store}
+        return _bytes(ox.serialize(triples, format=_OX_RDF[fmt]))
+
+
+def _collect(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("boolean", boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        return QueryResult("graph", triples=tuple(result))
+    variables = tuple(v.value for v in result.variables)
+    rows = tuple(tuple(solution[v] for v in variables) for solution in result)
+    return QueryResult("solutions", variables=variables, rows=rows)

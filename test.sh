@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up everything on a fresh clone and run every check: lint, format, types, tests.
+set -euo pipefail
+source "$(dirname "$0")/scripts/bootstrap.sh" test
+ruff check src tests
+ruff format --check src tests
+mypy
+python -m pytest -n auto "$@"
