@@ -37,3 +37,15 @@ class QueryError(KgError):
 
 class StoreError(KgError):
     """The store cannot be opened or loaded."""
+
+
+class QueryRefused(QueryError):
+    """A query the public endpoint will not run (SERVICE, LOAD, an update, too deep, too long): HTTP 400."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit and was killed: HTTP 503, never a truncated 200."""
+
+
+class QueryCrashed(QueryError):
+    """The engine died (segfault, out of memory) while running a query: HTTP 500; the server keeps serving."""
