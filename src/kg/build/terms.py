@@ -21,7 +21,9 @@ def texts(g: Graph, subject: URIRef, predicate: URIRef, values: dict[str, str]) 
 
 
 def decimal(value: Decimal) -> Literal:
-    return Literal(format(value, "f"), datatype=XSD.decimal)
+    """An xsd:decimal in its canonical lexical form (XSD 1.0 §3.2.3.2: "5200000.0"), as Turtle writes it."""
+    text = format(value, "f")
+    return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
 
 
 @dataclass(frozen=True)

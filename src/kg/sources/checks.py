@@ -117,9 +117,9 @@ def check_references(release: Release, reference: Reference) -> None:
         for c in project.supports:
             known("instrument", c.ref, dict(reference.instruments), c.quote.line)
         for theme in project.themes:
-            known("theme", theme, dict(reference.themes), line)
+            known("theme", theme, dict(reference.themes), project.line_of("themes"))
         for sector in project.sectors:
-            known("DAC sector", sector, dict(sectors), line)
+            known("DAC sector", sector, dict(sectors), project.line_of("sectors"))
         _check_amount(release, project.amount)
 
 

@@ -92,6 +92,11 @@ class Project:
     themes: tuple[str, ...]
     sectors: tuple[str, ...]
     line: int
+    field_lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, field: str) -> int:
+        """The line of one field of this project in its record (its first line when absent)."""
+        return dict(self.field_lines).get(field, self.line)
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,7 @@ def _project(f: Fields) -> Project:
         themes=f.texts("themes"),
         sectors=f.texts("sectors"),
         line=f.mapping.line,
+        field_lines=tuple(sorted(f.mapping.key_lines.items())),
     )
     f.done()
     return project

@@ -30,6 +30,11 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if str(key) in mapping:
+            # PyYAML keeps the last of two equal keys; a record must not lose a value silently.
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {str(key)!r}", key_node.start_mark
+            )
         mapping[str(key)] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[str(key)] = key_node.start_mark.line + 1
     return mapping
@@ -63,7 +68,7 @@ def load_yaml(path: Path) -> Mapping:
         data = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise SourceError(f"YAML syntax error: {exc.problem}", path=path, line=line) from exc
+        raise SourceError(f"YAML error: {exc.problem}", path=path, line=line) from exc
     if not isinstance(data, Mapping):
         raise SourceError("expected a mapping at the top level", path=path, line=1)
     _set_path(data, path)

@@ -1,0 +1,36 @@
+"""Shared fixtures: the real project's records, built once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+
+from kg.dumps import union_graph
+from kg.project import Project, build_project, read_project
+from kg.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(data_dir=ROOT / "data", dist_dir=ROOT / "dist")
+
+
+@pytest.fixture(scope="session")
+def project(settings: Settings) -> Project:
+    return read_project(settings)
+
+
+@pytest.fixture(scope="session")
+def dataset(settings: Settings) -> Dataset:
+    return build_project(settings)
+
+
+@pytest.fixture(scope="session")
+def graph(dataset: Dataset) -> Graph:
+    """The union of the named graphs: what a query sees."""
+    return union_graph(dataset)

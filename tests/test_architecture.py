@@ -1,0 +1,69 @@
+"""The layers import only downward; each heavy library is imported by one module (aesthetics-anchors §5)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "kg"
+
+# Third-party libraries and the only modules (or packages) allowed to import them.
+OWNERS = {
+    "pyoxigraph": ("kg/store.py",),
+    "pyshacl": ("kg/validate.py",),
+    "flask": ("kg/web/",),
+    "werkzeug": ("kg/web/",),
+    "jinja2": ("kg/web/",),
+    "click": ("kg/cli.py",),
+}
+# Core modules that must not import the interfaces (web, cli) or the adapters above them.
+CORE = ("kg/errors.py", "kg/settings.py", "kg/vocab.py", "kg/formats.py", "kg/iris.py", "kg/amounts.py")
+MODEL_AND_PRODUCERS = ("kg/sources/", "kg/build/", "kg/extract/")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+MODULES = sorted(p for p in SRC.rglob("*.py"))
+
+
+def _rel(path: Path) -> str:
+    return "kg/" + path.relative_to(SRC).as_posix()
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_rel)
+def test_heavy_libraries_have_one_owner(path: Path) -> None:
+    rel = _rel(path)
+    for module in _imports(path):
+        top = module.split(".")[0]
+        if top in OWNERS:
+            assert rel.startswith(OWNERS[top]), f"{rel} imports {top}; only {OWNERS[top]} may"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_rel)
+def test_layers_import_downward(path: Path) -> None:
+    rel = _rel(path)
+    imported = _imports(path)
+    if not rel.startswith("kg/web/") and rel not in ("kg/cli.py", "kg/__main__.py"):
+        assert not any(m == "kg.web" or m.startswith(("kg.web.", "kg.cli")) for m in imported), rel
+    if rel in CORE:
+        forbidden = ("kg.sources", "kg.build", "kg.store", "kg.validate", "kg.dumps", "kg.project")
+        assert not any(m.startswith(forbidden) for m in imported), f"{rel} imports upward"
+    if rel.startswith(MODEL_AND_PRODUCERS):
+        forbidden = ("kg.store", "kg.validate", "kg.dumps", "kg.project", "kg.sparql")
+        assert not any(m.startswith(forbidden) for m in imported), f"{rel} imports an adapter"
+
+
+def test_modules_stay_small() -> None:
+    too_long = {_rel(p): n for p in MODULES if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450}
+    assert not too_long, f"split these modules (over 450 lines): {too_long}"

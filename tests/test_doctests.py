@@ -1,0 +1,18 @@
+"""Run the doctests of the small pure helpers (iris, formats, amounts)."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+import kg.amounts
+import kg.formats
+import kg.iris
+
+
+@pytest.mark.parametrize("module", [kg.iris, kg.formats, kg.amounts], ids=lambda m: m.__name__)
+def test_doctests(module: object) -> None:
+    failures, tried = doctest.testmod(module)  # type: ignore[arg-type]
+    assert tried > 0
+    assert failures == 0
