@@ -19,7 +19,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project's data, built once."""
     work = tmp_path_factory.mktemp("project")
     shutil.copytree(ROOT / "data", work / "data")
-    result = CliRunner().invoke(main, _dirs(work) + ["build"])
+    result = CliRunner().invoke(main, [*_dirs(work), "build"])
     assert result.exit_code == 0, result.output
     return work
 
@@ -49,7 +49,8 @@ def test_validate_passes_on_the_built_graph(workdir: Path) -> None:
 def test_validate_fails_with_exit_1_and_reports_json(workdir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text(
-        "@prefix schema: <https://schema.org/> .\n<https://w3id.org/kg-funding/project/x> a schema:Project .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "<https://w3id.org/kg-funding/project/x> a schema:Project .\n"
     )
     code, out, _ = run(workdir, "validate", str(bad), "--format", "json")
     assert code == 1
