@@ -1,0 +1,304 @@
+"""The release itself: number, date, headline, who announced what, where, through which programs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kg.extract.context import UNKNOWN, Context, cited, quoted
+from kg.extract.dates import DATELINE, read_dateline
+from kg.extract.layout import Layout
+from kg.extract.money import Found, amount_fields, find_amounts
+from kg.extract.names import Mention
+from kg.extract.text import Span
+from kg.iris import slugify
+
+_PLACE_PHRASE = re.compile(
+    r"(?:St\.\s+)?[A-Z][\w'-]*(?:\s+(?:(?:of|de|del|la|las|los|du|au)\s+)?[A-Z][\w'-]*)*"
+)
+_POST_WORDS = re.compile(r"^,\s*(?P<post>(?:Minister|ministre|Secretary|Secrétaire|Parliamentary)[^,]*)")
+_UNKNOWN_PROGRAM = {
+    "en": re.compile(
+        r"(?<![\w'-])(?!(?:The|This|That|Its|Our|Their|Each|Every)\s)(?:[A-Z][\w'-]*\s+){1,8}"
+        r"Program(?:me)?\b(?:\s+\([A-Z]{2,8}\))?"
+    ),
+    "fr": re.compile(r"\bProgramme\s+(?:d'|de\s+|du\s+|des\s+|pour\s+)[^,.;()]+?(?=\s*[(,.;]|$)"),
+}
+
+
+@dataclass(frozen=True)
+class Body:
+    """The release body: its dateline, if any, and its sentences (the dateline is not one)."""
+
+    dateline: Span | None
+    number: int | None
+    dateline_inside: str
+    sentences: list[Span]
+
+
+def read_body(ctx: Context, layout: Layout) -> Body:
+    dateline: Span | None = None
+    number: int | None = None
+    inside = ""
+    sentences: list[Span] = []
+    for index, block in enumerate(layout.body):
+        start = block.start
+        if dateline is None and index < 3:
+            match = DATELINE.search(ctx.doc.norm, block.start, block.end)
+            if match:
+                dateline = ctx.doc.span(match.start(), match.end())
+                number, inside, start = int(match["number"]), match["rest"], match.end()
+        sentences.extend(ctx.doc.sentences(start, block.end))
+    return Body(dateline, number, inside, sentences)
+
+
+def header_fields(ctx: Context, layout: Layout, body: Body, source_stem: str) -> dict[str, Any]:
+    """id, language, number, headline, dateline and published (in record order)."""
+    record: dict[str, Any] = {}
+    day: str | None = None
+    published: str | None = None
+    line = layout.headline.line if layout.headline else 1
+    if body.dateline is None or body.number is None:
+        ctx.problem(line, "no dateline '(No. N - date - time zone)' found at the start of the release")
+    else:
+        dateline = read_dateline(body.dateline_inside, body.number)
+        for message in dateline.problems:
+            ctx.problem(body.dateline.line, message)
+        day, published = dateline.day, dateline.published
+    if body.number is not None and day is not None:
+        suffix = "" if ctx.lang.code == "en" else f"-{ctx.lang.code}"
+        record["id"] = f"news-release-{body.number}-{day}{suffix}"
+    else:
+        record["id"] = slugify(source_stem) or UNKNOWN
+        ctx.problem(line, f"release id taken from the file name ({record['id']}): no number and date read")
+    record["language"] = ctx.lang.code
+    record["number"] = body.number if body.number is not None else UNKNOWN
+    if layout.headline is None:
+        ctx.problem(1, "the text is empty: no headline")
+        record["headline"] = {"text": UNKNOWN, "at": 0}
+    else:
+        record["headline"] = quoted(layout.headline)
+    if body.dateline is not None:
+        record["dateline"] = quoted(body.dateline)
+    record["published"] = published or UNKNOWN
+    return record
+
+
+def _first_sentence(sentences: list[Span], pattern: re.Pattern[str], ctx: Context) -> Span | None:
+    for sentence in sentences:
+        if pattern.search(ctx.doc.norm, sentence.start, sentence.end):
+            return sentence
+    return None
+
+
+def _check_post(ctx: Context, person: str, mention: Mention, sentence: Span) -> None:
+    after = ctx.doc.norm[mention.end : sentence.end]
+    stated = _POST_WORDS.match(after)
+    posts = [p for p in ctx.lex.posts.find(ctx.doc, mention.end, sentence.end) if p.start - mention.end <= 3]
+    held = ctx.reference.people[person].holds
+    name = ctx.reference.people[person].name
+    if posts:
+        if not set(posts[0].refs) & set(held):
+            ctx.problem(
+                sentence.line,
+                f"{name} is called {ctx.doc.text[posts[0].start : posts[0].end]!r}, "
+                "a post data/reference/people.yaml does not give them",
+            )
+    elif stated:
+        ctx.problem(
+            sentence.line,
+            f"{name} is called {stated['post'].strip()!r}, a post not in data/reference/posts.yaml",
+        )
+
+
+def announced_by(ctx: Context, body: Body) -> tuple[list[dict[str, Any]], Span | None]:
+    """The people who announce the release, from the sentence that says "announced"."""
+    sentence = _first_sentence(body.sentences, ctx.lang.announce, ctx)
+    if sentence is None:
+        line = body.sentences[0].line if body.sentences else 1
+        ctx.problem(line, "no sentence says who announced the release")
+        return [], None
+    people = ctx.lex.people.find(ctx.doc, sentence.start, sentence.end)
+    entries = []
+    for mention in people:
+        entries.append(cited("person", mention.refs[0], sentence))
+        _check_post(ctx, mention.refs[0], mention, sentence)
+    for match in ctx.lang.honourable.finditer(ctx.doc.norm, sentence.start, sentence.end):
+        if not any(m.start < match.end("name") and match.start("name") < m.end for m in people):
+            ctx.problem(
+                sentence.line,
+                f"unknown person {match['name']!r} announces the release (not in data/reference/people.yaml)",
+            )
+            entries.append(cited("person", UNKNOWN, sentence))
+    if not entries:
+        ctx.problem(sentence.line, "the announcement names nobody known in data/reference/people.yaml")
+        entries.append(cited("person", UNKNOWN, sentence))
+    return entries, sentence
+
+
+def _place(ctx: Context, start: int, *, prefer_city: bool) -> tuple[str | None, str]:
+    """The known place named by the capitalised words at ``start``, and those words."""
+    match = _PLACE_PHRASE.match(ctx.doc.norm, start)
+    if match is None:
+        return None, ""
+    words = ctx.doc.text[match.start() : match.end()]
+    for mention in ctx.lex.places.find(ctx.doc, match.start(), match.end()):
+        if (mention.start, mention.end) == (match.start(), match.end()):
+            types = {r: ctx.reference.places[r].type for r in mention.refs}
+            refs = sorted(mention.refs, key=lambda r: (types[r] == "city") != prefer_city)
+            return refs[0], words
+    return None, words
+
+
+def location_and_event(ctx: Context, body: Body) -> dict[str, Any]:
+    """Where the announcement was made ("made the announcement from X") and at which event."""
+    record: dict[str, Any] = {}
+    place: str | None = None
+    for sentence in body.sentences:
+        match = ctx.lang.location.search(ctx.doc.norm, sentence.start, sentence.end)
+        if match is None:
+            continue
+        place, words = _place(ctx, match.end(), prefer_city=True)
+        if place is None:
+            ctx.problem(
+                sentence.line,
+                f"the announcement was made in {words or '?'!r}, a place not in data/reference/places.yaml",
+            )
+        record["location"] = cited("place", place or UNKNOWN, sentence)
+        break
+    for sentence in body.sentences:
+        match = ctx.lang.event.search(ctx.doc.norm, sentence.start, sentence.end)
+        match = match or ctx.lang.event_at.search(ctx.doc.norm, sentence.start, sentence.end)
+        if match is None:
+            continue
+        rest = ctx.doc.norm[match.end() : sentence.end]
+        length = len(re.split(r"[,;]|\.\s*$|\.\s+(?=[A-Z])", rest, maxsplit=1)[0].rstrip(" ."))
+        name = ctx.doc.text[match.end() : match.end() + length]
+        if not name or not (name[0].isupper() or name[0].isdigit()):
+            continue
+        if place is None:
+            ctx.problem(sentence.line, f"the event {name!r} has no known place")
+        record["event"] = {
+            "id": slugify(name),
+            "name": name,
+            "place": place or UNKNOWN,
+            "quote": sentence.text,
+            "at": sentence.start,
+        }
+        break
+    return record
+
+
+def _amount(found: Found, sentence: Span) -> dict[str, Any]:
+    return {**amount_fields(found), "quote": sentence.text, "at": sentence.start}
+
+
+def total(ctx: Context, body: Body, announcing: Span | None) -> dict[str, Any] | None:
+    """The announced total: the first amount (not a yearly rate) of the announcing sentence."""
+    sentences = ([announcing] if announcing else []) + [s for s in body.sentences if s != announcing]
+    for sentence in sentences:
+        lump = [
+            f
+            for f in find_amounts(ctx.doc, sentence.start, sentence.end, ctx.lang.code)
+            if not f.figure.period
+        ]
+        if lump:
+            if sentence != announcing:
+                message = "the announced total is taken from a sentence that does not announce"
+                ctx.problem(sentence.line, message)
+            ctx.used_amounts.add(lump[0].start)
+            return _amount(lump[0], sentence)
+    return None
+
+
+def _in_quotation(ctx: Context, sentence: Span) -> bool:
+    """Whether the sentence belongs to a paragraph of quoted speech (one that opens with a quote mark)."""
+    line = ctx.doc.lines[sentence.line - 1]
+    return ctx.doc.norm[line.start : line.start + 1] == '"'
+
+
+def programs(ctx: Context, body: Body, later: list[Span]) -> list[dict[str, Any]]:
+    """The funding programs named, with a yearly cap where one is stated.
+
+    Each program is quoted from the first sentence naming it outside quoted speech (a minister's words
+    are not where the release says how it is funded), else from the first quoted one.
+    """
+    first: dict[str, Span] = {}
+    cap: dict[str, tuple[Found, Span]] = {}
+    known_spans: list[tuple[int, int]] = []
+    speech = [s for s in body.sentences + later if _in_quotation(ctx, s)]
+    for sentence in [s for s in body.sentences + later if s not in speech] + speech:
+        rates = [
+            f for f in find_amounts(ctx.doc, sentence.start, sentence.end, ctx.lang.code) if f.figure.period
+        ]
+        for mention in ctx.lex.programs.find(ctx.doc, sentence.start, sentence.end):
+            known_spans.append((mention.start, mention.end))
+            ref = mention.refs[0]
+            first.setdefault(ref, sentence)
+            after = [f for f in rates if f.start > mention.start]
+            if ref not in cap and after:
+                cap[ref] = (after[0], sentence)
+    entries: list[dict[str, Any]] = []
+    for ref, sentence in sorted(first.items(), key=lambda item: item[1].start):
+        entry = cited("program", ref, sentence)
+        if ref in cap:
+            found, where = cap[ref]
+            ctx.used_amounts.add(found.start)
+            entry["cap"] = amount_fields(found)
+            if where != sentence:
+                message = f"the cap of {ref} is stated in a later sentence than its first mention"
+                ctx.problem(where.line, message)
+        entries.append(entry)
+    pattern = _UNKNOWN_PROGRAM[ctx.lang.code]
+    for sentence in body.sentences:
+        for match in pattern.finditer(ctx.doc.norm, sentence.start, sentence.end):
+            if any(a < match.end() and match.start() < b for a, b in known_spans):
+                continue
+            name = ctx.doc.text[match.start() : match.end()].strip()
+            ctx.problem(sentence.line, f"unknown program {name!r} (not in data/reference/programs.yaml)")
+            entries.append(cited("program", UNKNOWN, sentence))
+    if not entries:
+        opening = body.sentences[0] if body.sentences else None
+        ctx.problem(opening.line if opening else 1, "no funding program named")
+        if opening:
+            entries.append(cited("program", UNKNOWN, opening))
+    return entries
+
+
+def instruments(
+    ctx: Context, sentences: list[Span], masks: list[tuple[int, int]] | None = None
+) -> list[dict[str, Any]]:
+    """Instruments and strategies the sentences support, each with the first sentence naming it.
+
+    A strategy counts when named, or when "strategy of X" names its author; names inside ``masks``
+    (an event named after a strategy) do not count.
+    """
+    masks = masks or []
+    found: dict[str, Span] = {}
+    strategies = [i for i in ctx.reference.instruments.values() if i.type == "strategy" and i.author]
+    for sentence in sentences:
+        hits: list[tuple[int, str]] = []
+        for mention in ctx.lex.instruments.find(ctx.doc, sentence.start, sentence.end, masks):
+            hits.append((mention.start, mention.refs[0]))
+        for word in ctx.lang.strategy.finditer(ctx.doc.norm, sentence.start, sentence.end):
+            if any(a <= word.start() < b for a, b in masks):
+                continue
+            for org in ctx.lex.organizations.find(ctx.doc, sentence.start, sentence.end, masks):
+                between_after = ctx.doc.norm[word.end() : org.start]
+                between_before = ctx.doc.norm[org.end : word.start()]
+                tied = (org.start >= word.end() and _STRATEGY_OF[ctx.lang.code].match(between_after)) or (
+                    org.end <= word.start() and _ORG_STRATEGY.match(between_before)
+                )
+                if tied:
+                    hits.extend((word.start(), s.id) for s in strategies if s.author in org.refs)
+        for _, ref in sorted(hits):
+            found.setdefault(ref, sentence)
+    return [cited("instrument", ref, sentence) for ref, sentence in found.items()]
+
+
+_STRATEGY_OF = {
+    "en": re.compile(r"^\s+(?:of|by)\s+(?:the\s+)?$"),
+    "fr": re.compile(r"^(?:\s+[\w'-]+){0,4}?\s+(?:du|de\s+la|de\s+l'|des|de)\s*$"),
+}
+_ORG_STRATEGY = re.compile(r"^(?:'s)?(?:\s+[\w-]+){0,3}\s+$")
