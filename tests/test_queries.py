@@ -304,7 +304,12 @@ EXPECTED: dict[str, list[dict[str, str]] | bool] = {
             "The release names the Global Partnership Program for the UNSCR 1540 coordinator at SICA, "
             "which is this project.",
         ),
-        (1, PROJECT[1], "region", "SICA's member states are the Central American states."),
+        (
+            1,
+            PROJECT[1],
+            "region",
+            "The coordinator serves SICA's member states; SICA is the Central American Integration System.",
+        ),
         (2, PROJECT[2], "implementer", "The implementer is named in the project title."),
         (2, PROJECT[2], "program", PROGRAM_NOTE),
         (3, PROJECT[3], "program", PROGRAM_NOTE),

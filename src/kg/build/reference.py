@@ -80,7 +80,10 @@ def build_reference(resolve: Resolver) -> Graph:
         if org.parent:
             parent = resolve.organization(org.parent)
             g.add((node, SCHEMA.parentOrganization, parent))
-            g.add((node, ORG.unitOf if org.kind == "unit" else ORG.subOrganizationOf, parent))
+            # Stated directly: a query on org:subOrganizationOf finds units without inference.
+            g.add((node, ORG.subOrganizationOf, parent))
+            if org.kind == "unit":
+                g.add((node, ORG.unitOf, parent))
         if org.iati_type:
             g.add((node, KG.iatiOrganisationType, resolve.code("iati-organisation-type", org.iati_type)))
         if org.iati_id:

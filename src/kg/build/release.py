@@ -69,11 +69,13 @@ def build_release(release: Release, source: SourceText, resolve: Resolver) -> Gr
     g.add((node, SCHEMA.inLanguage, Literal(release.language)))
     g.add((node, SCHEMA.publisher, resolve.organization(release.publisher)))
     for cited in release.announced_by:
-        g.add((node, KG.announcedBy, resolve.person(cited.ref)))
-        ev.cited(g, node, "announced-by", cited, per_value=True)
+        person = resolve.person(cited.ref)
+        g.add((node, KG.announcedBy, person))
+        ev.cited(g, node, "announced-by", cited, person)
     if release.location:
-        g.add((node, SCHEMA.locationCreated, resolve.place(release.location.ref)))
-        ev.cited(g, node, "location", release.location, per_value=False)
+        place = resolve.place(release.location.ref)
+        g.add((node, SCHEMA.locationCreated, place))
+        ev.cited(g, node, "location", release.location, place, per_value=False)
     if release.event:
         event = iris.mint("event", release.event.id)
         g.add((event, RDF.type, KG.Conference))
@@ -91,18 +93,20 @@ def build_release(release: Release, source: SourceText, resolve: Resolver) -> Gr
     for mention in release.programs:
         program = resolve.program(mention.cited.ref)
         g.add((node, KG.program, program))
-        ev.cited(g, node, "program", mention.cited, per_value=True)
+        ev.cited(g, node, "program", mention.cited, program)
         if mention.cap:
             cap = iris.mint("amount", f"program-{mention.cited.ref}-cap")
             g.add((program, KG.annualCap, _amount(g, cap, mention.cap)))
             g.add((cap, PROV.wasDerivedFrom, node))
             ev.add(g, program, "annual-cap", mention.cited.quote)
     for cited in release.supports:
-        g.add((node, KG.supports, resolve.instrument(cited.ref)))
-        ev.cited(g, node, "supports", cited, per_value=True)
+        instrument = resolve.instrument(cited.ref)
+        g.add((node, KG.supports, instrument))
+        ev.cited(g, node, "supports", cited, instrument)
     for kind, cited in release.contacts:
-        g.add((node, KG.contact, resolve.agent(kind, cited.ref)))
-        ev.cited(g, node, "contact", cited, per_value=True)
+        agent = resolve.agent(kind, cited.ref)
+        g.add((node, KG.contact, agent))
+        ev.cited(g, node, "contact", cited, agent)
     if release.backgrounder:
         g.add((backgrounder, RDF.type, KG.Backgrounder))
         g.add((backgrounder, RDF.type, SCHEMA.CreativeWork))
@@ -140,31 +144,34 @@ def _project(
     for cited in project.implementers:
         org = resolve.organization(cited.ref)
         g.add((node, KG.implementer, org))
-        ev.cited(g, node, "implementer", cited, per_value=True, target=org)
+        ev.cited(g, node, "implementer", cited, org)
     # A project whose program the release does not name is funded through the release's first program.
     program_cited = project.program or release.programs[0].cited
     program = resolve.program(program_cited.ref)
     g.add((node, KG.fundedThrough, program))
     if project.program:
-        ev.cited(g, node, "program", project.program, per_value=False)
+        ev.cited(g, node, "program", project.program, program, per_value=False)
     else:
         note = (
             "The release does not name the program of this project; it is the release's main program, "
             "which funds Canada's contribution."
         )
-        ev.add(g, node, "program", program_cited.quote, note=note)
+        evidence = ev.add(g, node, "program", program_cited.quote, note=note)
+        g.add((evidence, KG.evidenceValue, program))
     for cited in project.regions:
         place = resolve.place(cited.ref)
         g.add((node, KG.beneficiaryRegion, place))
         g.add((node, SCHEMA.areaServed, place))
-        ev.cited(g, node, "region", cited, per_value=True)
+        ev.cited(g, node, "region", cited, place)
     supports = project.supports + (release.backgrounder.supports if release.backgrounder else ())
     for cited in supports:
-        g.add((node, KG.supports, resolve.instrument(cited.ref)))
-        ev.cited(g, node, "supports", cited, per_value=True)
+        instrument = resolve.instrument(cited.ref)
+        g.add((node, KG.supports, instrument))
+        ev.cited(g, node, "supports", cited, instrument)
     for cited in project.related:
-        g.add((node, KG.relatedOrganization, resolve.organization(cited.ref)))
-        ev.cited(g, node, "related-organization", cited, per_value=True)
+        related = resolve.organization(cited.ref)
+        g.add((node, KG.relatedOrganization, related))
+        ev.cited(g, node, "related-organization", cited, related)
     for theme in project.themes:
         g.add((node, KG.theme, resolve.theme(theme)))
         g.add((node, DCTERMS.subject, resolve.theme(theme)))

@@ -79,13 +79,15 @@ class EvidenceWriter:
         subject: URIRef,
         field: str,
         cited: Cited,
+        value: URIRef,
         *,
-        per_value: bool,
-        target: URIRef | None = None,
+        per_value: bool = True,
     ) -> URIRef:
+        """Evidence of a fact whose value is a known thing: says which value (``kg:evidenceValue``)."""
         evidence = self.add(
             g, subject, field, cited.quote, note=cited.note, ref=cited.ref if per_value else None
         )
+        g.add((evidence, KG.evidenceValue, value))
         if cited.correction is not None:
             c = cited.correction
             _, key = self.iris.parse(evidence) or ("evidence", "unknown")
@@ -95,7 +97,6 @@ class EvidenceWriter:
             g.add((correction, KG.originalText, Literal(c.original)))
             g.add((correction, KG.correctedText, Literal(c.corrected)))
             g.add((correction, KG.appliesTo, evidence))
-            if target is not None:
-                g.add((correction, KG.correctedTo, target))
+            g.add((correction, KG.correctedTo, value))
             g.add((correction, RDFS.comment, Literal(c.note, lang="en")))
         return evidence

@@ -170,7 +170,11 @@ class Fields:
         value = self.raw(key)
         if not isinstance(value, Mapping):
             raise self.error("must map language tags (en, fr) to texts", key)
-        texts = {str(k): str(v) for k, v in value.items() if v is not None}
+        for lang, text in value.items():
+            # An unquoted comma in a flow mapping ({en: a, b}) leaves a key with no value: refuse it.
+            if text is None or not isinstance(text, str) or not text.strip():
+                raise self.error(f"{lang!r} has no text (quote texts that contain commas)", key)
+        texts = {str(k): str(v) for k, v in value.items()}
         for lang in texts:
             if lang not in ("en", "fr", "es"):
                 raise self.error(f"unknown language tag {lang!r} (use en, fr or es)", key)
