@@ -1,4 +1,4 @@
-"""Draw the data model (docs/data-model.svg) from the built graph: which classes link to which, by which property.
+"""Draw the data model (docs/data-model.svg) from the built graph: which classes link to which, and how.
 
 Run after `kg build`: `.venv/bin/python scripts/draw_data_model.py` (needs Graphviz's `dot`).
 """

@@ -57,11 +57,18 @@ def main(ctx: click.Context, base_iri: str | None, data_dir: Path | None, dist_d
 @_one_line_errors
 def build(settings: Settings) -> None:
     """Turn the records in data/ into the graph and write every dump to dist/."""
+    from datetime import UTC, datetime
+
     from kg.dumps import union_graph, write_dumps
+    from kg.exports.files import export_files
     from kg.project import build_project
 
     dataset = build_project(settings)
-    infos = write_dumps(dataset, settings.dist_dir)
+    # Exports, tables and the DCAT catalog go into the same atomic build (and its manifest).
+    now = datetime.now(UTC).replace(microsecond=0)
+    infos = write_dumps(
+        dataset, settings.dist_dir, extra=lambda staging: export_files(dataset, settings, staging, when=now)
+    )
     graphs = sum(1 for g in dataset.graphs() if len(g))
     click.echo(
         f"Built {len(union_graph(dataset))} triples in {graphs} named graphs; "
@@ -154,6 +161,181 @@ def query(settings: Settings, query: str, files: tuple[Path, ...], output: str) 
             raise click.BadParameter(f"--format {output} is for CONSTRUCT and DESCRIBE queries")
         fmt = ResultsFormat.from_name(output)
     sys.stdout.buffer.write(result.serialize(fmt))
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--host", envvar="KG_HOST", default="127.0.0.1", show_default=True, help="Interface to listen on."
+)
+@click.option(
+    "--port", envvar="KG_PORT", default=5000, type=int, show_default=True, help="Port (0 picks a free one)."
+)
+@click.option(
+    "--timeout",
+    envvar="KG_TIMEOUT",
+    default=10.0,
+    type=float,
+    show_default=True,
+    help="Seconds a SPARQL query may run.",
+)
+@click.option(
+    "--workers",
+    envvar="KG_WORKERS",
+    default=2,
+    type=int,
+    show_default=True,
+    help="SPARQL query worker processes.",
+)
+@click.pass_context
+@_one_line_errors
+def serve(
+    ctx: click.Context, files: tuple[Path, ...], host: str, port: int, timeout: float, workers: int
+) -> None:
+    """Serve the built graph (or RDF FILES) as Linked Data with a SPARQL endpoint."""
+    from kg.dumps import MANIFEST_FILE
+    from kg.web.config import WebOptions
+    from kg.web.serve import run
+
+    settings: Settings = ctx.obj
+    if not files and not (settings.dist_dir / MANIFEST_FILE).is_file():
+        click.echo(f"No build in {settings.dist_dir}: building first.", err=True)
+        ctx.invoke(build)
+    try:
+        options = WebOptions.from_env(host=host, port=port, timeout=timeout, workers=workers)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    run(settings, files, options, announce=lambda line: click.echo(line, err=True))
+
+
+# --- kg extract / kg add / kg synth (issue 4) ---------------------------------------------------------
+
+
+def _write_text_once(path: Path, text: str) -> None:
+    """Write a derived text file, but never over a different file of the same name."""
+    from kg.errors import SourceError
+
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() != data:
+        raise SourceError(
+            "a different file of this name exists; not overwritten (use -o elsewhere)", path=path
+        )
+    path.write_bytes(data)
+
+
+@main.command()
+@click.argument("release", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the draft here (default: stdout).",
+)
+@click.pass_obj
+@_one_line_errors
+def extract(settings: Settings, release: Path, output: Path | None) -> None:
+    """Draft a release record from RELEASE.txt or RELEASE.html; exit 1 when it has problems to review.
+
+    Each problem is printed on stderr with its line in the source text. For an HTML page, the text the
+    offsets count in is written next to the record (or next to the page), as NAME.txt.
+    """
+    from kg.extract import extract_file
+    from kg.sources import read_reference
+
+    result = extract_file(release, read_reference(settings.reference_dir))
+    text_path = release
+    if result.html_source is not None:
+        text_path = (output.parent if output else release.parent) / result.source_name
+        _write_text_once(text_path, result.source_text)
+    if output is not None:
+        output.write_bytes(result.to_yaml().encode("utf-8"))
+    else:
+        click.echo(result.to_yaml(), nl=False)
+    for problem in result.problems:
+        click.echo(f"{text_path}:{problem.line}: {problem.message}", err=True)
+    sys.exit(1 if result.problems else 0)
+
+
+@main.command()
+@click.argument("record", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "--source",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="The record's source text (default: the file the record names, next to it).",
+)
+@click.pass_obj
+@_one_line_errors
+def add(settings: Settings, record: Path, source: Path | None) -> None:
+    """Add RECORD.yaml to data/ and rebuild dist/ if it conforms to the shapes; else exit 1, changing nothing.
+
+    The release is validated with the shapes on its own nodes, against the built graph (dist/kg.nq). RECORD
+    may also be a release text (.txt, .html): it is extracted first, and refused if the draft has problems.
+    """
+    from kg.add import add_release, add_release_text
+
+    if record.suffix.lower() in (".yaml", ".yml"):
+        outcome = add_release(settings, record, source)
+    else:
+        draft, added = add_release_text(settings, record)
+        if added is None:
+            for problem in draft.problems:
+                click.echo(f"{draft.source_name}:{problem.line}: {problem.message}", err=True)
+            click.echo(
+                f"kg: refused: the draft record has {len(draft.problems)} problem(s) to review: run "
+                f"`kg extract {record} -o RECORD.yaml`, review it, then `kg add RECORD.yaml`",
+                err=True,
+            )
+            sys.exit(1)
+        outcome = added
+    check = outcome.check
+    if outcome.added:
+        seconds = sum(check.timings.values())
+        click.echo(
+            f"Added {outcome.release_id} ({outcome.projects} projects): {outcome.record_path}, "
+            f"{outcome.source_path}; validated {check.focus_nodes} nodes against {check.data_triples} "
+            f"triples in {seconds:.2f} s; rebuilt {settings.dist_dir}"
+        )
+        return
+    if check.duplicates:
+        click.echo("".join(f"- Duplicate: {problem}\n" for problem in check.duplicates), nl=False)
+        reason = "it reuses ids of the graph"
+    else:
+        assert check.report is not None
+        click.echo(check.report.as_text(), nl=False)
+        reason = f"it does not conform to the shapes ({len(check.report.results)} result(s))"
+    click.echo(f"kg: refused: {outcome.release_id}: {reason}; nothing was changed", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.argument("count", type=click.IntRange(min=1))
+@click.option("--seed", default=0, type=int, show_default=True, help="Same seed, same records.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("synthetic"),
+    show_default=True,
+    help="Folder for the records and their source texts.",
+)
+@click.pass_obj
+@_one_line_errors
+def synth(settings: Settings, count: int, seed: int, output: Path) -> None:
+    """Write COUNT synthetic release records (with their texts) that can be added to this project.
+
+    They reuse no id of the records in data/, and keep each capped program within its yearly cap.
+    """
+    from kg.sources import read_reference, read_release
+    from kg.synth import synth_releases
+
+    existing = [read_release(path) for path in sorted(settings.releases_dir.glob("*.yaml"))]
+    releases = synth_releases(
+        count, seed=seed, reference=read_reference(settings.reference_dir), existing=existing
+    )
+    for release in releases:
+        release.write(output)
+    projects = sum(len(r.record["projects"]) for r in releases)
+    click.echo(f"Wrote {len(releases)} synthetic releases ({projects} projects) to {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -46,6 +46,11 @@ KINDS: frozenset[str] = frozenset(
         "iati-organisation-type",
         "scheme",
         "graph",
+        "translation",
+        "catalog",
+        "dataset",
+        "distribution",
+        "service",
     }
 )
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

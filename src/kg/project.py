@@ -5,7 +5,7 @@ This is the IO edge of the build; ``kg.build`` itself stays pure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Dataset
 
@@ -23,6 +23,7 @@ from kg.sources import (
     read_release,
     read_source_text,
 )
+from kg.sources.translations import ReleaseTranslation, check_translation, read_translations
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Project:
 
     reference: Reference
     releases: tuple[tuple[Release, SourceText], ...]
+    # The kg project's own translations (data/translations/{lang}/{release id}.yaml), by release id.
+    translations: dict[str, tuple[ReleaseTranslation, ...]] = field(default_factory=dict)
 
 
 def read_project(settings: Settings) -> Project:
@@ -54,10 +57,22 @@ def read_project(settings: Settings) -> Project:
         source = read_source_text(source_path)
         check_release(release, reference, source)
         releases.append((release, source))
-    return Project(reference, tuple(releases))
+    translations: dict[str, tuple[ReleaseTranslation, ...]] = {}
+    for translation in read_translations(settings.data_dir / "translations"):
+        if translation.release not in seen:
+            raise SourceError(f"no release {translation.release!r} to translate", path=translation.path)
+        check_translation(translation, seen[translation.release])
+        translations[translation.release] = (*translations.get(translation.release, ()), translation)
+    return Project(reference, tuple(releases), translations)
 
 
 def build_project(settings: Settings) -> Dataset:
     """Records on disk -> the dataset of named graphs."""
     project = read_project(settings)
-    return build_dataset(project.releases, project.reference, load_ontology(), Iris(settings.base_iri))
+    return build_dataset(
+        project.releases,
+        project.reference,
+        load_ontology(),
+        Iris(settings.base_iri),
+        project.translations,
+    )

@@ -6,11 +6,13 @@ interface (``query``, ``quads``, ``version``) without touching the web layer.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pyoxigraph as ox
 
@@ -186,14 +188,57 @@ class KgStore:
             )
             return _collect(result)
         except SyntaxError as exc:
-            match = _POSITION.search(str(exc))
-            line, column = (int(match[1]), int(match[2])) if match else (None, None)
-            message = " ".join(str(exc).split())
-            if len(message) > 200:
-                message = message[:199] + "…"
-            raise QueryError(f"SPARQL syntax error: {message}", line=line, column=column) from exc
+            raise _syntax_error(exc) from exc
         except (OSError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
+
+    def query_capped(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[str],
+        named_graphs: Sequence[str],
+        result_format: ResultsFormat,
+        graph_format: RdfFormat,
+        max_rows: int,
+        max_bytes: int,
+    ) -> CappedResult:
+        """Run a query on an explicit dataset and serialise at most ``max_rows`` rows / ``max_bytes`` bytes.
+
+        Rows are pulled one at a time and pulling stops at ``max_rows + 1``, so a huge result costs only what
+        is kept. The dataset is always given: a ``FROM`` in the query text never widens it.
+
+        :raises QueryError: a syntax error (with line and column) or an evaluation error, on one line.
+        """
+        try:
+            result = self._store.query(
+                sparql,
+                default_graph=[ox.NamedNode(g) for g in default_graph],
+                named_graphs=[ox.NamedNode(g) for g in named_graphs],
+            )
+            if isinstance(result, ox.QueryBoolean):
+                body = QueryResult("boolean", boolean=bool(result)).serialize(result_format)
+                return CappedResult("boolean", body, 0, False)
+            if isinstance(result, ox.QueryTriples):
+                return _capped_triples(result, graph_format, max_rows, max_bytes)
+            return _capped_solutions(result, result_format, max_rows, max_bytes)
+        except SyntaxError as exc:
+            raise _syntax_error(exc) from exc
+        except (OSError, ValueError, RuntimeError, TypeError) as exc:
+            raise QueryError(_one_line(f"query failed: {exc}")) from exc
+
+    def bulk_load_file(self, path: Path) -> None:
+        """Load a (possibly gzipped) RDF file quickly into an on-disk store and flush it to disk."""
+        fmt = _OX_RDF[RdfFormat.from_path(path.name)]
+        base = path.resolve().as_uri()
+        try:
+            if path.name.endswith(".gz"):
+                self._store.bulk_load(gzip.decompress(path.read_bytes()), format=fmt, base_iri=base)
+            else:
+                self._store.bulk_load(path=str(path), format=fmt, base_iri=base)
+            self._store.flush()
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise StoreError(_one_line(f"{path}: cannot load: {exc}")) from exc
 
     def quads(
         self, subject: str | None = None, predicate: str | None = None, obj: Term | None = None
@@ -221,3 +266,108 @@ def _collect(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Q
     variables = tuple(v.value for v in result.variables)
     rows = tuple(tuple(solution[v] for v in variables) for solution in result)
     return QueryResult("solutions", variables=variables, rows=rows)
+
+
+def _syntax_error(exc: SyntaxError) -> QueryError:
+    match = _POSITION.search(str(exc))
+    line, column = (int(match[1]), int(match[2])) if match else (None, None)
+    return QueryError(f"SPARQL syntax error: {_one_line(str(exc))}", line=line, column=column)
+
+
+def _one_line(message: str, limit: int = 200) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class CappedResult:
+    """A serialised answer cut at a row and byte budget; ``truncated`` says whether anything was cut."""
+
+    kind: Literal["solutions", "boolean", "graph"]
+    body: bytes
+    rows: int
+    truncated: bool
+
+
+def _capped_solutions(
+    result: ox.QuerySolutions, fmt: ResultsFormat, max_rows: int, max_bytes: int
+) -> CappedResult:
+    names = [v.value for v in result.variables]
+    bindings: list[dict[str, dict[str, Any]]] = []
+    size, truncated = 0, False
+    for solution in result:
+        if len(bindings) >= max_rows:
+            truncated = True
+            break
+        # Iterating a solution gives its terms in variable order (None when unbound), 5x faster than indexing.
+        binding = {name: _term_json(t) for name, t in zip(names, solution, strict=True) if t is not None}
+        size += sum(len(name) + len(str(term["value"])) + 40 for name, term in binding.items())
+        if size > max_bytes:
+            truncated = True
+            break
+        bindings.append(binding)
+
+    def render(rows: int) -> bytes:
+        doc = {"head": {"vars": names}, "results": {"bindings": bindings[:rows]}}
+        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+        if fmt is ResultsFormat.JSON:
+            return data
+        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        return _bytes(parsed.serialize(format=_OX_RESULTS[fmt]))
+
+    return _fit("solutions", render, len(bindings), truncated, max_bytes)
+
+
+def _capped_triples(result: ox.QueryTriples, fmt: RdfFormat, max_rows: int, max_bytes: int) -> CappedResult:
+    kept: list[ox.Triple] = []
+    size, truncated = 0, False
+    for triple in result:
+        if len(kept) >= max_rows:
+            truncated = True
+            break
+        size += len(str(triple)) + 3
+        if size > max_bytes:
+            truncated = True
+            break
+        kept.append(triple)
+    return _fit(
+        "graph",
+        lambda rows: _bytes(ox.serialize(kept[:rows], format=_OX_RDF[fmt])),
+        len(kept),
+        truncated,
+        max_bytes,
+    )
+
+
+def _fit(
+    kind: Literal["solutions", "graph"],
+    render: Callable[[int], bytes],
+    rows: int,
+    truncated: bool,
+    max_bytes: int,
+) -> CappedResult:
+    """Render ``rows`` rows, dropping rows until the body fits in ``max_bytes`` (formats differ in size)."""
+    body = render(rows)
+    while len(body) > max_bytes and rows > 0:
+        rows = min(rows - 1, int(rows * max_bytes / len(body) * 0.9))
+        body, truncated = render(rows), True
+    return CappedResult(kind, body, rows, truncated)
+
+
+def _term_json(term: Term) -> dict[str, Any]:
+    """A term in SPARQL 1.1 Query Results JSON §3.2.2 (plus SPARQL 1.2 triple terms and base direction)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+        return {"type": "triple", "value": {k: _term_json(v) for k, v in parts.items()}}
+    out: dict[str, Any] = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+        if getattr(term, "direction", None) is not None:
+            out["its:dir"] = str(term.direction)
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out

@@ -1,0 +1,107 @@
+"""Figures about the data that the catalog states: counts, dates, regions and themes.
+
+One SPARQL query (``STATS_QUERY``) answers them all, so the same figures come from an rdflib graph at build
+time (``catalog_stats``) or from the server's store (run the query with ``KgStore.query`` and pass
+``result.records()`` to ``stats_from_records``). Pure: no IO.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from rdflib import Dataset, Graph
+from rdflib.query import ResultRow
+
+from kg.vocab import sparql_prologue
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A concept or place the data uses, with its labels by language."""
+
+    iri: str
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CatalogStats:
+    triples: int
+    releases: int
+    projects: int
+    organizations: int
+    first_published: date | None
+    last_published: date | None
+    regions: tuple[Labelled, ...]
+    themes: tuple[Labelled, ...]
+
+
+STATS_QUERY = (
+    sparql_prologue()
+    + """SELECT ?aspect ?value ?en ?fr WHERE {
+  { SELECT ("releases" AS ?aspect) (COUNT(DISTINCT ?s) AS ?value) WHERE { ?s a kg:NewsRelease } }
+  UNION { SELECT ("projects" AS ?aspect) (COUNT(DISTINCT ?s) AS ?value) WHERE { ?s a kg:Project } }
+  UNION { SELECT ("organizations" AS ?aspect) (COUNT(DISTINCT ?s) AS ?value)
+          WHERE { ?s a schema:Organization } }
+  UNION { SELECT ("first" AS ?aspect) (MIN(STR(?d)) AS ?value)
+          WHERE { ?s a kg:NewsRelease ; schema:datePublished ?d } }
+  UNION { SELECT ("last" AS ?aspect) (MAX(STR(?d)) AS ?value)
+          WHERE { ?s a kg:NewsRelease ; schema:datePublished ?d } }
+  UNION { SELECT DISTINCT ("region" AS ?aspect) (?r AS ?value) ?en ?fr WHERE {
+            ?p a kg:Project ; kg:beneficiaryRegion ?r .
+            OPTIONAL { ?r skos:prefLabel ?en FILTER(LANG(?en) = "en") }
+            OPTIONAL { ?r skos:prefLabel ?fr FILTER(LANG(?fr) = "fr") } } }
+  UNION { SELECT DISTINCT ("theme" AS ?aspect) (?t AS ?value) ?en ?fr WHERE {
+            ?p a kg:Project ; kg:theme ?t .
+            OPTIONAL { ?t skos:prefLabel ?en FILTER(LANG(?en) = "en") }
+            OPTIONAL { ?t skos:prefLabel ?fr FILTER(LANG(?fr) = "fr") } } }
+}
+"""
+)
+
+
+def _date(text: str | None) -> date | None:
+    # schema:datePublished is an xsd:dateTime with its offset: the date as published, not converted to UTC.
+    return date.fromisoformat(text[:10]) if text else None
+
+
+def stats_from_records(records: Iterable[Mapping[str, str]], triples: int) -> CatalogStats:
+    """Read the rows of ``STATS_QUERY`` (variables as plain strings, like ``QueryResult.records()``)."""
+    counts: dict[str, str] = {}
+    listed: dict[str, list[Labelled]] = {"region": [], "theme": []}
+    for row in records:
+        aspect, value = row.get("aspect", ""), row.get("value")
+        if value is None:
+            continue
+        if aspect in listed:
+            labels = {lang: row[lang] for lang in ("en", "fr") if row.get(lang)}
+            listed[aspect].append(Labelled(value, labels))
+        else:
+            counts[aspect] = value
+    return CatalogStats(
+        triples=triples,
+        releases=int(counts.get("releases", 0)),
+        projects=int(counts.get("projects", 0)),
+        organizations=int(counts.get("organizations", 0)),
+        first_published=_date(counts.get("first")),
+        last_published=_date(counts.get("last")),
+        regions=tuple(sorted(listed["region"], key=lambda x: x.iri)),
+        themes=tuple(sorted(listed["theme"], key=lambda x: x.iri)),
+    )
+
+
+def catalog_stats(data: Dataset | Graph) -> CatalogStats:
+    """Run ``STATS_QUERY`` over a graph or over the union of a dataset's named graphs."""
+    graph = Graph()
+    quads = data.quads((None, None, None, None)) if isinstance(data, Dataset) else None
+    if quads is not None:
+        for s, p, o, _ in quads:
+            graph.add((s, p, o))
+    else:
+        graph = data
+    rows = []
+    for row in graph.query(STATS_QUERY):
+        assert isinstance(row, ResultRow)
+        rows.append({str(k): str(v) for k, v in row.asdict().items() if v is not None})
+    return stats_from_records(rows, len(graph))

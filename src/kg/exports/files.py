@@ -1,0 +1,95 @@
+"""Write the exports and the catalog into a build: the ``extra`` step of ``kg.dumps.write_dumps``.
+
+This is the IO edge of the exports (it writes files; the modules it calls are pure). The files land in the
+same staging directory as the RDF dumps, so they are swapped into ``dist/`` together and listed in its
+manifest.
+The build-time catalog uses ``{base IRI}sparql`` and ``{base IRI}downloads/``; a server that knows its own
+URLs calls ``kg.catalog.catalog_graph`` again with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+from rdflib import Dataset
+
+from kg import __version__
+from kg.catalog import catalog_graph
+from kg.catalog_stats import catalog_stats
+from kg.catalog_terms import OGL
+from kg.dumps import DUMP_STEM, DumpInfo, union_graph
+from kg.exports import csvw, iati, opencanada
+from kg.formats import JSON, RdfFormat
+from kg.settings import Settings
+
+CATALOG_STEM = "catalog"
+CATALOG_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD)
+
+
+def _info(path: Path, media_type: str, encoding: str | None = None) -> DumpInfo:
+    data = path.read_bytes()
+    return DumpInfo(path.name, media_type, len(data), hashlib.sha256(data).hexdigest(), encoding)
+
+
+def _write(staging: Path, name: str, data: bytes, media_type: str) -> DumpInfo:
+    path = staging / name
+    path.write_bytes(data)
+    return _info(path, media_type)
+
+
+def _rdf_dumps(staging: Path) -> list[DumpInfo]:
+    """The RDF dumps already in the staging directory (``kg.*``), plain and gzipped."""
+    infos = []
+    for path in sorted(staging.glob(f"{DUMP_STEM}.*")):
+        fmt = RdfFormat.from_path(path.name)
+        infos.append(_info(path, fmt.media_type, "gzip" if path.name.endswith(".gz") else None))
+    return infos
+
+
+def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: datetime) -> list[DumpInfo]:
+    """Write the CSVW tables, the IATI file, the open.canada.ca record and the DCAT catalog to ``staging``."""
+    graph = union_graph(dataset)
+    base = settings.base_iri
+    written: list[DumpInfo] = []
+    tables = csvw.csvw_export(graph, base, licence=str(OGL))
+    for name, text in tables.tables.items():
+        written.append(_write(staging, name, text.encode("utf-8"), csvw.CSV_MEDIA_TYPE))
+    metadata = tables.metadata_json().encode("utf-8")
+    written.append(_write(staging, csvw.METADATA_FILE, metadata, csvw.METADATA_MEDIA_TYPE))
+    query = csvw.SUBGRAPH_QUERY.encode("utf-8")
+    written.append(_write(staging, csvw.QUERY_FILE, query, csvw.QUERY_MEDIA_TYPE))
+    activities = iati.iati_activities(graph, base, generated=when)
+    written.append(_write(staging, iati.FILE_NAME, activities, iati.MEDIA_TYPE))
+
+    # The catalog and the portal record describe the data files: the dumps, the tables, the IATI file.
+    described = [*_rdf_dumps(staging), *[w for w in written if w.name != csvw.QUERY_FILE]]
+    stats = catalog_stats(dataset)
+    downloads = f"{base}downloads/"
+    record = opencanada.opencanada_record(
+        stats,
+        described,
+        endpoint_url=f"{base}sparql",
+        download_base=downloads,
+        published=when.date(),
+        modified=when.date(),
+    )
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    written.append(_write(staging, opencanada.FILE_NAME, text.encode("utf-8"), JSON))
+    catalog = catalog_graph(
+        settings,
+        described,
+        stats,
+        endpoint_url=f"{base}sparql",
+        landing_url=base,
+        issued=when.date(),
+        modified=when.date(),
+        version=__version__,
+        download_base=downloads,
+    )
+    for fmt in CATALOG_FORMATS:
+        data = catalog.serialize(format=fmt.rdflib_name).encode("utf-8")
+        written.append(_write(staging, f"{CATALOG_STEM}.{fmt.extension}", data, fmt.media_type))
+    return written

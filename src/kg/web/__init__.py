@@ -1,0 +1,126 @@
+"""The web layer: a Flask app publishing the graph as Linked Data, with a SPARQL 1.1 endpoint.
+
+``create_app`` is the only entry point; it takes everything it serves as arguments (settings, store,
+query service, dataset description), so tests and servers build apps without globals. This package is
+the only one that imports Flask, and it never imports ``kg.cli``.
+
+URL families, one blueprint each: ``/`` (home), ``/{kind}/{key}`` (resources), ``/sparql`` (sparql),
+``/downloads/`` (downloads), ``/ontology`` and ``/shapes`` (ontology), ``/.well-known/void`` (void),
+``/-/...`` (system).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from kg.settings import Settings
+from kg.store import KgStore
+from kg.web.config import Dataset, WebOptions
+from kg.web.http import apply_safety_headers, preflight, text_response
+from kg.web.i18n import translator
+from kg.web.labels import choose_language, format_number
+from kg.web.negotiation import HTML_TYPES, negotiate
+from kg.web.reader import ResourceReader
+from kg.web.state import EXTENSION, AppState, QueryRunner
+
+MAX_PATH_LENGTH = 2048
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: KgStore,
+    dataset: Dataset,
+    queries: QueryRunner | None = None,
+    options: WebOptions | None = None,
+) -> Flask:
+    """Build the app.
+
+    :param store: resource lookups go through it (quad patterns only); open it read-only in servers.
+    :param dataset: what is served (version for caching, dumps, source texts, public graphs).
+    :param queries: runs ``/sparql`` queries; without one ``/sparql`` answers 503.
+    """
+    options = options or WebOptions()
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=options.max_body_bytes,
+        MAX_FORM_MEMORY_SIZE=options.max_body_bytes,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.jinja_env.autoescape = True
+    app.jinja_env.filters["number"] = _number
+    reader = ResourceReader(store, count_cap=options.count_cap)
+    app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries)
+
+    from kg.web import downloads, home, ontology, resources, sparql, system, wellknown
+
+    for module in (home, system, sparql, downloads, ontology, wellknown, resources):
+        app.register_blueprint(module.bp)
+
+    app.before_request(_guard)
+    app.after_request(apply_safety_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _crash)
+    app.context_processor(_template_context)
+    return app
+
+
+def _guard() -> Response | None:
+    """Answer CORS preflights; refuse absurd paths before routing."""
+    if request.method == "OPTIONS":
+        return preflight()
+    if len(request.path) > MAX_PATH_LENGTH:
+        return text_response(414, "URI Too Long: use POST for long SPARQL queries.")
+    return None
+
+
+def _prefers_html() -> bool:
+    offers = [("text/plain", False), *[(m, True) for m in HTML_TYPES]]
+    return bool(negotiate(request.headers.get("Accept"), offers))
+
+
+def _http_error(exc: HTTPException) -> Response:
+    code = exc.code or 500
+    name = exc.name
+    description = exc.description or ""
+    headers = dict(exc.get_headers())
+    headers.pop("Content-Type", None)
+    if _prefers_html() and code in (404, 405, 406, 410):
+        body = render_template("error.html", code=code, name=name, description=description)
+        response = Response(body, status=code, content_type="text/html; charset=utf-8")
+    else:
+        response = text_response(code, f"{code} {name}: {description}")
+    for key, value in headers.items():
+        response.headers[key] = value
+    return response
+
+
+def _crash(exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _http_error(InternalServerError("The server failed on this request; it keeps serving others."))
+
+
+def _number(value: int, lang: str = "en") -> str:
+    return format_number(Decimal(value), lang)
+
+
+def _template_context() -> dict[str, object]:
+    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    other = "fr" if lang == "en" else "en"
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    args["lang"] = other
+    return {
+        "lang": lang,
+        "t": translator(lang),
+        "switch_url": f"{request.path}?{urlencode(args)}",
+        "switch_lang": other,
+        "root": request.script_root,
+    }

@@ -1,0 +1,104 @@
+"""What the web layer needs besides ``kg.settings.Settings``: how to serve, and what is being served.
+
+``WebOptions`` are the knobs (``kg serve`` options, ``KG_*`` environment variables under gunicorn);
+``Dataset`` is what the server publishes (version, dumps, source texts), built by ``kg.web.runtime``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from kg.dumps import DumpInfo
+
+Redirect = Literal["303", "200"]
+ENV_PREFIX = "KG_"
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    """How the server behaves; every field can be set from ``KG_<FIELD>`` (see docs/serving.md).
+
+    :param host: interface to listen on (``kg serve`` only; gunicorn has ``--bind``).
+    :param port: port (``0`` picks a free one).
+    :param timeout: seconds a SPARQL query may run before it is killed (503).
+    :param workers: query worker processes (``kg serve``) - each query runs in a killable process.
+    :param max_rows: SELECT rows / CONSTRUCT triples before a result is cut (and flagged).
+    :param max_body_bytes: request bodies above this answer 413 before they are parsed.
+    :param redirect: ``"303"``: a thing's IRI answers 303 See Other to a document (Cool URIs §4.3);
+        ``"200"``: it answers the negotiated document itself with ``Content-Location``.
+    :param cache_seconds: ``max-age`` of data pages and GET query results.
+    :param store_dir: where prepared on-disk stores are kept (keyed by the SHA-256 of the dump).
+    :param incoming_page: incoming links shown per property and page.
+    :param count_cap: incoming links counted exactly up to this number, then shown as "more than".
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 5000
+    timeout: float = 10.0
+    workers: int = 2
+    max_rows: int = 10_000
+    max_body_bytes: int = 1_000_000
+    redirect: Redirect = "303"
+    cache_seconds: int = 300
+    store_dir: Path = field(default_factory=lambda: default_store_dir())
+    incoming_page: int = 20
+    count_cap: int = 250_000
+
+    def __post_init__(self) -> None:
+        if self.redirect not in ("303", "200"):
+            raise ValueError(f"redirect must be '303' or '200', not {self.redirect!r}")
+        if self.timeout <= 0 or self.workers < 1 or self.max_rows < 1 or self.max_body_bytes < 1024:
+            raise ValueError("timeout, workers, max_rows and max_body_bytes must be positive")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> WebOptions:
+        """Read ``KG_HOST``, ``KG_PORT``, ``KG_TIMEOUT``, ``KG_WORKERS``... ; explicit overrides win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"{ENV_PREFIX}{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            convert = _CONVERTERS.get(str(f.type), str)
+            try:
+                values[f.name] = convert(raw)
+            except ValueError as exc:
+                raise ValueError(f"{ENV_PREFIX}{f.name.upper()}={raw!r}: {exc}") from exc
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)  # type: ignore[arg-type]
+
+
+_CONVERTERS: dict[str, type] = {"int": int, "float": float, "Path": Path}
+
+
+def default_store_dir() -> Path:
+    """``$XDG_CACHE_HOME/kg/stores`` (``~/.cache/kg/stores``): outside the checkout; ``KG_STORE_DIR`` wins."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "kg" / "stores"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What is being served.
+
+    :param version: changes whenever the data changes (the SHA-256 of the N-Quads dump); ETags use it.
+    :param modified: when that version was built; ``Last-Modified`` uses it.
+    :param dumps: the files of ``dist/`` (from its manifest); empty when serving arbitrary files.
+    :param dist_dir: where those files are.
+    :param sources_dir: where the verbatim source texts are (``/source/{key}``), if any.
+    :param public_graphs: the named graphs a query may name (``FROM``, ``default-graph-uri``).
+    :param title: what the landing page calls the dataset.
+    """
+
+    version: str
+    modified: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    dumps: tuple[DumpInfo, ...] = ()
+    dist_dir: Path | None = None
+    sources_dir: Path | None = None
+    public_graphs: frozenset[str] = frozenset()
+    title: str = "kg-funding: Government of Canada funding announcements"

@@ -1,0 +1,48 @@
+"""Blueprint "home": the landing page - what the dataset is and where to go next."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from rdflib import URIRef
+
+from kg.vocab import KG
+from kg.web.http import cacheable, conditional_304, etag_for, not_modified
+from kg.web.labels import choose_language
+from kg.web.pages import Linker, PageBuilder
+from kg.web.state import state
+
+bp = Blueprint("home", __name__)
+MAX_LISTED = 200
+
+
+@bp.get("/")
+def index() -> Response:
+    st = state()
+    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    vary = [] if "lang" in request.args else ["Accept-Language"]
+    tag = etag_for(st.dataset.version, "home", lang)
+    if not_modified(tag, st.dataset.modified):
+        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, vary)
+    builder = PageBuilder(st.reader, Linker(st.settings.base_iri, request.script_root), lang)
+    projects = sorted(
+        (builder.link(node) for node in st.reader.instances(str(KG.Project), MAX_LISTED)),
+        key=lambda link: link.label.lower(),
+    )
+    releases = [builder.link(node) for node in st.reader.instances(str(KG.NewsRelease), MAX_LISTED)]
+    stats = st.stats()
+    classes = sorted(
+        ((builder.link(URIRef(iri)), count) for iri, count in stats.classes.items()),
+        key=lambda item: -item[1],
+    )
+    body = render_template(
+        "home/index.html",
+        title=st.dataset.title,
+        projects=projects,
+        releases=releases,
+        stats=stats,
+        classes=classes[:30],
+        dumps=st.dataset.dumps,
+        sparql=st.queries is not None,
+    )
+    response = Response(body, content_type="text/html; charset=utf-8")
+    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, vary)

@@ -1,0 +1,136 @@
+"""HTTP plumbing shared by the blueprints: errors, 406, caching validators, RDF bodies, safety headers.
+
+Security headers follow security.md §5: ``nosniff``, a strict Content-Security-Policy that our pages
+satisfy (no script but the JSON-LD data block, nothing external), CORS ``*`` without credentials (every
+endpoint is read-only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from flask import Response, request
+from rdflib import Graph
+
+from kg.dumps import jsonld_context
+from kg.formats import TEXT_PLAIN, RdfFormat
+from kg.web.negotiation import Offers, describe_offers
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+EXPOSED_HEADERS = (
+    "ETag, Link, Location, Content-Location, Retry-After, X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows"
+)
+
+
+def text_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A plain-text answer: errors never echo user input into HTML."""
+    body = message if message.endswith("\n") else message + "\n"
+    response = Response(body, status=status, content_type=TEXT_PLAIN)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def not_acceptable(offers: Offers[object]) -> Response:
+    """406 listing what can be asked for."""
+    response = text_response(406, f"Not Acceptable. This resource is available as: {describe_offers(offers)}")
+    response.vary.add("Accept")
+    return response
+
+
+def etag_for(version: str, *parts: object) -> str:
+    """A validator for one representation of one dataset version."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
+    return f"{version[:16]}-{digest}"
+
+
+def not_modified(etag: str, modified: datetime | None) -> bool:
+    """True when the client's copy is current (``If-None-Match`` first, else ``If-Modified-Since``)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return since is not None and modified is not None and modified <= since
+
+
+def cacheable(
+    response: Response,
+    etag: str,
+    modified: datetime | None,
+    max_age: int,
+    vary: Iterable[str] = (),
+) -> Response:
+    """Add ``ETag``, ``Last-Modified``, ``Cache-Control`` and ``Vary``."""
+    response.set_etag(etag, weak=True)
+    if modified is not None:
+        response.last_modified = modified
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    for name in vary:
+        response.vary.add(name)
+    return response
+
+
+def conditional_304(etag: str, modified: datetime | None, max_age: int, vary: Iterable[str]) -> Response:
+    response = Response(status=304)
+    return cacheable(response, etag, modified, max_age, vary)
+
+
+def serialize(graph: Graph, fmt: RdfFormat) -> bytes:
+    """An rdflib graph in one RDF format (JSON-LD compacted with the published context)."""
+    if fmt is RdfFormat.JSONLD:
+        context = jsonld_context()["@context"]
+        return graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1).encode()
+    if fmt is RdfFormat.NTRIPLES:
+        lines = graph.serialize(format="nt").splitlines()
+        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode()
+    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+
+
+def rdf_response(body: bytes, fmt: RdfFormat, status: int = 200) -> Response:
+    response = Response(body, status=status)
+    response.content_type = (
+        f"{fmt.media_type}; charset=utf-8" if fmt is not RdfFormat.RDFXML else fmt.media_type
+    )
+    return response
+
+
+def link_header(links: Sequence[tuple[str, str, str | None]]) -> str:
+    """``Link`` value from ``(url, rel, media type)`` triples."""
+    parts = []
+    for url, rel, media_type in links:
+        part = f'<{url}>; rel="{rel}"'
+        if media_type:
+            part += f'; type="{media_type}"'
+        parts.append(part)
+    return ", ".join(parts)
+
+
+def apply_safety_headers(response: Response) -> Response:
+    """Headers every answer carries (after_request)."""
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Every endpoint is read-only and public: any origin may read, never with credentials.
+    headers["Access-Control-Allow-Origin"] = "*"
+    headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    headers.pop("Access-Control-Allow-Credentials", None)
+    return response
+
+
+def preflight() -> Response:
+    """Answer a CORS preflight: simple reads and form or query POSTs, no credentials."""
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language, Content-Type, If-None-Match"
+    response.headers["Access-Control-Max-Age"] = "3600"
+    response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
+    return response

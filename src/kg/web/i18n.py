@@ -1,0 +1,116 @@
+"""The words of the pages in English and French (data labels come from the data, not from here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "about": "About this dataset",
+        "alternates": "This page as data",
+        "amount": "Amount",
+        "browse": "Browse",
+        "classes": "Classes",
+        "definition": "Definition",
+        "download": "Download",
+        "downloads": "Downloads",
+        "downloads_intro": "Every dump of the last build, with its size and SHA-256 checksum.",
+        "encoding": "Encoding",
+        "evidence": "Source sentences",
+        "file": "File",
+        "format": "Format",
+        "graph_intro": "A named graph of the dataset.",
+        "home": "Home",
+        "incoming": "Linked from",
+        "iri": "IRI",
+        "label": "Label",
+        "language": "Français",
+        "link": "link",
+        "links": "links",
+        "more_than": "more than",
+        "next": "Next",
+        "no_downloads": "No dumps are published by this server.",
+        "ontology": "Ontology",
+        "previous": "Previous",
+        "projects": "Projects",
+        "properties": "Properties",
+        "property": "Property",
+        "query": "SPARQL query",
+        "query_intro": "Read-only SPARQL 1.1 endpoint. Queries run with a time limit and a row limit.",
+        "results": "Results",
+        "run": "Run query",
+        "shapes": "Shapes",
+        "show_all": "show all",
+        "size": "Size",
+        "source": "Source text",
+        "sparql": "SPARQL endpoint",
+        "statistics": "Statistics",
+        "triples": "triples",
+        "truncated": "The result was cut at the row limit; narrow the query or use LIMIT/OFFSET.",
+        "types": "Types",
+        "value": "Value",
+        "void": "VoID description",
+        "shown": "shown",
+        "showing_first": "Showing the first values only.",
+    },
+    "fr": {
+        "about": "À propos de ce jeu de données",
+        "alternates": "Cette page en données",
+        "amount": "Montant",
+        "browse": "Parcourir",
+        "classes": "Classes",
+        "definition": "Définition",
+        "download": "Télécharger",
+        "downloads": "Téléchargements",
+        "downloads_intro": "Chaque fichier de la dernière construction, avec sa taille et sa somme SHA-256.",
+        "encoding": "Encodage",
+        "evidence": "Phrases sources",
+        "file": "Fichier",
+        "format": "Format",
+        "graph_intro": "Un graphe nommé du jeu de données.",
+        "home": "Accueil",
+        "incoming": "Liens entrants",
+        "iri": "IRI",
+        "label": "Libellé",
+        "language": "English",
+        "link": "lien",
+        "links": "liens",
+        "more_than": "plus de",
+        "next": "Suivant",
+        "no_downloads": "Ce serveur ne publie aucun fichier.",
+        "ontology": "Ontologie",
+        "previous": "Précédent",
+        "projects": "Projets",
+        "properties": "Propriétés",
+        "property": "Propriété",
+        "query": "Requête SPARQL",
+        "query_intro": "Point d'accès SPARQL 1.1 en lecture seule, avec une limite de temps et de lignes.",
+        "results": "Résultats",
+        "run": "Exécuter",
+        "shapes": "Formes",
+        "show_all": "tout afficher",
+        "size": "Taille",
+        "source": "Texte source",
+        "sparql": "Point d'accès SPARQL",
+        "statistics": "Statistiques",
+        "triples": "triplets",
+        "truncated": (
+            "Le résultat a été coupé à la limite de lignes; précisez la requête ou utilisez LIMIT/OFFSET."
+        ),
+        "types": "Types",
+        "value": "Valeur",
+        "void": "Description VoID",
+        "shown": "affichés",
+        "showing_first": "Seules les premières valeurs sont affichées.",
+    },
+}
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """``t("types")`` for a template; an unknown key shows itself (a visible bug, not a crash)."""
+    table = STRINGS.get(lang, STRINGS["en"])
+
+    def t(key: str) -> str:
+        return table.get(key, STRINGS["en"].get(key, key))
+
+    return t

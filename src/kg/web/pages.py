@@ -1,0 +1,214 @@
+"""What a resource page shows, as plain dataclasses the templates render (no Flask here).
+
+Links are made only for ``http(s)`` IRIs; IRIs minted under the base become local paths, so a development
+server browses its own data (http://127.0.0.1:5000/project/x stands for {base}project/x).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF
+
+from kg.vocab import KG, KG_ONTOLOGY, OA, SCHEMA
+from kg.web.labels import humanize, short_name
+from kg.web.reader import Node, ResourceReader
+
+MAX_EVIDENCE = 100
+MAX_INCOMING_GROUPS = 50
+
+
+@dataclass(frozen=True)
+class Link:
+    """An IRI as a person sees it: its label, and where a click goes (None: not a web address)."""
+
+    iri: str
+    label: str
+    href: str | None
+    short: str
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    link: Link | None = None
+    lang: str | None = None
+    datatype: str | None = None
+
+
+@dataclass(frozen=True)
+class PropertyRow:
+    predicate: Link
+    values: list[Value]
+
+
+@dataclass(frozen=True)
+class IncomingGroup:
+    predicate: Link
+    count: int
+    subjects: list[Link]
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    field: str
+    quote: str | None
+    evidence: Link
+    source: Link | None
+
+
+@dataclass
+class ResourcePage:
+    iri: str
+    label: str
+    types: list[Link] = field(default_factory=list)
+    properties: list[PropertyRow] = field(default_factory=list)
+    incoming: list[IncomingGroup] = field(default_factory=list)
+    incoming_capped: bool = False
+    evidence: list[EvidenceRow] = field(default_factory=list)
+    quote: str | None = None
+    truncated: bool = False
+    jsonld: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Linker:
+    """Turns IRIs into hrefs: local paths under the base and the ontology, external http(s) as they are."""
+
+    base: str
+    root: str = ""
+
+    def href(self, iri: str) -> str | None:
+        if iri.startswith(self.base):
+            return f"{self.root}/{iri[len(self.base) :]}"
+        if iri == KG_ONTOLOGY or iri.startswith(f"{KG_ONTOLOGY}#"):
+            return f"{self.root}/ontology{iri[len(KG_ONTOLOGY) :]}"
+        if iri.startswith(("http://", "https://")):
+            return iri
+        return None
+
+    def local_path(self, iri: str) -> str | None:
+        """The path a minted IRI is served at, or None for IRIs outside the base."""
+        return f"/{iri[len(self.base) :]}" if iri.startswith(self.base) else None
+
+
+class PageBuilder:
+    """Builds resource pages from a reader, in one language."""
+
+    def __init__(self, reader: ResourceReader, linker: Linker, lang: str) -> None:
+        self.reader = reader
+        self.linker = linker
+        self.lang = lang
+
+    def link(self, node: Node) -> Link:
+        iri = str(node)
+        label = self.reader.label(node, self.lang)
+        short = short_name(iri)
+        if label is None:
+            local = self.linker.local_path(iri)
+            label = local.lstrip("/") if local else humanize(iri) if short != iri else iri
+        return Link(iri, label, self.linker.href(iri), short)
+
+    def predicate_link(self, predicate: str) -> Link:
+        label = self.reader.label(URIRef(predicate), self.lang) or humanize(predicate)
+        return Link(predicate, label, self.linker.href(predicate), short_name(predicate))
+
+    def value(self, node: Node) -> Value:
+        if isinstance(node, URIRef):
+            return Value(str(node), link=self.link(node))
+        if isinstance(node, BNode):
+            return Value(f"_:{node}")
+        datatype = short_name(str(node.datatype)) if node.datatype is not None else None
+        return Value(str(node), lang=node.language, datatype=datatype)
+
+    def resource(
+        self, iri: str, *, incoming_predicate: str | None = None, page: int = 1, size: int = 20
+    ) -> ResourcePage:
+        pairs = self.reader.outgoing(iri)
+        result = ResourcePage(
+            iri=iri, label=self.reader.label(URIRef(iri), self.lang) or self.link(URIRef(iri)).label
+        )
+        result.truncated = len(pairs) >= self.reader.max_values
+        grouped: dict[str, list[Node]] = {}
+        for pred, obj in pairs:
+            grouped.setdefault(str(pred), []).append(obj)
+        result.types = sorted(
+            (self.link(t) for t in grouped.pop(str(RDF.type), []) if isinstance(t, URIRef)),
+            key=lambda link: link.label.lower(),
+        )
+        rows = []
+        for predicate, objects in grouped.items():
+            ordered = sorted(objects, key=lambda o: (not _in_language(o, self.lang), str(o)))
+            rows.append(PropertyRow(self.predicate_link(predicate), [self.value(o) for o in ordered]))
+        result.properties = sorted(rows, key=lambda row: row.predicate.label.lower())
+        result.evidence = self.evidence(grouped.get(str(KG.evidence), []))
+        if str(OA.hasSelector) in grouped:
+            result.quote = self.reader.quote(iri)
+        result.incoming, result.incoming_capped = self.incoming(iri, incoming_predicate, page, size)
+        result.jsonld = schema_jsonld(iri, pairs)
+        return result
+
+    def evidence(self, nodes: list[Node]) -> list[EvidenceRow]:
+        rows = []
+        for node in nodes[:MAX_EVIDENCE]:
+            if not isinstance(node, URIRef):
+                continue
+            evidence = str(node)
+            field_name = self.reader.first(evidence, str(KG.evidenceField))
+            source = self.reader.first(evidence, str(OA.hasSource))
+            rows.append(
+                EvidenceRow(
+                    field=str(field_name) if field_name is not None else "",
+                    quote=self.reader.quote(evidence),
+                    evidence=self.link(node),
+                    source=self.link(source) if isinstance(source, URIRef) else None,
+                )
+            )
+        return sorted(rows, key=lambda row: (row.field, row.evidence.iri))
+
+    def incoming(
+        self, iri: str, selected: str | None, page: int, size: int
+    ) -> tuple[list[IncomingGroup], bool]:
+        counts, capped = self.reader.incoming_counts(iri)
+        groups = []
+        for predicate, count in sorted(counts.items())[:MAX_INCOMING_GROUPS]:
+            pages = max(1, -(-count // size))
+            current = min(max(page, 1), pages) if predicate == selected else 1
+            subjects = self.reader.incoming_page(iri, predicate, (current - 1) * size, size)
+            groups.append(
+                IncomingGroup(
+                    self.predicate_link(predicate), count, [self.link(s) for s in subjects], current, pages
+                )
+            )
+        return sorted(groups, key=lambda g: g.predicate.label.lower()), capped
+
+
+def _in_language(node: Node, lang: str) -> bool:
+    return isinstance(node, Literal) and (node.language or "").split("-")[0] == lang
+
+
+def schema_jsonld(iri: str, pairs: list[tuple[URIRef, Node]]) -> dict[str, Any]:
+    """The schema.org statements about ``iri`` as compact JSON-LD, for the page's data block."""
+    schema = str(SCHEMA)
+    doc: dict[str, Any] = {"@context": "https://schema.org/", "@id": iri}
+    types = [str(o)[len(schema) :] for p, o in pairs if p == RDF.type and str(o).startswith(schema)]
+    if types:
+        doc["@type"] = types if len(types) > 1 else types[0]
+    for predicate, obj in pairs:
+        name = str(predicate)
+        if not name.startswith(schema):
+            continue
+        key = name[len(schema) :]
+        value: Any
+        if isinstance(obj, URIRef):
+            value = {"@id": str(obj)}
+        elif isinstance(obj, Literal) and obj.language:
+            value = {"@value": str(obj), "@language": obj.language}
+        else:
+            value = str(obj)
+        doc.setdefault(key, []).append(value)
+    return {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in doc.items()}

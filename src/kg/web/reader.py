@@ -1,0 +1,209 @@
+"""Read resources from the store by quad pattern, as rdflib terms, with limits.
+
+Every lookup a URL triggers goes through ``KgStore.quads`` (never SPARQL built from a URL), is bounded
+(``islice``) and is deduplicated across named graphs. Store terms are turned into rdflib terms here, so
+templates and serializers never see the store's own classes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import islice
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from kg.store import KgStore, Term
+from kg.vocab import KG, OA, PREFIXES, SCHEMA
+from kg.web.labels import LABEL_PREDICATES, format_amount, pick_label
+
+Node = URIRef | BNode | Literal
+MAX_VALUES = 2_000
+"""Outgoing triples read for one page; a node with more shows the first ones and says so."""
+_AMOUNT_PREDICATES = (str(SCHEMA.value), str(SCHEMA.minValue), str(SCHEMA.maxValue))
+
+
+def to_rdflib(term: Term) -> Node:
+    """A store term as an rdflib term (RDF-star triples become their N-Triples text)."""
+    t: Any = term
+    if hasattr(t, "subject"):
+        return Literal(str(t))
+    if hasattr(t, "datatype"):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        datatype = t.datatype.value
+        return Literal(t.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+    if str(t).startswith("_:"):
+        return BNode(t.value)
+    return URIRef(t.value)
+
+
+class ResourceReader:
+    """Looks up what the store says about one IRI, for resource pages and descriptions."""
+
+    def __init__(self, store: KgStore, *, count_cap: int = 250_000, max_values: int = MAX_VALUES) -> None:
+        self.store = store
+        self.count_cap = count_cap
+        self.max_values = max_values
+        self._label = lru_cache(maxsize=20_000)(self._label_uncached)
+        self._graphs: frozenset[str] | None = None
+
+    def graphs(self) -> frozenset[str]:
+        if self._graphs is None:
+            self._graphs = frozenset(self.store.graphs())
+        return self._graphs
+
+    def outgoing(self, iri: str, limit: int | None = None) -> list[tuple[URIRef, Node]]:
+        """The (predicate, object) pairs of ``iri``, deduplicated, at most ``limit`` (default max_values)."""
+        seen: dict[tuple[str, str], tuple[URIRef, Node]] = {}
+        for quad in islice(self.store.quads(subject=iri), limit or self.max_values):
+            key = (quad.predicate.value, str(quad.object))
+            if key not in seen:
+                seen[key] = (URIRef(quad.predicate.value), to_rdflib(quad.object))
+        return list(seen.values())
+
+    def exists(self, iri: str) -> bool:
+        """True when the store says something about ``iri`` (it is the subject of a triple)."""
+        return next(self.store.quads(subject=iri), None) is not None
+
+    def _self_term(self, iri: str) -> Term | None:
+        # KgStore.quads takes the object as a store term; the store hands us its own term for the IRI.
+        quad = next(self.store.quads(subject=iri), None)
+        return None if quad is None else quad.subject
+
+    def values(self, iri: str, predicate: str, limit: int = 50) -> list[Node]:
+        out: list[Node] = []
+        for quad in islice(self.store.quads(subject=iri, predicate=predicate), limit):
+            node = to_rdflib(quad.object)
+            if node not in out:
+                out.append(node)
+        return out
+
+    def first(self, iri: str, predicate: str) -> Node | None:
+        found = self.values(iri, predicate, limit=1)
+        return found[0] if found else None
+
+    def incoming_counts(self, iri: str) -> tuple[dict[str, int], bool]:
+        """Incoming links per predicate, counted up to ``count_cap`` links; True when the cap was hit.
+
+        Counts statements: a triple stated in two named graphs counts twice (no build of ours does that,
+        and telling them apart would triple the cost on a node with 100,000 links).
+        """
+        term = self._self_term(iri)
+        if term is None:
+            return {}, False
+        counts: Counter[Any] = Counter(
+            quad.predicate for quad in islice(self.store.quads(obj=term), self.count_cap)
+        )
+        capped = sum(counts.values()) >= self.count_cap
+        return {predicate.value: n for predicate, n in counts.items()}, capped
+
+    def incoming_page(self, iri: str, predicate: str, offset: int, limit: int) -> list[Node]:
+        """Subjects linking to ``iri`` through ``predicate``, one page (store order, deduplicated)."""
+        term = self._self_term(iri)
+        if term is None:
+            return []
+        subjects: list[Node] = []
+        seen: set[str] = set()
+        skipped = 0
+        for quad in self.store.quads(predicate=predicate, obj=term):
+            key = str(quad.subject)
+            if key in seen:
+                continue
+            seen.add(key)
+            if skipped < offset:
+                skipped += 1
+                continue
+            subjects.append(to_rdflib(quad.subject))
+            if len(subjects) >= limit:
+                break
+        return subjects
+
+    def describe(self, iri: str) -> Graph:
+        """The triples about ``iri`` and about its hash children (``{iri}#quote``): its document."""
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        subject = URIRef(iri)
+        for predicate, obj in self.outgoing(iri):
+            graph.add((subject, predicate, obj))
+            if isinstance(obj, URIRef) and str(obj).startswith(f"{iri}#"):
+                for p2, o2 in self.outgoing(str(obj), limit=200):
+                    graph.add((obj, p2, o2))
+        return graph
+
+    def literals(self, iri: str, limit: int = 200) -> list[tuple[str, Literal]]:
+        return [(str(p), o) for p, o in self.outgoing(iri, limit) if isinstance(o, Literal)]
+
+    def label(self, node: Node, lang: str) -> str | None:
+        """The label of a node in ``lang`` (an amount's label is the amount in words), or None."""
+        if not isinstance(node, URIRef):
+            return None
+        return self._label(str(node), lang)
+
+    def _label_uncached(self, iri: str, lang: str) -> str | None:
+        pairs = self.outgoing(iri, limit=300)
+        by_predicate: dict[str, list[Node]] = {}
+        for pred, obj in pairs:
+            by_predicate.setdefault(str(pred), []).append(obj)
+        if str(KG.qualifier) in by_predicate:
+            amount = self.amount_words(by_predicate, lang)
+            if amount:
+                return amount
+        for predicate in LABEL_PREDICATES:
+            literals = [
+                (str(o), o.language) for o in by_predicate.get(predicate, []) if isinstance(o, Literal)
+            ]
+            if literals:
+                return pick_label(literals, lang)
+        return None
+
+    @staticmethod
+    def amount_words(by_predicate: dict[str, list[Node]], lang: str) -> str | None:
+        """``over $2,000,000`` from kg:qualifier, schema:value/minValue/maxValue, currency, kg:period."""
+        qualifier = by_predicate.get(str(KG.qualifier), [None])[0]
+        figure = next((by_predicate[p][0] for p in _AMOUNT_PREDICATES if p in by_predicate), None)
+        currency = by_predicate.get(str(SCHEMA.currency), [None])[0]
+        period = by_predicate.get(str(KG.period), [None])[0]
+        local = str(qualifier).rsplit("#", 1)[-1] if qualifier is not None else None
+        return format_amount(
+            local,
+            str(figure) if figure is not None else None,
+            str(currency) if currency is not None else None,
+            str(period) if period is not None else None,
+            lang,
+        )
+
+    def quote(self, evidence: str) -> str | None:
+        """The source sentence of an evidence node: kg:evidence -> oa:hasSelector -> oa:exact."""
+        for selector in self.values(evidence, str(OA.hasSelector), limit=10):
+            if isinstance(selector, URIRef):
+                exact = self.first(str(selector), str(OA.exact))
+                if exact is not None:
+                    return str(exact)
+        return None
+
+    def instances(self, class_iri: str, limit: int) -> list[Node]:
+        """Up to ``limit`` resources typed ``class_iri`` (the class must be described in the store)."""
+        term = self._self_term(class_iri)
+        if term is None:
+            return []
+        found: dict[str, Node] = {}
+        for quad in self.store.quads(predicate=str(RDF.type), obj=term):
+            found.setdefault(str(quad.subject), to_rdflib(quad.subject))
+            if len(found) >= limit:
+                break
+        return list(found.values())
+
+    def types(self, iri: str) -> list[URIRef]:
+        return [t for t in self.values(iri, str(RDF.type), limit=50) if isinstance(t, URIRef)]
+
+    def all_quads(self) -> Iterator[tuple[str, str, str, str]]:
+        """Every quad as ``(subject, predicate IRI, object, graph IRI or "")``, for VoID statistics."""
+        for quad in self.store.quads():
+            graph: Any = quad.graph_name
+            name = graph.value if str(graph).startswith("<") else ""
+            yield str(quad.subject), quad.predicate.value, str(quad.object), name

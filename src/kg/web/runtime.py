@@ -1,0 +1,111 @@
+"""Get a dataset ready to serve: the on-disk store the query workers share, and what the pages need.
+
+``prepare_release`` serves the last ``kg build`` (``dist/kg.nq`` and its manifest); ``prepare_files``
+serves any RDF files, each in a named graph of its own (``{base}graph/{file name}``). Both load into an
+on-disk store keyed by the SHA-256 of the N-Quads (``kg.sparql.prepare_store``), so several server
+processes share one store, each opening it read-only.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kg.dumps import MANIFEST_FILE, read_manifest
+from kg.errors import BuildError
+from kg.formats import RdfFormat
+from kg.iris import slugify
+from kg.settings import Settings
+from kg.sparql import prepare_store
+from kg.store import KgStore
+from kg.web.config import Dataset, WebOptions
+
+NQUADS_DUMP = "kg.nq"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A store ready to serve: its path (for query workers), an open read-only handle, its description."""
+
+    store_path: Path
+    store: KgStore
+    dataset: Dataset
+
+
+def _modified(path: Path) -> datetime:
+    return datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
+
+
+def prepare_release(settings: Settings, options: WebOptions) -> Prepared:
+    """Serve ``dist/``: the N-Quads dump becomes the store; the manifest lists the downloads.
+
+    :raises BuildError: when ``dist/`` holds no complete build.
+    """
+    dumps = read_manifest(settings.dist_dir)
+    nquads = settings.dist_dir / NQUADS_DUMP
+    if not nquads.is_file():
+        raise BuildError(f"{nquads}: no such file (run `kg build` first)")
+    store_path, version = prepare_store(nquads, options.store_dir)
+    store = KgStore.open(store_path, read_only=True)
+    dataset = Dataset(
+        version=version,
+        modified=_modified(settings.dist_dir / MANIFEST_FILE),
+        dumps=tuple(dumps),
+        dist_dir=settings.dist_dir,
+        sources_dir=settings.sources_dir if settings.sources_dir.is_dir() else None,
+        public_graphs=frozenset(store.graphs()),
+    )
+    return Prepared(store_path, store, dataset)
+
+
+def graph_names(files: Sequence[Path], base_iri: str) -> list[str]:
+    """One graph IRI per file, from its name: ``data/Grants 2024.ttl.gz`` -> ``{base}graph/grants-2024``."""
+    names: list[str] = []
+    for path in files:
+        stem = path.name.removesuffix(".gz").rsplit(".", 1)[0]
+        slug = slugify(stem) or "file"
+        name, n = slug, 1
+        while f"{base_iri}graph/{name}" in names:
+            n += 1
+            name = f"{slug}-{n}"
+        names.append(f"{base_iri}graph/{name}")
+    return names
+
+
+def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions) -> Prepared:
+    """Serve RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; ``.gz`` too).
+
+    Triples, and the default graph of dataset files, go to the file's own named graph; named graphs of
+    TriG/N-Quads files keep their names. Relative IRIs resolve against the base IRI, never ``file:``.
+    """
+    memory = KgStore()
+    for path, graph in zip(files, graph_names(files, settings.base_iri), strict=True):
+        if not path.is_file():
+            raise BuildError(f"{path}: no such file")
+        try:
+            RdfFormat.from_path(path.name)
+        except ValueError as exc:
+            raise BuildError(f"{path}: {exc}") from exc
+        memory.load_file(path, graph=graph, base_iri=settings.base_iri)
+    options.store_dir.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".inputs-", suffix=".nq", dir=options.store_dir)
+    nquads = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(memory.dump(RdfFormat.NQUADS))
+        store_path, version = prepare_store(nquads, options.store_dir)
+    finally:
+        nquads.unlink(missing_ok=True)
+    store = KgStore.open(store_path, read_only=True)
+    newest = max(files, key=lambda p: p.stat().st_mtime)
+    dataset = Dataset(
+        version=version,
+        modified=_modified(newest),
+        public_graphs=frozenset(store.graphs()),
+        title=", ".join(p.name for p in files[:5]) + (" ..." if len(files) > 5 else ""),
+    )
+    return Prepared(store_path, store, dataset)

@@ -1,0 +1,250 @@
+"""Blueprint "sparql": the SPARQL 1.1 Protocol query operation at ``/sparql``.
+
+GET ``?query=``, POST form-encoded, POST ``application/sparql-query``; ``default-graph-uri`` and
+``named-graph-uri``; answers negotiated by ``Accept`` (q-values) or ``format``/``output``. Without a query
+the endpoint URL answers its Service Description (RDF) or, for a browser, a plain query form.
+
+Every failure has its own status, never a short 200: syntax errors 400 (text/plain, with line and
+column), refused queries 400, updates 400/415, busy 503 + ``Retry-After``, timeouts 503, engine crashes 500.
+A result cut at the row limit is a 200 that says so: ``X-KG-Truncated: true`` and a ``Link`` to the limits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from kg.errors import QueryCrashed, QueryError, QueryRefused, QueryTimeout
+from kg.formats import RdfFormat, ResultsFormat
+from kg.sparql import QueryAnswer, QueryBusy, QueryRequest, inspect_query
+from kg.vocab import sparql_prologue
+from kg.web.http import (
+    cacheable,
+    conditional_304,
+    etag_for,
+    not_acceptable,
+    not_modified,
+    rdf_response,
+    serialize,
+    text_response,
+)
+from kg.web.negotiation import (
+    BOOLEAN_OFFERS,
+    RDF_OFFERS,
+    RESULTS_OFFERS,
+    BadFormatParameter,
+    Choice,
+    choose,
+    with_html,
+)
+from kg.web.pages import Linker
+from kg.web.protocol import ProtocolError, ProtocolRequest, parse
+from kg.web.sd import service_description
+from kg.web.state import AppState, state
+
+bp = Blueprint("sparql", __name__)
+SD_OFFERS = with_html(RDF_OFFERS)
+HTML_ROWS = 1_000
+EXAMPLE = """SELECT ?project ?name WHERE {
+  ?project a kg:Project ;
+    schema:name ?name .
+  FILTER(lang(?name) = "en")
+}
+ORDER BY ?name
+LIMIT 50
+"""
+
+
+def _offers(form: str) -> Sequence[tuple[str, Choice]]:
+    if form == "ASK":
+        return with_html(BOOLEAN_OFFERS)
+    if form == "SELECT":
+        return with_html(RESULTS_OFFERS)
+    return with_html(RDF_OFFERS)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    st = state()
+    try:
+        query = parse(request.method, request.headers.get("Content-Type"), request.query_string, _body())
+    except ProtocolError as exc:
+        return text_response(exc.status, exc.message)
+    if query is None:
+        return _service_description(st)
+    if st.queries is None:
+        return text_response(503, "The SPARQL endpoint is not available on this server.")
+    try:
+        info = inspect_query(query.query, st.queries.limits, st.queries.public_graphs)
+        offers = _offers(info.form)
+        fmt = choose(request.headers.get("Accept"), query.format, offers)
+    except BadFormatParameter as exc:
+        return text_response(400, str(exc))
+    except QueryError as exc:
+        return _query_error(exc)
+    if fmt is None:
+        return not_acceptable(offers)
+    cache = request.method in ("GET", "HEAD")
+    tag = etag_for(
+        st.dataset.version, query.query, query.default_graphs, query.named_graphs, fmt, request.host_url
+    )
+    if cache and not_modified(tag, st.dataset.modified):
+        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])
+    result_format = ResultsFormat.JSON if fmt == "html" or not isinstance(fmt, ResultsFormat) else fmt
+    graph_format = RdfFormat.TURTLE if fmt == "html" or not isinstance(fmt, RdfFormat) else fmt
+    text = _with_base(query.query, url_for("sparql.endpoint", _external=True))
+    try:
+        answer = st.queries.run(
+            QueryRequest(text, result_format, graph_format, query.default_graphs, query.named_graphs)
+        )
+    except QueryBusy as exc:
+        return text_response(503, f"Service busy: {exc}", {"Retry-After": str(max(1, exc.retry_after_s))})
+    except QueryTimeout as exc:
+        return text_response(503, f"Query timeout: {exc}", {"Retry-After": "5"})
+    except QueryCrashed as exc:
+        return text_response(500, f"Query failed: {exc}")
+    except QueryError as exc:
+        return _query_error(_unshift(exc))
+    response = _html(st, query, answer) if fmt == "html" else _answer(answer)
+    response.vary.add("Accept")
+    if answer.truncated:
+        response.headers["X-KG-Truncated"] = "true"
+        response.headers["X-KG-Row-Limit"] = str(st.queries.limits.max_rows)
+        response.headers["Link"] = (
+            f'<{url_for("system.limits")}>; rel="describedby"; title="result truncated"'
+        )
+    if not cache:
+        response.cache_control.no_store = True
+        return response
+    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])
+
+
+def _with_base(text: str, endpoint_url: str) -> str:
+    """Resolve relative IRIs against the endpoint URL (SPARQL 1.1 Query §4.1.1.1); a BASE in the query wins.
+
+    ``QueryRequest`` has no base IRI, so the base is a first line of the text; error positions are
+    shifted back by :func:`_unshift`.
+    """
+    return f"BASE <{endpoint_url}>\n{text}"
+
+
+_POSITIONS = (
+    (re.compile(r"\b(at|on line) (\d+):(\d+)"), lambda m: f"{m[1]} {int(m[2]) - 1}:{m[3]}"),
+    (re.compile(r"\bline (\d+), column"), lambda m: f"line {int(m[1]) - 1}, column"),
+)
+
+
+def _unshift(exc: QueryError) -> QueryError:
+    """The error as the client wrote the query: one line up (the BASE line is ours)."""
+    message = str(exc)
+    for pattern, replace in _POSITIONS:
+        message = pattern.sub(replace, message)
+    line = exc.line - 1 if exc.line is not None and exc.line > 1 else exc.line
+    return type(exc)(message, line=line, column=exc.column)
+
+
+def _body() -> bytes:
+    """The request body, at most ``max_body_bytes``: larger ones are a 413, chunked ones too.
+
+    A declared ``Content-Length`` over the limit is refused before reading (MAX_CONTENT_LENGTH). For a
+    chunked body Werkzeug's stream stops at the limit without saying so; reading one more byte makes it
+    raise the 413 (rather than passing on a silently cut query).
+    """
+    if request.method != "POST":
+        return b""
+    limit = state().options.max_body_bytes
+    data = request.stream.read(limit)
+    if len(data) >= limit and request.stream.read(1):
+        abort(413)
+    return data
+
+
+def _query_error(exc: QueryError) -> Response:
+    kind = "Query refused" if isinstance(exc, QueryRefused) else "Query error"
+    where = ""
+    if exc.line is not None and f"line {exc.line}" not in str(exc):
+        where = f" (line {exc.line}, column {exc.column})"
+    return text_response(400, f"{kind}: {exc}{where}")
+
+
+def _answer(answer: QueryAnswer) -> Response:
+    media_type = answer.media_type
+    if media_type.startswith("text/") or media_type in ("application/n-triples", "application/n-quads"):
+        media_type += "; charset=utf-8"
+    response = Response(answer.body, content_type=media_type)
+    response.headers["X-KG-Rows"] = str(answer.rows)
+    return response
+
+
+def _html(st: AppState, query: ProtocolRequest, answer: QueryAnswer) -> Response:
+    linker = Linker(st.settings.base_iri, request.script_root)
+    table: dict[str, Any] | None = None
+    boolean: bool | None = None
+    text: str | None = None
+    if answer.kind == "graph":
+        text = answer.body.decode("utf-8", errors="replace")
+    else:
+        doc = json.loads(answer.body)
+        if answer.kind == "boolean":
+            boolean = bool(doc.get("boolean"))
+        else:
+            variables = doc["head"].get("vars", [])
+            rows = []
+            for binding in doc["results"]["bindings"][:HTML_ROWS]:
+                row = []
+                for var in variables:
+                    cell = binding.get(var)
+                    value = cell["value"] if cell else ""
+                    href = linker.href(value) if cell and cell.get("type") == "uri" else None
+                    row.append({"value": value, "href": href})
+                rows.append(row)
+            table = {"vars": variables, "rows": rows, "shown": len(rows), "total": answer.rows}
+    body = render_template(
+        "sparql/form.html",
+        query=query.query,
+        prologue=sparql_prologue(),
+        table=table,
+        boolean=boolean,
+        text=text,
+        truncated=answer.truncated,
+        limits=st.queries.limits if st.queries else None,
+    )
+    return Response(body, content_type="text/html; charset=utf-8")
+
+
+def _service_description(st: AppState) -> Response:
+    fmt = choose(request.headers.get("Accept"), request.args.get("format"), SD_OFFERS)
+    if fmt is None:
+        return not_acceptable(SD_OFFERS)
+    tag = etag_for(st.dataset.version, "sd", fmt, request.host_url)
+    if not_modified(tag, st.dataset.modified):
+        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])
+    if fmt == "html":
+        body = render_template(
+            "sparql/form.html",
+            query=sparql_prologue() + "\n" + EXAMPLE,
+            prologue=None,
+            table=None,
+            boolean=None,
+            text=None,
+            truncated=False,
+            limits=st.queries.limits if st.queries else None,
+        )
+        response = Response(body, content_type="text/html; charset=utf-8")
+    else:
+        assert isinstance(fmt, RdfFormat)
+        limits = st.queries.limits if st.queries else None
+        graph = service_description(
+            st.settings,
+            url_for("sparql.endpoint", _external=True),
+            sorted(st.queries.public_graphs) if st.queries else [],
+            triples=st.stats().triples,
+            timeout=limits.timeout_s if limits else None,
+            max_rows=limits.max_rows if limits else None,
+        )
+        response = rdf_response(serialize(graph, fmt), fmt)
+    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])

@@ -1,0 +1,79 @@
+"""What every view shares: settings, options, the served dataset, the store reader, the query service.
+
+One ``AppState`` per app, kept in ``app.extensions["kg"]``; nothing module-global, so tests build as many
+apps as they like. Expensive derived data (VoID statistics, the ontology and shapes graphs) is computed
+on first use, once per app.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from flask import current_app
+from rdflib import Graph
+
+from kg.assets import load_ontology, load_shapes
+from kg.settings import Settings
+from kg.void import DatasetStats, dataset_stats
+from kg.web.config import Dataset, WebOptions
+from kg.web.reader import ResourceReader
+
+if TYPE_CHECKING:
+    from kg.sparql import QueryAnswer, QueryLimits, QueryRequest
+
+EXTENSION = "kg"
+
+
+class QueryRunner(Protocol):
+    """What ``/sparql`` needs from a query service (``kg.sparql.QueryService`` or a remote one)."""
+
+    limits: QueryLimits
+    public_graphs: frozenset[str]
+
+    def run(self, request: QueryRequest) -> QueryAnswer: ...
+
+    def stats(self) -> Mapping[str, object]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    options: WebOptions
+    dataset: Dataset
+    reader: ResourceReader
+    queries: QueryRunner | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stats: DatasetStats | None = None
+    _ontology: Graph | None = None
+    _shapes: Graph | None = None
+
+    def stats(self) -> DatasetStats:
+        """Counts over the whole store, computed once (VoID, the landing page, the service description)."""
+        with self._lock:
+            if self._stats is None:
+                self._stats = dataset_stats(self.reader.all_quads())
+            return self._stats
+
+    def ontology(self) -> Graph:
+        with self._lock:
+            if self._ontology is None:
+                self._ontology = load_ontology()
+            return self._ontology
+
+    def shapes(self) -> Graph:
+        with self._lock:
+            if self._shapes is None:
+                self._shapes = load_shapes()
+            return self._shapes
+
+
+def state() -> AppState:
+    """The state of the current app."""
+    found = current_app.extensions[EXTENSION]
+    assert isinstance(found, AppState)
+    return found

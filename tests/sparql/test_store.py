@@ -1,0 +1,129 @@
+"""The store side of the engine, in process: capped serialisation, explicit datasets, preparing a store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sparql_data import EX, GRAPH_A, GRAPH_B, PRIVATE, write_nquads
+
+from kg.errors import QueryError, StoreError
+from kg.formats import RdfFormat, ResultsFormat
+from kg.sparql import dataset_version, prepare_store
+from kg.sparql.cache import AnswerCache
+from kg.sparql.types import QueryAnswer
+from kg.store import KgStore
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> KgStore:
+    memory = KgStore()
+    memory.load_file(write_nquads(tmp_path_factory.mktemp("store") / "data.nq"))
+    return memory
+
+
+def capped(store: KgStore, query: str, **options: object) -> tuple[str, bytes, int, bool]:
+    settings: dict[str, object] = {
+        "default_graph": (GRAPH_A, GRAPH_B),
+        "named_graphs": (GRAPH_A, GRAPH_B),
+        "result_format": ResultsFormat.JSON,
+        "graph_format": RdfFormat.TURTLE,
+        "max_rows": 10,
+        "max_bytes": 100_000,
+    }
+    settings.update(options)
+    result = store.query_capped(query, **settings)  # type: ignore[arg-type]
+    return result.kind, result.body, result.rows, result.truncated
+
+
+def test_explicit_dataset_overrides_from_clauses(store: KgStore) -> None:
+    # The guard refuses FROM <private>; this proves that even if one slipped through, the engine would not
+    # read it, because the service always passes the dataset explicitly.
+    query = (
+        f"SELECT ?o FROM <{PRIVATE}> FROM NAMED <{PRIVATE}> WHERE {{ {{ ?s ?p ?o }} "
+        "UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isLiteral(?o) && CONTAINS(?o, 'SECRET')) }"
+    )
+    assert capped(store, query)[2] == 0
+    everything = capped(store, query, default_graph=(PRIVATE,), named_graphs=())
+    assert everything[2] == 1
+
+
+def test_triple_terms_and_directions_survive(store: KgStore) -> None:
+    query = (
+        'SELECT ?t ?l WHERE { BIND(<<( <http://ex/s> <http://ex/p> "o" )>> AS ?t) '
+        'BIND(STRLANGDIR("a", "en", "rtl") AS ?l) }'
+    )
+    for fmt in ResultsFormat:
+        kind, body, rows, truncated = capped(store, query, result_format=fmt)
+        assert (kind, rows, truncated) == ("solutions", 1, False) and body
+
+
+def test_row_cap_pulls_one_extra_row(store: KgStore) -> None:
+    assert capped(store, f"SELECT ?s WHERE {{ ?s <{EX}rank> ?r }} LIMIT 10")[2:] == (10, False)
+    assert capped(store, f"SELECT ?s WHERE {{ ?s <{EX}rank> ?r }} LIMIT 11")[2:] == (10, True)
+
+
+def test_graph_formats(store: KgStore) -> None:
+    for fmt in RdfFormat:
+        if fmt.supports_datasets and fmt is not RdfFormat.JSONLD:
+            continue
+        kind, body, rows, truncated = capped(store, "CONSTRUCT WHERE { ?s ?p ?o }", graph_format=fmt)
+        assert (kind, rows, truncated) == ("graph", 10, True) and body
+
+
+def test_ask_in_every_results_format(store: KgStore) -> None:
+    for fmt in ResultsFormat:
+        kind, body, rows, truncated = capped(store, "ASK { ?s ?p ?o }", result_format=fmt)
+        assert (kind, rows, truncated) == ("boolean", 0, False) and b"true" in body.lower()
+
+
+def test_syntax_error_is_one_line(store: KgStore) -> None:
+    with pytest.raises(QueryError) as caught:
+        capped(store, "SELECT * WHERE {\n ?s ?p }")
+    assert caught.value.line == 2 and "\n" not in str(caught.value)
+
+
+def test_prepare_store_is_keyed_by_content(tmp_path: Path) -> None:
+    nquads = write_nquads(tmp_path / "a.nq")
+    path, version = prepare_store(nquads, tmp_path / "stores")
+    assert version == dataset_version(nquads) and path == tmp_path / "stores" / f"kg-{version}"
+    assert prepare_store(nquads, tmp_path / "stores") == (path, version)
+    assert [p.name for p in (tmp_path / "stores").iterdir()] == [path.name]  # no temp dir left behind
+    with nquads.open("a", encoding="utf-8") as handle:
+        handle.write(f'<{EX}x> <{EX}p> "new" <{GRAPH_A}> .\n')
+    newer, newer_version = prepare_store(nquads, tmp_path / "stores")
+    assert newer_version != version and newer != path
+    reader = KgStore.open(newer, read_only=True)
+    assert len(reader) == len(nquads.read_text(encoding="utf-8").splitlines())
+
+
+def test_prepare_store_rejects_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<http://ex/a> <http://ex/b> .\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot load"):
+        prepare_store(bad, tmp_path / "stores")
+    assert list((tmp_path / "stores").iterdir()) == []
+    with pytest.raises(StoreError, match="cannot read"):
+        prepare_store(tmp_path / "missing.nq", tmp_path / "stores")
+
+
+def test_cache_is_bounded_by_entries_and_bytes() -> None:
+    cache = AnswerCache(max_entries=3, max_bytes=100)
+
+    def answer(size: int) -> QueryAnswer:
+        return QueryAnswer("solutions", b"x" * size, "text/csv", False, 1, False)
+
+    for key in range(5):
+        cache.put(key, answer(10))
+    assert len(cache) == 3 and cache.get(0) is None and cache.get(4) is not None
+    cache.put("big", answer(90))
+    assert len(cache) == 2 and cache.get(4) is not None  # 4 was used last, so 2 and 3 went first
+    cache.put("too big", answer(101))
+    assert cache.get("too big") is None
+    assert (cache.hits, cache.misses) == (2, 2)
+
+
+def test_json_body_is_valid_when_cut(store: KgStore) -> None:
+    body = capped(store, "SELECT * WHERE { ?s ?p ?o }", max_bytes=2_000, max_rows=1000)[1]
+    assert len(body) <= 2_000 and json.loads(body)["results"]["bindings"]

@@ -1,0 +1,75 @@
+"""kg.void: VoID statistics from the data (pure), and /.well-known/void."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from kg.dumps import DumpInfo
+from kg.settings import Settings
+from kg.void import VOID, dataset_iri, dataset_stats, void_graph
+
+A, B = "<http://ex/a>", "<http://ex/b>"
+TYPE = str(RDF.type)
+
+
+def test_statistics() -> None:
+    quads = [
+        (A, TYPE, "<http://ex/C>", "http://g/1"),
+        (A, TYPE, "<http://ex/C>", "http://g/2"),  # the same triple in another graph counts once
+        (B, TYPE, "<http://ex/C>", "http://g/1"),
+        (A, "http://ex/p", '"x"', "http://g/1"),
+        ("_:b", "http://ex/p", A, ""),
+    ]
+    stats = dataset_stats(quads)
+    assert stats.triples == 4
+    assert stats.entities == 2
+    assert stats.distinct_subjects == 3
+    assert stats.distinct_objects == 3
+    assert stats.classes == {"http://ex/C": 2}
+    assert stats.properties == {"http://ex/p": 2, TYPE: 2}
+    assert stats.vocabularies == ("http://ex/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+    assert stats.graphs == {"http://g/1": 3, "http://g/2": 1}
+
+
+def test_void_graph() -> None:
+    settings = Settings(base_iri="https://example.org/kg/")
+    stats = dataset_stats([(A, TYPE, "<http://ex/C>", "http://g/1")])
+    dumps = [
+        DumpInfo("kg.nt", "application/n-triples", 10, "0" * 64),
+        DumpInfo("kg.nt.gz", "application/n-triples", 5, "1" * 64, "gzip"),
+    ]
+    graph = void_graph(stats, dumps, settings, "https://example.org/sparql")
+    ds = dataset_iri(settings)
+    assert (ds, RDF.type, VOID.Dataset) in graph
+    assert (ds, VOID.triples, Literal(1, datatype=XSD.integer)) in graph
+    assert (ds, VOID.sparqlEndpoint, URIRef("https://example.org/sparql")) in graph
+    assert (ds, VOID.dataDump, URIRef("https://example.org/kg/downloads/kg.nt")) in graph
+    assert (ds, VOID.dataDump, URIRef("https://example.org/kg/downloads/kg.nt.gz")) in graph
+    assert (ds, VOID.vocabulary, URIRef("http://ex/")) in graph
+
+
+def test_well_known_void(client: FlaskClient, graph: Graph) -> None:
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    void = Graph().parse(data=response.data, format="turtle")
+    ds = next(void.subjects(RDF.type, VOID.Dataset))
+
+    def number(predicate: URIRef) -> int:
+        value = void.value(ds, predicate)
+        assert isinstance(value, Literal)
+        return int(value)
+
+    assert number(VOID.triples) == len(graph)
+    assert number(VOID.classes) == len(set(graph.objects(None, RDF.type)))
+    assert number(VOID.properties) == len(set(graph.predicates()))
+    assert number(VOID.distinctSubjects) == len(set(graph.subjects()))
+    dumps = {str(d).rsplit("/", 1)[1] for d in void.objects(ds, VOID.dataDump)}
+    assert {"kg.nt", "kg.ttl.gz", "kg.nq"} <= dumps
+    assert (ds, VOID.vocabulary, URIRef("https://schema.org/")) in void
+    assert (
+        client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).mimetype
+        == "application/ld+json"
+    )
+    assert client.get("/.well-known/void", headers={"Accept": "text/csv"}).status_code == 406
