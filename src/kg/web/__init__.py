@@ -6,7 +6,7 @@ the only one that imports Flask, and it never imports ``kg.cli``.
 
 URL families, one blueprint each: ``/`` (home), ``/{kind}/{key}`` (resources), ``/sparql`` (sparql),
 ``/downloads/`` (downloads), ``/ontology`` and ``/shapes`` (ontology), ``/.well-known/void`` (void),
-``/-/...`` (system).
+``/catalog`` (catalog), ``/-/...`` (system).
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ def create_app(
     reader = ResourceReader(store, count_cap=options.count_cap)
     app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries)
 
-    from kg.web import downloads, home, ontology, resources, sparql, system, wellknown
+    from kg.web import catalog, downloads, home, ontology, resources, sparql, system, wellknown
 
-    for module in (home, system, sparql, downloads, ontology, wellknown, resources):
+    for module in (home, system, sparql, downloads, ontology, wellknown, catalog, resources):
         app.register_blueprint(module.bp)
 
     app.before_request(_guard)

@@ -6,8 +6,10 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import URIRef
 
 from kg.vocab import KG
+from kg.web.catalog import dataset_jsonld
 from kg.web.http import cacheable, conditional_304, etag_for, not_modified
 from kg.web.labels import choose_language
+from kg.web.negotiation import RESOURCE_FORMATS
 from kg.web.pages import Linker, PageBuilder
 from kg.web.state import state
 
@@ -20,7 +22,8 @@ def index() -> Response:
     st = state()
     lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
     vary = [] if "lang" in request.args else ["Accept-Language"]
-    tag = etag_for(st.dataset.version, "home", lang)
+    # The JSON-LD block names this server's URLs: the validator depends on the origin.
+    tag = etag_for(st.dataset.version, "home", lang, request.host_url)
     if not_modified(tag, st.dataset.modified):
         return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, vary)
     builder = PageBuilder(st.reader, Linker(st.settings.base_iri, request.script_root), lang)
@@ -43,6 +46,8 @@ def index() -> Response:
         classes=classes[:30],
         dumps=st.dataset.dumps,
         sparql=st.queries is not None,
+        jsonld=dataset_jsonld(st, lang),
+        formats=RESOURCE_FORMATS,
     )
     response = Response(body, content_type="text/html; charset=utf-8")
     return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, vary)
