@@ -228,7 +228,11 @@ class KgStore:
             raise QueryError(_one_line(f"query failed: {exc}")) from exc
 
     def bulk_load_file(self, path: Path) -> None:
-        """Load a (possibly gzipped) RDF file quickly into an on-disk store and flush it to disk."""
+        """Load a (possibly gzipped) RDF file quickly into an on-disk store, compact it and flush it to disk.
+
+        The compaction (``optimize``, about 2 s per million triples) matters: a bulk-loaded store that is not
+        compacted answered aggregates 1.2-1.35x slower than Oxigraph server's in benchmarks/server.
+        """
         fmt = _OX_RDF[RdfFormat.from_path(path.name)]
         base = path.resolve().as_uri()
         try:
@@ -237,6 +241,7 @@ class KgStore:
             else:
                 self._store.bulk_load(path=str(path), format=fmt, base_iri=base)
             self._store.flush()
+            self._store.optimize()
         except (SyntaxError, OSError, ValueError) as exc:
             raise StoreError(_one_line(f"{path}: cannot load: {exc}")) from exc
 
