@@ -20,6 +20,7 @@ from rdflib import Dataset, Graph
 
 from kg.errors import BuildError
 from kg.formats import JSON, RdfFormat
+from kg.store import canonical_nquads, reserialize
 from kg.vocab import PREFIXES
 
 DUMP_STEM = "kg"
@@ -53,26 +54,25 @@ def union_graph(dataset: Dataset) -> Graph:
     return graph
 
 
-def _sorted_lines(data: str) -> bytes:
-    # rdflib writes N-Triples and N-Quads in hash order; sorted lines make dumps reproducible.
-    return ("\n".join(sorted(line for line in data.splitlines() if line.strip())) + "\n").encode()
+def _sorted_lines(data: bytes) -> bytes:
+    # Line-based formats are sorted, so dumps of the same graph are byte-for-byte the same.
+    return b"\n".join(sorted(line for line in data.splitlines() if line.strip())) + b"\n"
 
 
-def serialize(dataset: Dataset, fmt: RdfFormat) -> bytes:
-    """One dump: dataset formats keep the named graphs, triple formats carry their union."""
-    for prefix, iri in PREFIXES.items():
-        dataset.bind(prefix, iri)
-    if fmt is RdfFormat.NQUADS:
-        return _sorted_lines(dataset.serialize(format="nquads"))
-    if fmt is RdfFormat.TRIG:
-        return dataset.serialize(format="trig").encode()
-    union = union_graph(dataset)
-    if fmt is RdfFormat.NTRIPLES:
-        return _sorted_lines(union.serialize(format="nt"))
+def serialize(dataset: Dataset, fmt: RdfFormat, *, nquads: bytes | None = None) -> bytes:
+    """One dump: dataset formats keep the named graphs, triple formats carry their union.
+
+    rdflib writes N-Quads once (pass ``nquads`` to reuse them) and pyoxigraph writes the other syntaxes:
+    rdflib's Turtle and TriG writers took minutes at a thousand projects. Only compacted JSON-LD, which
+    pyoxigraph cannot write, stays with rdflib.
+    """
     if fmt is RdfFormat.JSONLD:
         context = jsonld_context()["@context"]
+        union = union_graph(dataset)
         return union.serialize(format="json-ld", context=context, auto_compact=True, indent=1).encode()
-    return union.serialize(format=fmt.rdflib_name).encode()
+    data = nquads if nquads is not None else canonical_nquads(dataset.serialize(format="nquads").encode())
+    out = reserialize(data, fmt, prefixes=PREFIXES)
+    return _sorted_lines(out) if fmt in (RdfFormat.NQUADS, RdfFormat.NTRIPLES) else out
 
 
 def _info(path: Path, media_type: str, encoding: str | None = None) -> DumpInfo:
@@ -91,9 +91,10 @@ def write_dumps(
     staging = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}-", dir=dist_dir.parent))
     try:
         infos: list[DumpInfo] = []
+        nquads = canonical_nquads(dataset.serialize(format="nquads").encode())
         for fmt in RdfFormat:
             path = staging / f"{DUMP_STEM}.{fmt.extension}"
-            data = serialize(dataset, fmt)
+            data = serialize(dataset, fmt, nquads=nquads)
             path.write_bytes(data)
             gz = staging / f"{path.name}.gz"
             with gz.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:

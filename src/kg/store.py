@@ -34,6 +34,15 @@ _OX_RESULTS = {
     ResultsFormat.TSV: ox.QueryResultsFormat.TSV,
 }
 _POSITION = re.compile(r"(?:at|on line) (\d+):(\d+)")
+_S, _P, _O, _N = (ox.Variable(name) for name in ("s", "p", "o", "n"))
+# Fixed texts for the incoming-link lookups; ?o (and ?p) are bound as terms through ``substitutions``
+# (SEP-0007), which puts them in the projection. The store's default graph and every named graph count.
+_EVERY_GRAPH = "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
+_COUNT_QUERY = (
+    "SELECT ?o ?p (COUNT(*) AS ?n) WHERE { { SELECT ?o ?p WHERE { " + _EVERY_GRAPH + " } LIMIT %d } } "
+    "GROUP BY ?o ?p"
+)
+_SUBJECTS_QUERY = "SELECT DISTINCT ?p ?o ?s WHERE { " + _EVERY_GRAPH + " } OFFSET %d LIMIT %d"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -73,8 +82,6 @@ class QueryResult:
 
 def _solutions(variables: tuple[str, ...], rows: tuple[tuple[Term | None, ...], ...]) -> ox.QuerySolutions:
     # pyoxigraph cannot build QuerySolutions from Python values, so round-trip through SPARQL JSON.
-    import json
-
     def term_json(term: Term) -> dict[str, str]:
         if isinstance(term, ox.NamedNode):
             return {"type": "uri", "value": term.value}
@@ -101,6 +108,34 @@ def _solutions(variables: tuple[str, ...], rows: tuple[tuple[Term | None, ...], 
     parsed = ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
     assert isinstance(parsed, ox.QuerySolutions)
     return parsed
+
+
+def canonical_nquads(nquads: bytes) -> bytes:
+    """The same quads with blank nodes renamed by RDF Dataset Canonicalization (RDFC-1.0, W3C 2024).
+
+    rdflib names blank nodes at random on every parse; canonical names make dumps reproducible.
+    """
+    dataset = ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return _bytes(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS))
+
+
+def reserialize(nquads: bytes, fmt: RdfFormat, *, prefixes: dict[str, str]) -> bytes:
+    """Re-serialise N-Quads in another format with pyoxigraph's serialisers (fast at millions of quads).
+
+    Statements are sorted, so equal input gives equal output; a triple format carries the union of the graphs.
+    Lexical forms are kept as given (only a ``Store`` canonicalises literals).
+    """
+    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+    if fmt.supports_datasets:
+        statements: list[ox.Quad] | list[ox.Triple] = sorted(
+            quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+        )
+    else:
+        statements = sorted(
+            {q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+        )
+    return _bytes(ox.serialize(statements, format=_OX_RDF[fmt], prefixes=prefixes))
 
 
 def _bytes(data: bytes | None) -> bytes:
@@ -148,8 +183,6 @@ class KgStore:
 
     def load_file(self, path: Path, *, graph: str | None = None, base_iri: str | None = None) -> None:
         """Load a file, guessing its format from the extension (``.gz`` is read transparently)."""
-        import gzip
-
         fmt = RdfFormat.from_path(path.name)
         data = path.read_bytes()
         if path.name.endswith(".gz"):
@@ -245,6 +278,14 @@ class KgStore:
         except (SyntaxError, OSError, ValueError) as exc:
             raise StoreError(_one_line(f"{path}: cannot load: {exc}")) from exc
 
+    def optimize(self) -> None:
+        """Compact an on-disk store for reading (a lookup seeks in every file of an index; bulk loading
+        leaves many): the benchmark's aggregates take about a fifth less CPU at 1M triples."""
+        try:
+            self._store.optimize()
+        except OSError as exc:
+            raise StoreError(_one_line(f"cannot compact the store: {exc}")) from exc
+
     def quads(
         self, subject: str | None = None, predicate: str | None = None, obj: Term | None = None
     ) -> Iterator[ox.Quad]:
@@ -252,6 +293,31 @@ class KgStore:
         s = ox.NamedNode(subject) if subject else None
         p = ox.NamedNode(predicate) if predicate else None
         return iter(self._store.quads_for_pattern(s, p, obj, None))
+
+    def predicate_counts(self, obj: str, cap: int) -> dict[str, int]:
+        """Statements per predicate whose object is the IRI ``obj``, in every graph, at most ``cap`` in all.
+
+        Counted by the engine (a fixed query, ``obj`` bound as a term, never spliced into text): 100,000
+        links take about 60 ms, against a second when every quad becomes a Python object. A triple stated in
+        two graphs counts twice, as :meth:`quads` would list it twice.
+        """
+        bound: dict[ox.Variable, Term] = {_O: ox.NamedNode(obj)}
+        solutions = self._store.query(_COUNT_QUERY % int(cap), substitutions=bound)
+        assert isinstance(solutions, ox.QuerySolutions)
+        counts: dict[str, int] = {}
+        for solution in solutions:
+            predicate, count = solution[_P], solution[_N]
+            if isinstance(predicate, ox.NamedNode) and isinstance(count, ox.Literal):
+                counts[predicate.value] = int(count.value)
+        return counts
+
+    def subjects(self, predicate: str, obj: str, *, offset: int, limit: int) -> list[Term]:
+        """One page of the distinct subjects of ``?s predicate obj`` in every graph, in store order."""
+        query = _SUBJECTS_QUERY % (max(0, int(offset)), max(0, int(limit)))
+        bound: dict[ox.Variable, Term] = {_P: ox.NamedNode(predicate), _O: ox.NamedNode(obj)}
+        solutions = self._store.query(query, substitutions=bound)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [term for solution in solutions if (term := solution[_S]) is not None]
 
     def dump(self, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
         """Serialise the whole dataset (dataset formats) or one graph / the union (triple formats)."""

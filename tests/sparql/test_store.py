@@ -98,6 +98,23 @@ def test_prepare_store_is_keyed_by_content(tmp_path: Path) -> None:
     assert len(reader) == len(nquads.read_text(encoding="utf-8").splitlines())
 
 
+def test_prepare_store_compacts_what_it_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compacted: list[int] = []
+    optimize = KgStore.optimize
+
+    def spy(self: KgStore) -> None:
+        optimize(self)
+        compacted.append(len(self))
+
+    monkeypatch.setattr(KgStore, "optimize", spy)
+    nquads = write_nquads(tmp_path / "a.nq")
+    path, _ = prepare_store(nquads, tmp_path / "stores")
+    assert compacted == [len(nquads.read_text(encoding="utf-8").splitlines())]
+    prepare_store(nquads, tmp_path / "stores")  # an existing store is used as it is
+    assert len(compacted) == 1
+    assert len(KgStore.open(path, read_only=True)) == compacted[0]
+
+
 def test_prepare_store_rejects_bad_input(tmp_path: Path) -> None:
     bad = tmp_path / "bad.nq"
     bad.write_text("<http://ex/a> <http://ex/b> .\n", encoding="utf-8")
@@ -127,3 +144,39 @@ def test_cache_is_bounded_by_entries_and_bytes() -> None:
 def test_json_body_is_valid_when_cut(store: KgStore) -> None:
     body = capped(store, "SELECT * WHERE { ?s ?p ?o }", max_bytes=2_000, max_rows=1000)[1]
     assert len(body) <= 2_000 and json.loads(body)["results"]["bindings"]
+
+
+@pytest.fixture(scope="module")
+def crowded() -> KgStore:
+    """``hub`` linked from 50 subjects in the default graph and 50 in a named graph, one link in both."""
+    lines = [f"<{EX}s{i}> <{EX}link> <{EX}hub> ." for i in range(50)]
+    lines += [f"<{EX}t{i}> <{EX}link> <{EX}hub> <{GRAPH_A}> ." for i in range(50)]
+    lines += [f"<{EX}s0> <{EX}link> <{EX}hub> <{GRAPH_B}> .", f"<{EX}u> <{EX}other> <{EX}hub> <{GRAPH_B}> ."]
+    lines.append(f"<{EX}hub> <{EX}link> <{EX}elsewhere> <{GRAPH_A}> .")
+    memory = KgStore()
+    memory.load("\n".join(lines).encode(), RdfFormat.NQUADS)
+    return memory
+
+
+def test_predicate_counts_count_statements_in_every_graph(crowded: KgStore) -> None:
+    # Statements, as ``quads`` lists them: s0's link is stated twice (default graph and GRAPH_B).
+    hub = next(crowded.quads(subject=f"{EX}hub")).subject
+    listed = sum(1 for _ in crowded.quads(predicate=f"{EX}link", obj=hub))
+    assert crowded.predicate_counts(f"{EX}hub", 1_000) == {f"{EX}link": listed, f"{EX}other": 1}
+    assert listed == 101
+    assert crowded.predicate_counts(f"{EX}nobody", 1_000) == {}
+
+
+def test_predicate_counts_stop_at_the_cap(crowded: KgStore) -> None:
+    counts = crowded.predicate_counts(f"{EX}hub", 30)
+    assert sum(counts.values()) == 30
+
+
+def test_subjects_pages_cover_every_subject_once(crowded: KgStore) -> None:
+    pages = [crowded.subjects(f"{EX}link", f"{EX}hub", offset=n, limit=20) for n in range(0, 120, 20)]
+    assert [len(p) for p in pages] == [20, 20, 20, 20, 20, 0]
+    names = [str(term.value) for page in pages for term in page]  # type: ignore[union-attr]
+    assert len(names) == len(set(names)) == 100  # s0, stated twice, is listed once
+    again = crowded.subjects(f"{EX}link", f"{EX}hub", offset=40, limit=20)
+    assert [t.value for t in again] == [t.value for t in pages[2]]  # type: ignore[union-attr]
+    assert crowded.subjects(f"{EX}link", f"{EX}hub", offset=-5, limit=0) == []

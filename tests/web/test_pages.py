@@ -65,14 +65,27 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return _app(store, tmp_path_factory.mktemp("crowded"))
 
 
+def _fresh(app: Flask) -> Flask:
+    """A new app on the same store: nothing rendered, counted or labelled yet."""
+    from kg.web.state import state
+
+    with app.app_context():
+        st = state()
+    return create_app(st.settings, store=st.reader.store, dataset=st.dataset, options=st.options)
+
+
 def test_a_node_with_100k_incoming_links_stays_fast(crowded: Flask) -> None:
-    client = crowded.test_client()
-    client.get("/organization/hub.html")  # warm the label cache of the property names
+    client = _fresh(crowded).test_client()
+    client.get("/grant/g1.html")  # compile the page templates, which is not what this measures
     start = time.perf_counter()
-    response = client.get("/organization/hub.html")
+    response = client.get("/organization/hub.html")  # links counted by the engine, not in Python
     elapsed = time.perf_counter() - start
     assert response.status_code == 200
-    assert elapsed < 2.5, f"{elapsed:.2f} s"  # about 0.4 s on an idle 2-core machine
+    assert elapsed < 0.5, f"{elapsed:.2f} s"  # 0.05-0.1 s on an idle 2-core machine (0.4 s counted in Python)
+    start = time.perf_counter()
+    deep = client.get(f"/organization/hub.html?incoming={SCHEMA}funder&page=3000")  # counts kept
+    assert deep.status_code == 200 and "3000 / 3750" in deep.text
+    assert time.perf_counter() - start < 0.5
     html = response.text
     assert "(75,000 links)" in html and "(25,000 links)" in html
     assert html.count('href="/grant/g') <= 2 * 20  # one page per property

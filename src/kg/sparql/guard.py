@@ -19,7 +19,9 @@ The lexical pre-check of security.md §6/§7, on the terminals of SPARQL 1.1 Que
 the default graph is the union of the public graphs and every public graph is a named graph). The engine is
 always handed this dataset explicitly, so a graph that is not public is never reachable, whatever the query
 says (Oxigraph lets explicit dataset arguments override ``FROM``; ``use_default_graph_as_union`` is never
-used because it overrides ``FROM`` with *every* graph of the store).
+used because it overrides ``FROM`` with *every* graph of the store). Nor would it be faster when every graph
+is public: on the server benchmark's aggregates at 1M triples in one graph, the union default graph took
+1.1 to 2 times the CPU of the same graph named explicitly (pyoxigraph 0.5.13).
 """
 
 from __future__ import annotations

@@ -61,3 +61,5 @@ def _load(directory: Path, nquads: Path) -> None:
     # The store is closed when this function returns (its only reference goes), before the rename.
     store = KgStore.open(directory)
     store.bulk_load_file(nquads)
+    # Read-only from now on: compact it once, as `oxigraph optimize` does before `serve-read-only`.
+    store.optimize()

@@ -35,6 +35,7 @@ class WebOptions:
     :param store_dir: where prepared on-disk stores are kept (keyed by the SHA-256 of the dump).
     :param incoming_page: incoming links shown per property and page.
     :param count_cap: incoming links counted exactly up to this number, then shown as "more than".
+    :param page_cache_bytes: rendered resource documents kept in memory per process (``0``: none).
     """
 
     host: str = "127.0.0.1"
@@ -48,6 +49,7 @@ class WebOptions:
     store_dir: Path = field(default_factory=lambda: default_store_dir())
     incoming_page: int = 20
     count_cap: int = 250_000
+    page_cache_bytes: int = 64_000_000
 
     def __post_init__(self) -> None:
         if self.redirect not in ("303", "200"):

@@ -1,13 +1,13 @@
 """Read resources from the store by quad pattern, as rdflib terms, with limits.
 
-Every lookup a URL triggers goes through ``KgStore.quads`` (never SPARQL built from a URL), is bounded
-(``islice``) and is deduplicated across named graphs. Store terms are turned into rdflib terms here, so
-templates and serializers never see the store's own classes.
+Every lookup a URL triggers goes through ``KgStore.quads``, or for incoming links through the store's fixed
+counting and paging queries with the IRI bound as a term (never SPARQL text built from a URL); each is
+bounded (``islice``, a cap, a page) and deduplicated across named graphs. Store terms are turned into
+rdflib terms here, so templates and serializers never see the store's own classes.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import islice
@@ -49,6 +49,7 @@ class ResourceReader:
         self.count_cap = count_cap
         self.max_values = max_values
         self._label = lru_cache(maxsize=20_000)(self._label_uncached)
+        self._counts = lru_cache(maxsize=4_096)(self._counts_uncached)
         self._graphs: frozenset[str] | None = None
 
     def graphs(self) -> frozenset[str]:
@@ -89,38 +90,19 @@ class ResourceReader:
     def incoming_counts(self, iri: str) -> tuple[dict[str, int], bool]:
         """Incoming links per predicate, counted up to ``count_cap`` links; True when the cap was hit.
 
-        Counts statements: a triple stated in two named graphs counts twice (no build of ours does that,
-        and telling them apart would triple the cost on a node with 100,000 links).
+        Counts statements: a triple stated in two named graphs counts twice (no build of ours does that).
+        The engine counts (``KgStore.predicate_counts``); the answer is kept per IRI, as the store does not
+        change while it is served, so paging through a crowded node counts once.
         """
-        term = self._self_term(iri)
-        if term is None:
-            return {}, False
-        counts: Counter[Any] = Counter(
-            quad.predicate for quad in islice(self.store.quads(obj=term), self.count_cap)
-        )
-        capped = sum(counts.values()) >= self.count_cap
-        return {predicate.value: n for predicate, n in counts.items()}, capped
+        counts = self._counts(iri)
+        return dict(counts), sum(counts.values()) >= self.count_cap
+
+    def _counts_uncached(self, iri: str) -> dict[str, int]:
+        return self.store.predicate_counts(iri, self.count_cap)
 
     def incoming_page(self, iri: str, predicate: str, offset: int, limit: int) -> list[Node]:
         """Subjects linking to ``iri`` through ``predicate``, one page (store order, deduplicated)."""
-        term = self._self_term(iri)
-        if term is None:
-            return []
-        subjects: list[Node] = []
-        seen: set[str] = set()
-        skipped = 0
-        for quad in self.store.quads(predicate=predicate, obj=term):
-            key = str(quad.subject)
-            if key in seen:
-                continue
-            seen.add(key)
-            if skipped < offset:
-                skipped += 1
-                continue
-            subjects.append(to_rdflib(quad.subject))
-            if len(subjects) >= limit:
-                break
-        return subjects
+        return [to_rdflib(s) for s in self.store.subjects(predicate, iri, offset=offset, limit=limit)]
 
     def describe(self, iri: str) -> Graph:
         """The triples about ``iri`` and about its hash children (``{iri}#quote``): its document."""

@@ -19,6 +19,7 @@ from rdflib import URIRef
 from kg.formats import TEXT_PLAIN, RdfFormat
 from kg.iris import KINDS, SLUG
 from kg.vocab import KG, SCHEMA
+from kg.web.doccache import CachedDocument
 from kg.web.http import (
     cacheable,
     conditional_304,
@@ -68,14 +69,13 @@ def resource(kind: str, name: str) -> Response:
     path = f"{request.script_root}/{kind}/{key}"
     if kind == SOURCE_KIND and (not dot or suffix == "txt"):
         return _source_text(st, iri, path, negotiated=not dot)
-    known = iri in st.reader.graphs() if kind == GRAPH_KIND else st.reader.exists(iri)
-    if not known:
-        abort(404)
     if dot:
         fmt = from_suffix(suffix, OFFERS)
         if fmt is None:
             abort(404)
         return _document(st, iri, path, fmt, kind)
+    if not _known(st, iri, kind):
+        abort(404)
     fmt = choose(request.headers.get("Accept"), request.args.get("format"), OFFERS)
     if fmt is None:
         return not_acceptable(OFFERS)
@@ -102,8 +102,47 @@ def _document(
     if fmt == "html" and "lang" not in request.args:
         vary.append("Accept-Language")
     tag = etag_for(st.dataset.version, iri, fmt, lang if fmt == "html" else "", incoming, page)
+    # Everything the answer depends on: the version, the origin and root (links), the URL, the format,
+    # the language and whether the format was negotiated (Vary).
+    key = (
+        st.dataset.version,
+        request.scheme,
+        request.host,
+        request.script_root,
+        request.path,
+        request.query_string,
+        "html" if fmt == "html" else fmt.name,
+        lang if fmt == "html" else "",
+        negotiated,
+    )
+    cached = st.documents.get(key)
+    # A cached document was described at this version: only a miss needs to ask the store.
+    if cached is None and not _known(st, iri, kind):
+        abort(404)
     if not_modified(tag, st.dataset.modified):
         return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, vary)
+    if cached is not None:
+        return cached.response()
+    response = _fresh_document(st, iri, path, fmt, kind, lang, incoming, page)
+    response = cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, vary)
+    st.documents.put(key, CachedDocument.of(response))
+    return response
+
+
+def _known(st: AppState, iri: str, kind: str) -> bool:
+    return iri in st.reader.graphs() if kind == GRAPH_KIND else st.reader.exists(iri)
+
+
+def _fresh_document(
+    st: AppState,
+    iri: str,
+    path: str,
+    fmt: RdfFormat | Html,
+    kind: str,
+    lang: str,
+    incoming: str | None,
+    page: str,
+) -> Response:
     if fmt == "html":
         response = Response(
             _html(st, iri, kind, lang, incoming, page), content_type="text/html; charset=utf-8"
@@ -113,7 +152,7 @@ def _document(
     else:
         response = rdf_response(serialize(st.reader.describe(iri), fmt), fmt)
     response.headers["Link"] = _alternates(path)
-    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, vary)
+    return response
 
 
 def _html(st: AppState, iri: str, kind: str, lang: str, incoming: str | None, page_text: str) -> str:

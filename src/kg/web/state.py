@@ -19,6 +19,7 @@ from kg.assets import load_ontology, load_shapes
 from kg.settings import Settings
 from kg.void import DatasetStats, dataset_stats
 from kg.web.config import Dataset, WebOptions
+from kg.web.doccache import DocumentCache
 from kg.web.reader import ResourceReader
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class AppState:
     dataset: Dataset
     reader: ResourceReader
     queries: QueryRunner | None = None
+    documents: DocumentCache = field(default_factory=lambda: DocumentCache(0))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stats: DatasetStats | None = None
     _ontology: Graph | None = None

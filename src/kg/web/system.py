@@ -38,6 +38,7 @@ def health() -> Response:
         "graphs": len(st.reader.graphs()),
         "dataset": st.dataset.version,
         "sparql": "ok" if st.queries is not None else "unavailable",
+        "documents": st.documents.stats(),
     }
     if st.queries is not None:
         try:
