@@ -183,19 +183,21 @@ def test_closed_service_refuses(prepared: tuple[Path, str]) -> None:
 
 
 def test_real_build(tmp_path: Path) -> None:
-    nquads = Path(__file__).resolve().parents[2] / "dist" / "kg.nq"
-    if not nquads.exists():
-        pytest.skip("run `kg build` first")
-    start = time.perf_counter()
-    path, version = prepare_store(nquads, tmp_path)
-    again = prepare_store(nquads, tmp_path)
+    from kg.dumps import write_dumps
+    from kg.project import build_project
+    from kg.settings import Settings
+
+    root = Path(__file__).resolve().parents[2]
+    write_dumps(build_project(Settings(data_dir=root / "data")), tmp_path / "dist")
+    nquads = tmp_path / "dist" / "kg.nq"
+    path, version = prepare_store(nquads, tmp_path / "stores")
+    again = prepare_store(nquads, tmp_path / "stores")
     assert again == (path, version) and path.name == f"kg-{version}" and len(version) == 64
     lines = nquads.read_text(encoding="utf-8").splitlines()
     graphs = frozenset(line.rsplit(" ", 2)[-2].strip("<>") for line in lines if line)
     with QueryService(path, dataset_version=version, public_graphs=graphs) as service:
         total = count(service, QueryRequest(COUNT))
         assert total == len(lines)
-    assert time.perf_counter() - start < 5
 
 
 def _alive(pid: int) -> bool:

@@ -81,11 +81,12 @@ def test_a_node_with_100k_incoming_links_stays_fast(crowded: Flask) -> None:
     response = client.get("/organization/hub.html")  # links counted by the engine, not in Python
     elapsed = time.perf_counter() - start
     assert response.status_code == 200
-    assert elapsed < 0.5, f"{elapsed:.2f} s"  # 0.05-0.1 s on an idle 2-core machine (0.4 s counted in Python)
+    # 0.05-0.1 s on an idle 2-core machine; counting in Python took 1 s. Loose bound: CI runs tests in parallel.
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
     start = time.perf_counter()
     deep = client.get(f"/organization/hub.html?incoming={SCHEMA}funder&page=3000")  # counts kept
     assert deep.status_code == 200 and "3000 / 3750" in deep.text
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 1.0
     html = response.text
     assert "(75,000 links)" in html and "(25,000 links)" in html
     assert html.count('href="/grant/g') <= 2 * 20  # one page per property
