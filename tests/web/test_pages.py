@@ -81,7 +81,7 @@ def test_a_node_with_100k_incoming_links_stays_fast(crowded: Flask) -> None:
     response = client.get("/organization/hub.html")  # links counted by the engine, not in Python
     elapsed = time.perf_counter() - start
     assert response.status_code == 200
-    # 0.05-0.1 s on an idle 2-core machine; counting in Python took 1 s. Loose bound: CI runs tests in parallel.
+    # 0.05-0.1 s on an idle 2-core machine; counting in Python took 1 s. Loose: CI runs tests in parallel.
     assert elapsed < 1.0, f"{elapsed:.2f} s"
     start = time.perf_counter()
     deep = client.get(f"/organization/hub.html?incoming={SCHEMA}funder&page=3000")  # counts kept
