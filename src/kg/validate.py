@@ -28,11 +28,11 @@ def data_graph(dataset: Dataset | Graph) -> Graph:
     return graph
 
 
-def validate(data: Dataset | Graph, shapes: Graph | None = None) -> Report:
-    """Validate ``data`` (its union if a dataset) against ``shapes`` (default: the project's shapes)."""
+def _run(data: Graph, shapes: Graph) -> Report:
+    """pyshacl with the safe settings: explicit shapes, no inference, no SHACL-AF or JS, bounded depth."""
     _, report_graph, _ = _pyshacl_validate(
-        data_graph(data),
-        shacl_graph=shapes if shapes is not None else load_shapes(),
+        data,
+        shacl_graph=shapes,
         inference="none",
         advanced=False,
         js=False,
@@ -42,6 +42,11 @@ def validate(data: Dataset | Graph, shapes: Graph | None = None) -> Report:
         inplace=True,
     )
     return read_report(report_graph)
+
+
+def validate(data: Dataset | Graph, shapes: Graph | None = None) -> Report:
+    """Validate ``data`` (its union if a dataset) against ``shapes`` (default: the project's shapes)."""
+    return _run(data_graph(data), shapes if shapes is not None else load_shapes())
 
 
 def validate_focus(data: Graph, focus_nodes: Iterable[URIRef], shapes: Graph | None = None) -> Report:
@@ -63,18 +68,7 @@ def validate_focus(data: Graph, focus_nodes: Iterable[URIRef], shapes: Graph | N
     nodes = set(focus_nodes)
     if not nodes:
         raise ValueError("validate_focus needs at least one focus node")
-    _, report_graph, _ = _pyshacl_validate(
-        data,
-        shacl_graph=focus_shapes(shapes if shapes is not None else load_shapes(), data, nodes),
-        inference="none",
-        advanced=False,
-        js=False,
-        abort_on_first=False,
-        allow_warnings=True,
-        max_validation_depth=15,
-        inplace=True,
-    )
-    return read_report(report_graph)
+    return _run(data, focus_shapes(shapes if shapes is not None else load_shapes(), data, nodes))
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
