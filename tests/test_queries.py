@@ -104,8 +104,8 @@ PROGRAM_NOTE = (
     "Canada's contribution."
 )
 OAS_REGION_NOTE = (
-    "The project names no region; the backgrounder's title places all its projects in the Americas, "
-    "and the OAS serves the Americas."
+    "The project names no region; its implementer (Secretariat for Multidimensional Security, part of "
+    "the Organization of American States) serves this region, Americas."
 )
 UNOCD_NOTE = (
     'The release misspells UNODC as "UNOCD"; no organisation of that name exists, and the other UNODC '
@@ -204,6 +204,7 @@ EXPECTED: dict[str, list[dict[str, str]] | bool] = {
         ("project", "supports", BACKGROUNDER_SUPPORTS, 2945, 3069, None),
         ("contribution", "funded-item", PROJECT[2], 3569, 3608, None),
         ("project", "implementer", PROJECT[2], 3569, 3608, "The implementer is named in the project title."),
+        ("project", "theme", PROJECT[2], 3569, 3608, None),  # "Police Training": police-cooperation
         ("project", "title", PROJECT[2], 3569, 3608, None),
         ("project", "description", INTERPOL_DESCRIPTION, 3610, 3855, None),
         ("project", "region", INTERPOL_GOAL, 3693, 3855, None),  # Central America
@@ -221,39 +222,39 @@ EXPECTED: dict[str, list[dict[str, str]] | bool] = {
         "release grants sum announced qualifier stated consistent",
         ("No. 175", 13, SUM_ALL, 5_200_000, "over", f"over $5.2{NBSP}million", "yes"),
     ),
-    # 10. projects per theme (themes: lists of the release record), most used first
+    # 10. projects per theme (themes of the release record, read from cue phrases), most used first
     "projects-by-theme": rows(
         "theme projects projectNames",
-        ("Transnational organized crime", 4, names(2, 3, 5, 7)),
         ("Crime prevention", 3, names(3, 4, 10)),
         ("Human trafficking", 3, names(6, 8, 12)),
-        ("Criminal justice reform", 2, names(4, 11)),
+        ("Police training and cooperation", 3, names(2, 9, 10)),
         ("Drug trafficking", 2, names(3, 7)),
         ("Migrant smuggling", 2, names(6, 12)),
-        ("Money laundering", 2, names(5, 13)),
-        ("Police training and cooperation", 2, names(2, 9)),
+        ("Transnational organized crime", 2, names(3, 7)),
         ("Asset recovery", 1, names(5)),
         ("Border security", 1, names(12)),
+        ("Criminal justice reform", 1, names(4)),
+        ("Money laundering", 1, names(13)),
         ("Non-proliferation of weapons of mass destruction", 1, names(1)),
         ("Offender rehabilitation and reintegration", 1, names(11)),
         ("Security sector reform", 1, names(9)),
         ("Terrorist financing", 1, names(13)),
         ("Violence against women", 1, names(10)),
     ),
-    # 11. projects per DAC sector (sectors: lists of the record), then the project with none
+    # 11. projects per DAC sector (the codes of the projects' themes), then the project with none
     "projects-by-dac-sector": rows(
         "code sector projects projectNames",
         ("15113", "Anti-corruption organisations and institutions", 2, names(5, 13)),
-        ("15130", "Legal and judicial development", 6, names(2, 4, 6, 7, 8, 11)),
+        ("15130", "Legal and judicial development", 10, names(2, 3, 4, 6, 7, 8, 9, 10, 11, 12)),
         ("15180", "Ending violence against women and girls", 1, names(10)),
         (
             "15190",
             "Facilitation of orderly, safe, regular and responsible migration and mobility",
-            1,
-            names(12),
+            2,
+            names(6, 12),
         ),
         ("15210", "Security system management and reform", 1, names(9)),
-        ("16063", "Narcotics control", 1, names(3)),
+        ("16063", "Narcotics control", 2, names(3, 7)),
         (None, "(no DAC sector)", 1, names(1)),
     ),
     # 12. editorial corrections
@@ -294,21 +295,21 @@ EXPECTED: dict[str, list[dict[str, str]] | bool] = {
             1,
             PROJECT[1],
             "implementer",
-            "The coordinator is established within SICA; the backgrounder does not name an implementer for "
-            "this project.",
+            "The implementer is named in the project title.",
         ),
         (
             1,
             PROJECT[1],
             "program",
-            "The release names the Global Partnership Program for the UNSCR 1540 coordinator at SICA, "
-            "which is this project.",
+            "The release names this program in its paragraph on United Nations Security Council "
+            "Resolution 1540 (2004), which no other project of the backgrounder supports.",
         ),
         (
             1,
             PROJECT[1],
             "region",
-            "The coordinator serves SICA's member states; SICA is the Central American Integration System.",
+            "The project names no region; its implementer (Central American Integration System) serves "
+            "this region, Central America.",
         ),
         (2, PROJECT[2], "implementer", "The implementer is named in the project title."),
         (2, PROJECT[2], "program", PROGRAM_NOTE),
@@ -317,8 +318,8 @@ EXPECTED: dict[str, list[dict[str, str]] | bool] = {
             3,
             PROJECT[3],
             "region",
-            'The project names only "beneficiary states"; the backgrounder ties every project to SICA\'s '
-            "Central American strategy.",
+            "The project names no region; the backgrounder ties all its projects to the Central American "
+            "Integration System, which serves this region, Central America.",
         ),
         *((n, PROJECT[n], "program", PROGRAM_NOTE) for n in (4, 5, 6, 7, 8, 9)),
         (10, PROJECT[10], "program", PROGRAM_NOTE),
@@ -331,8 +332,8 @@ EXPECTED: dict[str, list[dict[str, str]] | bool] = {
             13,
             PROJECT[13],
             "region",
-            "The Caribbean Financial Action Task Force's members are Caribbean states; the 13 priority "
-            "countries are not named.",
+            "The project names no region; its implementer (Caribbean Financial Action Task Force) serves "
+            "this region, Caribbean.",
         ),
     ),
     # 15. Wikidata links (places.yaml, organizations.yaml `wikidata:`), by kind and name

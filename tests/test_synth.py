@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.extract import extract_release
 from kg.project import Project, build_project
 from kg.settings import Settings
 from kg.sources import check_release, read_release, read_source_text
@@ -95,3 +96,14 @@ def test_cli_synth_writes_the_same_files_twice(tmp_path: Path) -> None:
 @pytest.mark.parametrize("count", ["0", "-1"])
 def test_cli_synth_needs_a_positive_count(count: str) -> None:
     assert CliRunner().invoke(main, ["synth", count]).exit_code == 2
+
+
+def test_themes_are_those_kg_extract_reads_from_the_text(project: Project) -> None:
+    """No theme is asserted: each is read from the synthetic text by the rule of `kg extract`."""
+    for synthetic in _synth(project, 8, seed=21):
+        draft = extract_release(
+            synthetic.source_text, source_name=synthetic.source_name, reference=project.reference
+        )
+        mine = [(p["themes"], p["sectors"]) for p in synthetic.record["projects"]]
+        assert mine == [(p["themes"], p["sectors"]) for p in draft.record["projects"]]
+        assert all(themes for themes, _ in mine)

@@ -2,7 +2,8 @@
 
 1. Read and check the record (``read_release`` + ``check_release``) and build its named graph.
 2. Refuse it when it would reuse what another release already defined: its release id, a project id, an
-   event, a program's cap (any resource the release mints that the built store already describes).
+   event (any resource the release mints that the built store already describes), or when it states a
+   program's cap other than the one in the graph (``kg.add_caps``; restating the same cap is fine).
 3. Validate it with the shapes, on its own nodes only (``kg.validate.validate_focus``). The data graph is the
    new release's graph + the reference graph + the ontology + the few existing nodes the cross-record rules
    read: the yearly cap of each program it funds and that program's grants of the same calendar year
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
+from kg.add_caps import cap_problems, is_program_cap
 from kg.assets import load_ontology
 from kg.build import Resolver, build_dataset
 from kg.build.reference import build_reference
@@ -155,8 +157,8 @@ def find_duplicates(candidate: Candidate, store: KgStore, iris: Iris, settings: 
     clashes: dict[str, list[tuple[str, str]]] = {}
     for subject in _subjects(candidate.graph):
         kind_key = iris.parse(subject)
-        if kind_key is None or kind_key[0] not in OWN_KINDS:
-            continue
+        if kind_key is None or kind_key[0] not in OWN_KINDS or is_program_cap(subject, iris):
+            continue  # a program's cap may be restated by any release: cap_problems compares it
         graphs = sorted({getattr(q.graph_name, "value", "default graph") for q in store.quads(str(subject))})
         if graphs:
             clashes.setdefault(kind_key[0], []).append((kind_key[1], ", ".join(graphs)))
@@ -164,12 +166,7 @@ def find_duplicates(candidate: Candidate, store: KgStore, iris: Iris, settings: 
         problems += [
             f"{label} {key!r} is already in the graph ({where})" for key, where in clashes.pop(kind, [])
         ]
-    for key, where in clashes.get("amount", []):
-        if key.startswith("program-") and key.endswith("-cap"):
-            problems.append(
-                f"the annual cap of program {key[8:-4]!r} is already stated ({where}); one release "
-                "states a program's cap: remove the `cap` of that program from this record"
-            )
+    problems += cap_problems(candidate.graph, store, iris)
     if not problems and clashes:
         first = min(key for items in clashes.values() for key, _ in items)
         count = sum(len(items) for items in clashes.values())

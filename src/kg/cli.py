@@ -298,7 +298,7 @@ def add(settings: Settings, record: Path, source: Path | None) -> None:
         return
     if check.duplicates:
         click.echo("".join(f"- Duplicate: {problem}\n" for problem in check.duplicates), nl=False)
-        reason = "it reuses ids of the graph"
+        reason = "it reuses ids of the graph, or changes what the graph states (a program's cap)"
     else:
         assert check.report is not None
         click.echo(check.report.as_text(), nl=False)

@@ -18,6 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kg.extract.names import build_lexicons
+from kg.extract.themes import theme_record_projects
 from kg.extract.yamlout import to_yaml
 from kg.iris import slugify
 from kg.sources.records import Reference, Release
@@ -221,7 +223,12 @@ def synth_releases(
     rng = random.Random(seed)
     taken, known_caps, used = existing_state(existing)
     state = _State(taken, {**known_caps, **(caps or {})}, used)
-    return [_release(rng, state, reference, years, projects) for _ in range(n)]
+    lexicons = build_lexicons(reference)
+    releases = [_release(rng, state, reference, years, projects) for _ in range(n)]
+    for synthetic in releases:
+        # Themes and sectors are read from the text by the rule of `kg extract`, not asserted.
+        theme_record_projects(synthetic.source_text, "en", reference, lexicons, synthetic.record["projects"])
+    return releases
 
 
 def _regions(rng: random.Random) -> list[str]:
@@ -407,6 +414,6 @@ def _project(
         project["supports"] = [_quote("instrument", RESOLUTION[0], title, title_at)]
     if related := RELATED.get(kind.title):
         project["related"] = [_quote("organization", related, kind.also, also_at)]
-    project["themes"] = list(kind.themes)
-    project["sectors"] = list(kind.sectors)
+    project["themes"] = []  # read from the finished text (synth_releases)
+    project["sectors"] = []
     return project

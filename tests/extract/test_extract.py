@@ -15,11 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED_TEXT = ROOT / "data" / "sources" / "news-release-175-2011-06-22.txt"
 SEED_RECORD = ROOT / "data" / "releases" / "news-release-175-2011-06-22.yaml"
 
-# Editorial fields of a project, left out of the comparison (see the test's docstring).
-EDITORIAL_PROJECT_FIELDS = ("themes", "sectors", "program")
-# Lists of a project whose entries may carry a `note`.
-CITED_LISTS = ("implementers", "regions", "supports", "related")
-# The entries the curated record marks with a `note` (read between the lines), as (project, list, id).
+# The entries the curated record marks with a `note` (read between the lines, not stated), as (project,
+# list, id). The extractor must propose exactly these, each with a note and a problem to review.
+CITED_LISTS = ("implementers", "regions", "supports", "related", "themes")
 CURATED_NOTES = {
     (1, "implementers", "sica"),
     (1, "regions", "central-america"),
@@ -51,9 +49,9 @@ def _values(value: Any) -> list[Any]:
     return [value]
 
 
-def _noted(record: dict[str, Any]) -> set[tuple[int, str]]:
+def _noted(record: dict[str, Any]) -> set[tuple[int, str, str]]:
     return {
-        (project["number"], key)
+        (project["number"], key, entry.get("organization") or entry.get("region") or "")
         for project in record.get("projects", [])
         for key in CITED_LISTS
         for entry in project.get(key, [])
@@ -61,62 +59,39 @@ def _noted(record: dict[str, Any]) -> set[tuple[int, str]]:
     }
 
 
-def _without_editorial(record: dict[str, Any]) -> dict[str, Any]:
-    """The record without the fields the extractor cannot read by rule (see the test's docstring)."""
-    kept = dict(record)
-    projects = []
-    for project in record.get("projects", []):
-        project = {k: v for k, v in project.items() if k not in EDITORIAL_PROJECT_FIELDS}
-        for key in CITED_LISTS:
-            if key in project:
-                project[key] = [entry for entry in project[key] if "note" not in entry]
-        projects.append(project)
-    kept["projects"] = projects
-    return kept
-
-
 def test_seed_reproduces_the_curated_record(seed: ExtractResult, curated: dict[str, Any]) -> None:
-    """Every field of the curated record is reproduced exactly, except editorial judgement.
+    """The draft of the one real release is its curated record, field for field, quote for quote.
 
-    Compared exactly, with their quotes and offsets: id, source, language, number, headline, dateline,
-    published (with its UTC offset), publisher, announced_by, location, event, total, programs (and the
-    ACCBP cap), supports, contacts, backgrounder (title and supports), and for each of the 13 projects:
-    number, id, title, description, amount, and every implementer, region, supported instrument and
-    related organisation the curated record states without a `note` -- including the UNOCD -> UNODC
-    `correction` block, note and all.
-
-    Left out, and why:
-
-    * ``themes`` and ``sectors`` of every project: a classification the curator assigns (our theme
-      scheme, OECD DAC purpose codes); no rule of the text says that "fight drug trafficking" is DAC
-      16063. The extractor writes empty lists for the reviewer to fill.
-    * the ``program`` block of project 1: the curator's reading that the release's Global Partnership
-      Program sentence is about project 1; the backgrounder does not say which program funds which
-      project. The extractor writes none.
-    * the entries the curated record marks with a ``note`` (listed in ``CURATED_NOTES``): the
-      implementers of projects 1 (SICA) and 2 (Interpol), and the regions of projects 1, 3, 10, 11 and
-      13. They are read between the lines, and which sentence best evidences such a reading is a
-      judgement. The extractor proposes its own inferred entries at exactly those places, also with a
-      ``note`` (checked by ``test_seed_marks_the_same_entries_as_inferred``); their ids or quotes may
-      differ from the curator's, so neither side's noted entries are compared.
-    * the header comment of the YAML file.
+    Nothing is left out: header fields, programs and the ACCBP cap, contacts, the backgrounder, and for each
+    of the 13 projects its title, description, implementers (with the UNOCD -> UNODC correction), the
+    program the release's body ties to project 1, amount, regions, instruments, related organisations,
+    themes (from the cue phrases of data/reference/themes.yaml, each with its sentence) and DAC sectors
+    (from the themes). The entries read between the lines carry the same `note`s on both sides. Only the
+    YAML layout and the header comment of the file may differ.
     """
-    assert _without_editorial(seed.record) == _without_editorial(curated)
+    assert seed.record == curated
 
 
 def test_seed_marks_the_same_entries_as_inferred(seed: ExtractResult, curated: dict[str, Any]) -> None:
-    assert {(n, key) for n, key, _ in CURATED_NOTES} == _noted(curated)
-    assert _noted(seed.record) == _noted(curated)
+    assert _noted(curated) == CURATED_NOTES
+    assert _noted(seed.record) == CURATED_NOTES
     problems = "\n".join(str(p) for p in seed.problems)
     for number, key, _ in CURATED_NOTES:
         word = "implementer" if key == "implementers" else "region"
         assert f"project {number}" in problems and word in problems
+    assert "project 1: its program (gpp) is read from the release's body" in problems
 
 
-def test_seed_leaves_the_editorial_fields_empty(seed: ExtractResult) -> None:
+def test_seed_themes_quote_the_sentence_that_names_them(seed: ExtractResult, reference: Reference) -> None:
+    text = seed.source_text.replace("\u2019", "'").lower()
     for project in seed.record["projects"]:
-        assert project["themes"] == [] and project["sectors"] == []
-        assert "program" not in project
+        assert project["themes"], project["number"]
+        for entry in project["themes"]:
+            sentence = text[entry["at"] : entry["at"] + len(entry["quote"])]
+            cues = reference.themes[entry["theme"]].cues["en"]
+            assert any(cue.lower().replace("\u2019", "'") in sentence for cue in cues), entry
+        codes = [reference.themes[t["theme"]].dac for t in project["themes"]]
+        assert project["sectors"] == list(dict.fromkeys(c for c in codes if c))
 
 
 def test_seed_record_is_ordered_like_the_curated_one(seed: ExtractResult, curated: dict[str, Any]) -> None:

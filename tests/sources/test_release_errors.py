@@ -49,8 +49,8 @@ CASES: dict[str, tuple[str, str, str]] = {
     "bad-qualifier": ("qualifier: approximately", "qualifier: roughly-ish", "must be one of exact, over"),
     "amount-words-disagree": ("value: 743000", "value: 734000", "reads as exact 743000"),
     "misspelt-field": (
-        "    themes: [money-laundering, terrorist-financing]",
-        "    theme: [money-laundering]",
+        "    themes:\n      - theme: money-laundering\n",
+        "    theme:\n      - theme: money-laundering\n",
         "unknown field 'theme'",
     ),
     "not-a-slug": ("id: interpol-mobile-police-training-program", "id: Interpol_Program", "not a slug"),
@@ -60,7 +60,8 @@ CASES: dict[str, tuple[str, str, str]] = {
         "UTC offset",
     ),
     "yaml-syntax": ("number: 175\n", "number: [175\n", "YAML error"),
-    "unknown-theme": ("themes: [wmd-non-proliferation]", "themes: [wmd]", "unknown theme 'wmd'"),
+    "unknown-theme": ("- theme: wmd-non-proliferation\n", "- theme: wmd\n", "unknown theme 'wmd'"),
+    "theme-quote-elsewhere": ("at: 8270\n", "at: 8271\n", "quote does not match"),
     "negative-amount": ("value: 64000", "value: -64000", "non-negative"),
 }
 
@@ -79,7 +80,10 @@ def test_bad_record_names_file_line_and_field(data_copy: Path, name: str) -> Non
 REFERENCE_CASES: list[tuple[str, str, str, str]] = [
     ("organizations.yaml", "parent: oas\n", "parent: oas-typo\n", "unknown id 'oas-typo'"),
     ("places.yaml", 'm49: "013"', 'm49: "013", m49: "014"', "duplicate key 'm49'"),
-    ("themes.yaml", "id: crime-prevention,", "id: Crime Prevention,", "not a slug"),
+    ("themes.yaml", "id: crime-prevention\n", "id: Crime Prevention\n", "not a slug"),
+    ("themes.yaml", 'dac: "15180"', 'dac: "99999"', "unknown id '99999'"),
+    ("themes.yaml", "cues:\n      en: [crime prevention", "cues:\n      eng: [crime prevention", "'eng'"),
+    ("organizations.yaml", "serves: caribbean", "serves: caribean", "unknown id 'caribean'"),
 ]
 
 

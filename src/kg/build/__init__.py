@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rdflib import Dataset, Graph
+from rdflib.term import Node
 
 from kg.iris import Iris
 from kg.sources.records import Reference, Release, SourceText
 from kg.sources.translations import ReleaseTranslation
+from kg.vocab import KG, PROV
 
 from .reference import Resolver, build_reference
 from .release import build_release
@@ -30,7 +32,9 @@ def build_dataset(
     resolve = Resolver(iris, reference)
     dataset = Dataset()
     parts: list[tuple[str, Graph]] = [("reference", build_reference(resolve)), ("ontology", ontology)]
-    parts += [(release.id, build_release(release, source, resolve)) for release, source in releases]
+    built = [(release, build_release(release, source, resolve)) for release, source in releases]
+    _state_caps_once(built)
+    parts += [(release.id, graph) for release, graph in built]
     for release, _ in releases:
         for translation in (translations or {}).get(release.id, ()):
             parts.append((release.id, build_translation(release, translation, resolve)))
@@ -39,6 +43,26 @@ def build_dataset(
         for triple in graph:
             named.add(triple)
     return dataset
+
+
+def _state_caps_once(built: Sequence[tuple[Release, Graph]]) -> None:
+    """A program's cap is in the named graph of the earliest release stating it (by date, then id).
+
+    Every release may state the cap ``amount/program-{id}-cap``. A later release stating the same cap keeps
+    its own evidence and ``prov:wasDerivedFrom`` link, and leaves the cap's other triples to the first: no
+    triple is in two named graphs, which a SPARQL union default graph would count twice. A different cap is
+    kept, for the shapes to report (an amount has one figure and one wording; ``kg add`` refuses it first).
+    """
+    stated: dict[Node, set[tuple[Node, Node]]] = {}
+    for _, graph in sorted(built, key=lambda pair: (pair[0].published, pair[0].id)):
+        for program, cap in list(graph.subject_objects(KG.annualCap)):
+            facts = {(p, o) for p, o in graph.predicate_objects(cap) if p != PROV.wasDerivedFrom}
+            if cap not in stated:
+                stated[cap] = facts
+            elif facts == stated[cap]:
+                graph.remove((program, KG.annualCap, cap))
+                for predicate, value in facts:
+                    graph.remove((cap, predicate, value))
 
 
 __all__ = ["Resolver", "build_dataset"]

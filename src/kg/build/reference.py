@@ -90,6 +90,8 @@ def build_reference(resolve: Resolver) -> Graph:
             g.add((node, KG.iatiIdentifier, Literal(org.iati_id)))
         if org.country:
             g.add((node, SCHEMA.location, resolve.place(org.country)))
+        if org.serves:
+            g.add((node, SCHEMA.areaServed, resolve.place(org.serves)))
         if org.wikidata:
             g.add((node, OWL.sameAs, WD[org.wikidata]))
         if org.url:

@@ -95,10 +95,12 @@ def build_release(release: Release, source: SourceText, resolve: Resolver) -> Gr
         g.add((node, KG.program, program))
         ev.cited(g, node, "program", mention.cited, program)
         if mention.cap:
+            # One cap per program, which several releases may state: the amount is the program's, the
+            # evidence is each release's own sentence (keyed by the release, so restatements never clash).
             cap = iris.mint("amount", f"program-{mention.cited.ref}-cap")
             g.add((program, KG.annualCap, _amount(g, cap, mention.cap)))
             g.add((cap, PROV.wasDerivedFrom, node))
-            ev.add(g, program, "annual-cap", mention.cited.quote)
+            ev.add(g, program, "annual-cap", mention.cited.quote, ref=release.id)
     for cited in release.supports:
         instrument = resolve.instrument(cited.ref)
         g.add((node, KG.supports, instrument))
@@ -172,9 +174,11 @@ def _project(
         related = resolve.organization(cited.ref)
         g.add((node, KG.relatedOrganization, related))
         ev.cited(g, node, "related-organization", cited, related)
-    for theme in project.themes:
-        g.add((node, KG.theme, resolve.theme(theme)))
-        g.add((node, DCTERMS.subject, resolve.theme(theme)))
+    for cited in project.themes:
+        theme = resolve.theme(cited.ref)
+        g.add((node, KG.theme, theme))
+        g.add((node, DCTERMS.subject, theme))
+        ev.cited(g, node, "theme", cited, theme)
     for sector in project.sectors:
         g.add((node, KG.dacSector, resolve.code("dac-sector", sector)))
     g.add((node, KG.announcedIn, release_node))

@@ -48,6 +48,11 @@ class EvidenceWriter:
         note: str | None = None,
         ref: str | None = None,
     ) -> URIRef:
+        """The evidence ``evidence/{subject kind}-{subject key}-{field}[-{ref}]`` of one fact.
+
+        ``ref`` tells apart the evidence of one field that has several values (the value's key) or that
+        several releases state (the release's id, as for a program's annual cap).
+        """
         kind, key = self.iris.parse(subject) or ("thing", "unknown")
         evidence = self.iris.mint("evidence", f"{kind}-{key}-{field}" + (f"-{ref}" if ref else ""))
         quote_sel = URIRef(f"{evidence}#quote")

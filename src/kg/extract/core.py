@@ -9,6 +9,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from kg.errors import SourceError
+from kg.extract.attribution import attribute_programs
 from kg.extract.contacts import contacts, publisher
 from kg.extract.context import UNKNOWN, Context, Problem
 from kg.extract.header import (
@@ -65,8 +66,8 @@ class ExtractResult:
                 "the offsets count in that extracted text, not in the HTML; keep it as the source text.",
             ]
         lines += [
-            "Left for the reviewer (editorial judgement, not read from the text): themes, sectors,",
-            "the project `program` block, and every entry carrying a `note` (read between the lines).",
+            "Check with most care every entry carrying a `note`: it is read between the lines, not stated.",
+            "Themes are read from the cue phrases of data/reference/themes.yaml, sectors from the themes.",
         ]
         if self.problems:
             lines.append(f"Problems ({len(self.problems)}):")
@@ -146,6 +147,7 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
             ctx.problem(last.line, "the text ends in the middle of a sentence: the release may be cut short")
     background, projects = backgrounder(ctx, layout)
     if background is not None:
+        attribute_programs(ctx, layout.body, ctx.programs, projects)
         record["backgrounder"] = background
         record["projects"] = projects
     _check_total(ctx, record)

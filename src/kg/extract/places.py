@@ -3,7 +3,7 @@
 A region named in the description counts first, then one named in the title. Names inside the names of
 organisations, programs and instruments do not count ("Caribbean Financial Action Task Force"), nor does
 the funder's own country. "Central and South America" names two regions (so does "Amérique centrale et
-du Sud"). When the project names none, the backgrounder's title or introduction is proposed, with a note.
+du Sud"). When the project names none, one is proposed with a note (see ``regions``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from kg.extract.context import UNKNOWN, Context, cited
+from kg.extract.names import ancestors
 from kg.extract.text import Span
 
 _BEFORE = re.compile(r"(?<![\w-])(?P<mod>[A-Z][\w-]*)\s+(?:and|or)\s+(?:[a-z]+\s+){0,4}$")
@@ -58,18 +59,65 @@ def _found(ctx: Context, spans: list[Span], masks: list[tuple[int, int]]) -> dic
     return found
 
 
-def regions(
-    ctx: Context,
-    number: int,
-    title: Span,
-    sentences: list[Span],
-    masks: list[tuple[int, int]],
-    context: list[Span],
+def _served(ctx: Context, org_id: str) -> str | None:
+    """The region an organisation, or the organisation it belongs to, serves (``serves`` in reference)."""
+    for ref in (org_id, *ancestors(ctx.reference, org_id)):
+        org = ctx.reference.organizations.get(ref)
+        if org is not None and org.serves is not None:
+            return org.serves
+    return None
+
+
+def _naming(ctx: Context, spans: list[Span], org_id: str) -> Span | None:
+    """The first span naming the organisation (or one it belongs to)."""
+    wanted = {org_id, *ancestors(ctx.reference, org_id)}
+    for span in spans:
+        if any(wanted & set(m.refs) for m in ctx.lex.organizations.find(ctx.doc, span.start, span.end)):
+            return span
+    return None
+
+
+def _from_implementers(
+    ctx: Context, number: int, title: Span, sentences: list[Span], implementers: list[str]
 ) -> list[dict[str, Any]]:
-    """The project's beneficiary regions; ``context`` is the backgrounder title and introduction."""
-    found = _found(ctx, sentences, masks) or _found(ctx, [title], masks)
-    if found:
-        return [cited("region", ref, span) for ref, span in found.items()]
+    for org_id in implementers:
+        region = _served(ctx, org_id) if org_id != UNKNOWN else None
+        where = _naming(ctx, [*sentences, title], org_id) if region else None
+        if region is None or where is None:
+            continue
+        orgs = ctx.reference.organizations
+        name = orgs[org_id].name["en"]
+        ctx.problem(
+            title.line,
+            f"project {number} names no region; proposed from its implementer {name} (line {where.line})",
+        )
+        if orgs[org_id].serves is None:  # the region is that of the organisation it is part of
+            name += ", part of the " + next(orgs[a].name["en"] for a in ancestors(ctx.reference, org_id))
+        region_name = ctx.reference.places[region].name["en"]
+        note = f"The project names no region; its implementer ({name}) serves this region, {region_name}."
+        return [cited("region", region, where, note)]
+    return []
+
+
+def _from_backgrounder(ctx: Context, number: int, title: Span, context: list[Span]) -> list[dict[str, Any]]:
+    """A regional organisation the introduction ties all projects to, else the places it names."""
+    for span in context[1:]:
+        for mention in ctx.lex.organizations.find(ctx.doc, span.start, span.end):
+            region = _served(ctx, mention.refs[0])
+            if region is None:
+                continue
+            name = ctx.reference.organizations[mention.refs[0]].name["en"]
+            ctx.problem(
+                title.line,
+                f"project {number} names no region; proposed from the backgrounder's {name}"
+                f" (line {span.line})",
+            )
+            region_name = ctx.reference.places[region].name["en"]
+            note = (
+                f"The project names no region; the backgrounder ties all its projects to the {name}, "
+                f"which serves this region, {region_name}."
+            )
+            return [cited("region", region, span, note)]
     for span in context:
         found = _found(ctx, [span], [])
         if found:
@@ -79,5 +127,31 @@ def regions(
             )
             note = "The project names no region; the backgrounder names it for all its projects."
             return [cited("region", ref, where, note) for ref, where in found.items()]
+    return []
+
+
+def regions(
+    ctx: Context,
+    number: int,
+    title: Span,
+    sentences: list[Span],
+    masks: list[tuple[int, int]],
+    context: list[Span],
+    implementers: list[str],
+) -> list[dict[str, Any]]:
+    """The project's beneficiary regions; ``context`` is the backgrounder title and introduction.
+
+    When the project names none, the region its implementer serves is proposed, else the region of a
+    regional organisation the backgrounder's introduction ties every project to, else a place the
+    backgrounder's title or introduction names; each with a note saying so.
+    """
+    found = _found(ctx, sentences, masks) or _found(ctx, [title], masks)
+    if found:
+        return [cited("region", ref, span) for ref, span in found.items()]
+    proposed = _from_implementers(ctx, number, title, sentences, implementers) or _from_backgrounder(
+        ctx, number, title, context
+    )
+    if proposed:
+        return proposed
     ctx.problem(title.line, f"project {number} names no region known in data/reference/places.yaml")
     return [cited("region", UNKNOWN, title)]

@@ -13,6 +13,7 @@ from kg.extract.money import Found, amount_fields, find_amounts
 from kg.extract.orgs import implementers, related
 from kg.extract.places import regions
 from kg.extract.text import Span
+from kg.extract.themes import sectors, themes
 from kg.iris import slugify
 
 _NUMBERED = re.compile(r"^(?P<number>\d{1,3})[.)]\s+(?=\S)")
@@ -105,7 +106,7 @@ def _project(
         where = sentences[amount[0]]
         ctx.used_amounts.add(amount[1].start)
         record["amount"] = {**amount_fields(amount[1]), "quote": where.text, "at": where.start}
-    record["regions"] = regions(ctx, number, item.title, sentences, masks, context)
+    record["regions"] = regions(ctx, number, item.title, sentences, masks, context, chosen)
     supports = instruments(ctx, sentences) or instruments(ctx, [item.title])
     if supports:
         record["supports"] = supports
@@ -113,8 +114,8 @@ def _project(
     corrections.extend((number, e) for e in others if "correction" in e)
     if others:
         record["related"] = others
-    record["themes"] = []
-    record["sectors"] = []
+    record["themes"] = themes(ctx, number, item.title, described)
+    record["sectors"] = sectors(ctx.reference, [t["theme"] for t in record["themes"]])
     return record
 
 

@@ -38,7 +38,7 @@ def _quotes(release: Release) -> Iterator[Quote]:
             yield project.program.quote
         if project.amount.quote:
             yield project.amount.quote
-        yield from cited(project.regions + project.supports + project.related)
+        yield from cited(project.regions + project.supports + project.related + project.themes)
 
 
 def check_quotes(release: Release, source: SourceText) -> None:
@@ -116,8 +116,8 @@ def check_references(release: Release, reference: Reference) -> None:
             known("place", c.ref, dict(reference.places), c.quote.line)
         for c in project.supports:
             known("instrument", c.ref, dict(reference.instruments), c.quote.line)
-        for theme in project.themes:
-            known("theme", theme, dict(reference.themes), project.line_of("themes"))
+        for c in project.themes:
+            known("theme", c.ref, dict(reference.themes), c.quote.line)
         for sector in project.sectors:
             known("DAC sector", sector, dict(sectors), project.line_of("sectors"))
         _check_amount(release, project.amount)

@@ -7,7 +7,7 @@ instruments that releases point to by ``id``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -89,7 +89,7 @@ class Project:
     regions: tuple[Cited, ...]
     supports: tuple[Cited, ...]
     related: tuple[Cited, ...]
-    themes: tuple[str, ...]
+    themes: tuple[Cited, ...]
     sectors: tuple[str, ...]
     line: int
     field_lines: tuple[tuple[str, int], ...] = ()
@@ -148,6 +148,8 @@ class Organization:
     wikidata: str | None = None
     url: str | None = None
     note: str | None = None
+    serves: str | None = None
+    """The region a regional organisation works for (a place id): SICA, Central America."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,10 @@ class Place:
 class Theme:
     id: str
     name: dict[str, str]
+    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per language, the phrases by which a project's text names this theme (``kg extract`` reads them)."""
+    dac: str | None = None
+    """The OECD DAC purpose code of projects on this theme, where one applies."""
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ def _organization(f: Fields) -> Organization:
         wikidata=f.opt_text("wikidata"),
         url=f.opt_text("url"),
         note=f.opt_text("note"),
+        serves=f.opt_text("serves"),
     )
     f.done()
     return org
@@ -128,8 +129,17 @@ def _place(f: Fields) -> Place:
     return place
 
 
+def _cues(f: Fields) -> dict[str, tuple[str, ...]]:
+    cues = f.opt_mapping("cues")
+    if cues is None:
+        return {}
+    table = {lang: cues.texts(lang) for lang in ("en", "fr", "es") if cues.has(lang)}
+    cues.done()
+    return table
+
+
 def _theme(f: Fields) -> Theme:
-    theme = Theme(_id(f), f.languages("name", required=("en", "fr")))
+    theme = Theme(_id(f), f.languages("name", required=("en", "fr")), cues=_cues(f), dac=f.opt_text("dac"))
     f.done()
     return theme
 
@@ -197,6 +207,7 @@ def _check_links(directory: Path, ref: Reference) -> None:
     for org in ref.organizations.values():
         need(orgs, org.parent, f"organization {org.id!r} parent", "organizations.yaml")
         need(places, org.country, f"organization {org.id!r} country", "organizations.yaml")
+        need(places, org.serves, f"organization {org.id!r} serves", "organizations.yaml")
     for program in ref.programs.values():
         need(orgs, program.administered_by, f"program {program.id!r}", "programs.yaml")
     for post in ref.posts.values():
@@ -213,3 +224,6 @@ def _check_links(directory: Path, ref: Reference) -> None:
     for required in ("dac-sector", "iati-organisation-role", "iati-organisation-type"):
         if required not in ref.codelists:
             raise SourceError(f"codelist {required!r} is missing", path=directory / "codelists.yaml")
+    sectors: dict[str, object] = {c.code: c for c in ref.codelists["dac-sector"].codes}
+    for theme in ref.themes.values():
+        need(sectors, theme.dac, f"theme {theme.id!r} dac", "themes.yaml")

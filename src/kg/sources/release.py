@@ -102,7 +102,7 @@ def _project(f: Fields) -> Project:
         regions=tuple(_cited(r, "region") for r in f.items("regions", required=True)),
         supports=tuple(_cited(s, "instrument") for s in f.items("supports")),
         related=tuple(_cited(r, "organization") for r in f.items("related")),
-        themes=f.texts("themes"),
+        themes=tuple(_cited(t, "theme") for t in f.items("themes")),
         sectors=f.texts("sectors"),
         line=f.mapping.line,
         field_lines=tuple(sorted(f.mapping.key_lines.items())),

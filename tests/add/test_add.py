@@ -6,8 +6,6 @@ Every test works on a copy of the project (data/ and a built dist/) in a tempora
 from __future__ import annotations
 
 import copy
-import hashlib
-import shutil
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset
 
-from kg.add import Setup, add_release, add_release_text, check_candidate, load_store, publish, read_candidate
+from kg.add import Setup, add_release, add_release_text, check_candidate, load_store, read_candidate
 from kg.amounts import read_amount
 from kg.build import build_dataset
 from kg.cli import main
@@ -30,48 +28,18 @@ from kg.synth import SynthRelease, synth_releases
 from kg.validate import validate
 from kg.vocab import PREFIXES
 
-ROOT = Path(__file__).resolve().parents[1]
-BASE = "https://w3id.org/kg-funding/"
+from .support import BASE, ROOT, file_hashes, settings_of
+
 SEED_PROJECT = "sica-unscr-1540-coordinator"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project's data with dist/ built, once per module."""
-    work = tmp_path_factory.mktemp("built")
-    shutil.copytree(ROOT / "data", work / "data")
-    settings = _settings(work)
-    publish(settings, build_project(settings))
-    return work
-
-
-@pytest.fixture
-def work(built: Path, tmp_path: Path) -> Path:
-    shutil.copytree(built, tmp_path / "project")
-    return tmp_path / "project"
-
-
-@pytest.fixture(scope="module")
 def setup(built: Path) -> Setup:
-    return Setup.load(_settings(built))
-
-
-def _settings(work: Path) -> Settings:
-    return Settings(data_dir=work / "data", dist_dir=work / "dist")
-
-
-def _hashes(work: Path) -> dict[str, str]:
-    """Every file under data/ and dist/, hidden ones too, with its sha256."""
-    return {
-        str(path.relative_to(work)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for folder in ("data", "dist")
-        for path in sorted((work / folder).rglob("*"))
-        if path.is_file()
-    }
+    return Setup.load(settings_of(built))
 
 
 def _synth(work: Path, seed: int, **options: Any) -> SynthRelease:
-    project = read_project(_settings(work))
+    project = read_project(settings_of(work))
     existing = options.pop("existing", [release for release, _ in project.releases])
     return synth_releases(1, seed=seed, reference=project.reference, existing=existing, **options)[0]
 
@@ -131,7 +99,7 @@ def _bad_release(work: Path) -> SynthRelease:
 
 
 def test_a_valid_release_is_merged_and_queries_see_it(work: Path, tmp_path: Path) -> None:
-    settings = _settings(work)
+    settings = settings_of(work)
     synthetic = _synth(work, seed=1)
     record, _ = synthetic.write(tmp_path / "incoming")
     result = add_release(settings, record)
@@ -163,10 +131,10 @@ def test_a_valid_release_is_merged_and_queries_see_it(work: Path, tmp_path: Path
 def test_a_release_violating_a_shape_is_refused_and_nothing_changes(
     work: Path, tmp_path: Path, name: str, edit: Callable[[dict[str, Any]], None], expected: str | None
 ) -> None:
-    before = _hashes(work)
+    before = file_hashes(work)
     synthetic = _changed(_synth(work, seed=2), edit)
     record, _ = synthetic.write(tmp_path / "incoming")
-    result = add_release(_settings(work), record)
+    result = add_release(settings_of(work), record)
     report = result.check.report
     assert report is not None
     if expected is None:  # the control: the same release without its total conforms
@@ -174,12 +142,12 @@ def test_a_release_violating_a_shape_is_refused_and_nothing_changes(
         return
     assert not result.added and not report.conforms
     assert any(expected in r.message for r in report.violations), report.as_text()
-    assert _hashes(work) == before
+    assert file_hashes(work) == before
 
 
 def test_focus_validation_reports_what_whole_graph_validation_reports(work: Path, setup: Setup) -> None:
     """The release's own nodes, against only the nodes the rules need, give the whole graph's results."""
-    settings = _settings(work)
+    settings = settings_of(work)
     bad = _bad_release(work)
     record, text = bad.write(work / "incoming")
     candidate = read_candidate(record, text, setup.reference, setup.iris)
@@ -207,11 +175,11 @@ def test_focus_validation_reports_what_whole_graph_validation_reports(work: Path
 
 
 def test_duplicates_are_refused_and_nothing_changes(work: Path, tmp_path: Path) -> None:
-    settings = _settings(work)
+    settings = settings_of(work)
     first = _synth(work, seed=4)
     record, _ = first.write(tmp_path / "first")
     assert add_release(settings, record).added
-    before = _hashes(work)
+    before = file_hashes(work)
     again = add_release(settings, record)
     assert not again.added and again.check.report is None
     assert any(f"release id {first.id!r}" in d for d in again.check.duplicates)
@@ -225,19 +193,19 @@ def test_duplicates_are_refused_and_nothing_changes(work: Path, tmp_path: Path) 
     assert refused.check.duplicates == (
         f"project id {SEED_PROJECT!r} is already in the graph ({BASE}graph/news-release-175-2011-06-22)",
     )
-    assert _hashes(work) == before
+    assert file_hashes(work) == before
 
 
 def test_a_failed_rebuild_leaves_nothing_behind(work: Path, tmp_path: Path) -> None:
-    before = _hashes(work)
+    before = file_hashes(work)
     record, _ = _synth(work, seed=6).write(tmp_path / "incoming")
 
     def broken(settings: Settings, dataset: Dataset) -> list[Any]:
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError, match="disk full"):
-        add_release(_settings(work), record, publish=broken)
-    assert _hashes(work) == before
+        add_release(settings_of(work), record, publish=broken)
+    assert file_hashes(work) == before
 
 
 def _cli(work: Path, *args: str) -> tuple[int, str, str]:
@@ -247,11 +215,11 @@ def _cli(work: Path, *args: str) -> tuple[int, str, str]:
 
 
 def test_cli_add_exit_status_and_report(work: Path, tmp_path: Path) -> None:
-    before = _hashes(work)
+    before = file_hashes(work)
     bad, _ = _bad_release(work).write(tmp_path / "bad")
     code, out, err = _cli(work, "add", str(bad))
     assert code == 1 and "Violation" in out and "nothing was changed" in err
-    assert _hashes(work) == before
+    assert file_hashes(work) == before
     good, text = _synth(work, seed=7).write(tmp_path / "good")
     moved = tmp_path / "elsewhere.txt"
     text.rename(moved)
@@ -267,18 +235,18 @@ def test_cli_add_exit_status_and_report(work: Path, tmp_path: Path) -> None:
 
 def test_cli_add_a_release_text(work: Path, tmp_path: Path) -> None:
     """A text is extracted first: a draft with problems is refused, one without is added."""
-    before = _hashes(work)
+    before = file_hashes(work)
     html = ROOT / "tests" / "extract" / "fixtures" / "en-2013-05-06-html-entities.html"
     code, _, err = _cli(work, "add", str(html))
     assert code == 1 and "en-2013-05-06-html-entities.txt:31: project 1: unknown organisation" in err
     assert "problem(s) to review" in err
-    # This invented release restates ACCBP's yearly cap, which the seed release already states.
+    assert file_hashes(work) == before
+    # This invented release restates ACCBP's yearly cap as the seed release states it: that is no clash.
     crlf = ROOT / "tests" / "extract" / "fixtures" / "en-2012-02-14-crlf.txt"
     code, out, _ = _cli(work, "add", str(crlf))
-    assert code == 1 and "the annual cap of program 'accbp' is already stated" in out
-    assert _hashes(work) == before
+    assert code == 0 and out.startswith("Added "), out
     synthetic = _synth(work, seed=8)
     _, text = synthetic.write(tmp_path / "text")
-    draft, added = add_release_text(_settings(work), text)
+    draft, added = add_release_text(settings_of(work), text)
     assert not draft.problems and added is not None and added.added
     assert added.record_path is not None and added.record_path.read_bytes() == draft.to_yaml().encode("utf-8")
