@@ -67,9 +67,18 @@ def test_seed_reproduces_the_curated_record(seed: ExtractResult, curated: dict[s
     program the release's body ties to project 1, amount, regions, instruments, related organisations,
     themes (from the cue phrases of data/reference/themes.yaml, each with its sentence) and DAC sectors
     (from the themes). The entries read between the lines carry the same `note`s on both sides. Only the
-    YAML layout and the header comment of the file may differ.
+    header comment of the file differs (the YAML text is compared too, below).
     """
     assert seed.record == curated
+
+
+def test_seed_draft_is_the_curated_file_byte_for_byte(seed: ExtractResult) -> None:
+    """Below the comments that head each file, the draft's YAML text is the curated file's."""
+
+    def body(text: str) -> str:
+        return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+
+    assert body(seed.to_yaml()) == body(SEED_RECORD.read_text(encoding="utf-8"))
 
 
 def test_seed_marks_the_same_entries_as_inferred(seed: ExtractResult, curated: dict[str, Any]) -> None:
