@@ -1,16 +1,29 @@
-"""Helpers for the web tests: a server on a loopback port in a thread, and a raw HTTP client."""
+"""Helpers for the web tests: a server on a loopback port in a thread or a process, a raw HTTP client."""
 
 from __future__ import annotations
 
 import http.client
+import os
+import queue
+import re
+import signal
+import subprocess
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Flask
 from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+_ROOT = Path(__file__).resolve().parents[2]
+_URL = re.compile(r"(?:on|at:?) (http://127\.0\.0\.1:\d+)")
 
 
 @dataclass(frozen=True)
@@ -28,7 +41,7 @@ class Reply:
 
 
 @contextmanager
-def running(app: Flask) -> Iterator[str]:
+def running(app: WSGIApplication) -> Iterator[str]:
     """Serve ``app`` on a free loopback port (Werkzeug, threaded) and yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="kg-test-server", daemon=True)
@@ -67,3 +80,60 @@ def fetch(
         return Reply(response.status, response.headers, response.read())
     finally:
         conn.close()
+
+
+@contextmanager
+def server(args: list[str], env: dict[str, str], timeout: float = 90) -> Iterator[str]:
+    """Start a server process, wait for the line giving its URL, yield the URL, then stop it."""
+    process = subprocess.Popen(
+        args,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=_ROOT,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    log: list[str] = []
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    url = None
+    try:
+        while url is None:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError("server did not start:\n" + "".join(log)) from None
+            log.append(line)
+            if (match := _URL.search(line)) is not None:
+                url = match.group(1)
+            if process.poll() is not None and lines.empty():
+                raise AssertionError("server exited:\n" + "".join(log))
+        _wait_ready(url)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def _wait_ready(url: str) -> None:
+    for _ in range(100):
+        try:
+            if fetch(url, "/-/health", timeout=5).status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{url} never answered /-/health")

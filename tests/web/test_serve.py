@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import queue
-import re
-import signal
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,64 +13,11 @@ import pytest
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from .support import fetch
+from .support import fetch, server
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-URL = re.compile(r"(?:on|at:?) (http://127\.0\.0\.1:\d+)")
-
-
-@contextmanager
-def server(args: list[str], env: dict[str, str], timeout: float = 90) -> Iterator[str]:
-    """Start a server process, wait for the line giving its URL, yield the URL, then stop it."""
-    process = subprocess.Popen(
-        args, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    log: list[str] = []
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + timeout
-    url = None
-    try:
-        while url is None:
-            try:
-                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError("server did not start:\n" + "".join(log)) from None
-            log.append(line)
-            if (match := URL.search(line)) is not None:
-                url = match.group(1)
-            if process.poll() is not None and lines.empty():
-                raise AssertionError("server exited:\n" + "".join(log))
-        _wait_ready(url)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-def _wait_ready(url: str) -> None:
-    for _ in range(100):
-        try:
-            if fetch(url, "/-/health", timeout=5).status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} never answered /-/health")
 
 
 def test_kg_serve_files(tmp_path: Path) -> None:

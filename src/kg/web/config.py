@@ -36,6 +36,7 @@ class WebOptions:
     :param incoming_page: incoming links shown per property and page.
     :param count_cap: incoming links counted exactly up to this number, then shown as "more than".
     :param page_cache_bytes: rendered resource documents kept in memory per process (``0``: none).
+    :param reload_interval: seconds between two looks at ``dist/`` for a new build to serve (``0``: never).
     """
 
     host: str = "127.0.0.1"
@@ -50,12 +51,15 @@ class WebOptions:
     incoming_page: int = 20
     count_cap: int = 250_000
     page_cache_bytes: int = 64_000_000
+    reload_interval: float = 2.0
 
     def __post_init__(self) -> None:
         if self.redirect not in ("303", "200"):
             raise ValueError(f"redirect must be '303' or '200', not {self.redirect!r}")
         if self.timeout <= 0 or self.workers < 1 or self.max_rows < 1 or self.max_body_bytes < 1024:
             raise ValueError("timeout, workers, max_rows and max_body_bytes must be positive")
+        if self.reload_interval < 0:
+            raise ValueError("reload_interval must be 0 (never) or a number of seconds")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> WebOptions:

@@ -1,4 +1,5 @@
-"""Run the server: ``kg serve`` calls :func:`run`; gunicorn uses ``kg.web.wsgi`` instead.
+"""Run the server: ``kg serve`` calls :func:`run`; gunicorn uses ``kg.web.wsgi`` instead (both serve a
+:class:`kg.web.live.LiveApp`, which follows ``dist/`` from build to build).
 
 The HTTP side is Werkzeug's threaded server: every query runs in a worker process of the query service
 (killable at its deadline), so a thread per connection is all the front needs.
@@ -17,19 +18,61 @@ from kg.settings import Settings
 from kg.sparql import QueryLimits, QueryService
 from kg.web import create_app
 from kg.web.config import WebOptions
+from kg.web.live import GRACE_SECONDS, LiveApp, Served, fingerprint
 from kg.web.runtime import Prepared, prepare_files, prepare_release
+from kg.web.state import EXTENSION
 
 
 def query_limits(options: WebOptions) -> QueryLimits:
     return QueryLimits(timeout_s=options.timeout, workers=options.workers, max_rows=options.max_rows)
 
 
-def prepare(settings: Settings, files: Sequence[Path], options: WebOptions) -> Prepared:
-    return prepare_files(files, settings, options) if files else prepare_release(settings, options)
-
-
 def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: str) -> Served:
+    """Start the query processes of a prepared store and build its app."""
+    service = QueryService(
+        prepared.store_path,
+        dataset_version=prepared.dataset.version,
+        public_graphs=prepared.dataset.public_graphs,
+        limits=query_limits(options),
+    )
+    try:
+        app = create_app(
+            settings, store=prepared.store, dataset=prepared.dataset, queries=service, options=options
+        )
+    except BaseException:
+        service.close()
+        raise
+    return Served(app, service, seen, prepared.dataset.version)
+
+
+def load_build(settings: Settings, options: WebOptions) -> Served:
+    """Prepare what ``dist/`` holds now: its store, its query processes, its app."""
+    seen = fingerprint(settings.dist_dir) or ""  # read first: a build swapped in meanwhile is seen next time
+    return _served(settings, options, prepare_release(settings, options), seen)
+
+
+def serving(
+    settings: Settings,
+    files: Sequence[Path],
+    options: WebOptions,
+    announce: Callable[[str], None] = print,
+) -> LiveApp:
+    """The app to serve: ``dist/``, following each new build (``options.reload_interval``); or RDF
+    ``files`` as they are at start."""
+    if files:
+        served = _served(settings, options, prepare_files(files, settings, options), "")
+        return LiveApp(lambda: served, settings.dist_dir, interval=0, retire_after=0)
+    return LiveApp(
+        lambda: load_build(settings, options),
+        settings.dist_dir,
+        interval=options.reload_interval,
+        retire_after=options.timeout + GRACE_SECONDS,
+        announce=announce,
+    )
 
 
 def run(
@@ -40,20 +83,16 @@ def run(
     announce: Callable[[str], None] = print,
 ) -> None:
     """Prepare the store, start the query workers, serve until Ctrl-C or SIGTERM."""
-    prepared = prepare(settings, files, options)
-    service = QueryService(
-        prepared.store_path,
-        dataset_version=prepared.dataset.version,
-        public_graphs=prepared.dataset.public_graphs,
-        limits=query_limits(options),
-    )
-    with service:
-        app = create_app(
-            settings, store=prepared.store, dataset=prepared.dataset, queries=service, options=options
-        )
-        server = make_server(options.host, options.port, app, threaded=True)
+    live = serving(settings, files, options, announce)
+    with live:
+        title = live.current.app.extensions[EXTENSION].dataset.title
+        server = make_server(options.host, options.port, live, threaded=True)
         host = f"[{options.host}]" if ":" in options.host else options.host
-        announce(f"Serving {prepared.dataset.title} on http://{host}:{server.port}/ (SPARQL: /sparql)")
+        announce(f"Serving {title} on http://{host}:{server.port}/ (SPARQL: /sparql)")
+        if not files and options.reload_interval > 0:
+            announce(
+                f"Watching {settings.dist_dir}: a new `kg build` or `kg add` is served without a restart."
+            )
         announce("Press Ctrl-C to stop.")
         previous = signal.signal(signal.SIGTERM, _stop)
         try:

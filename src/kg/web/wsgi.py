@@ -15,36 +15,28 @@ import atexit
 import os
 from pathlib import Path
 
-from flask import Flask
-
 from kg.settings import Settings
-from kg.sparql import QueryService
-from kg.web import create_app
 from kg.web.config import WebOptions
-from kg.web.serve import prepare, query_limits
+from kg.web.live import LiveApp
+from kg.web.serve import serving
 
-_app: Flask | None = None
+_app: LiveApp | None = None
 
 
-def create() -> Flask:
-    """Build the app from the environment (a gunicorn factory: ``'kg.web.wsgi:create()'``)."""
+def create() -> LiveApp:
+    """Build the app from the environment (a gunicorn factory: ``'kg.web.wsgi:create()'``).
+
+    Serving ``dist/``, each worker follows new builds (``KG_RELOAD_INTERVAL``, seconds; ``0``: never).
+    """
     settings = Settings.from_env()
     options = WebOptions.from_env()
     files = [Path(p) for p in os.environ.get("KG_FILES", "").split(os.pathsep) if p]
-    prepared = prepare(settings, files, options)
-    service = QueryService(
-        prepared.store_path,
-        dataset_version=prepared.dataset.version,
-        public_graphs=prepared.dataset.public_graphs,
-        limits=query_limits(options),
-    )
-    atexit.register(service.close)
-    return create_app(
-        settings, store=prepared.store, dataset=prepared.dataset, queries=service, options=options
-    )
+    live = serving(settings, files, options)
+    atexit.register(live.close)
+    return live
 
 
-def __getattr__(name: str) -> Flask:
+def __getattr__(name: str) -> LiveApp:
     """``kg.web.wsgi:app``: built on first access, once per process."""
     global _app
     if name != "app":
