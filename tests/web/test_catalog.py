@@ -226,6 +226,16 @@ def test_revalidation_answers_304(live: str) -> None:
     assert fetch(live, "/catalog.ttl").header("ETag") != fetch(live, "/catalog.jsonld").header("ETag")
 
 
+def test_a_304_repeats_content_location(live: str) -> None:
+    """RFC 9110 §15.4.5: a 304 repeats the Content-Location the 200 would send."""
+    for accept, location in (("text/html", "/catalog.html"), ("text/turtle", "/catalog.ttl")):
+        first = fetch(live, "/catalog", headers={"Accept": accept})
+        assert first.header("Content-Location") == location
+        etag = first.header("ETag") or ""
+        again = fetch(live, "/catalog", headers={"Accept": accept, "If-None-Match": etag})
+        assert again.status == 304 and again.header("Content-Location") == location
+
+
 @pytest.mark.parametrize(
     "path", ["/catalog", "/catalog.ttl", "/catalog/opencanada.json", "/dataset/kg-funding"]
 )

@@ -123,3 +123,16 @@ def test_path_traversal_is_404(live_downloads: str, path: str) -> None:
     assert reply.status in (404, 308), (path, reply.status)
     assert b"root:" not in reply.body
     assert fetch(live_downloads, "/downloads/kg.nt").status == 200
+
+
+def test_the_html_listing_is_validated_per_language(client: FlaskClient) -> None:
+    """The page is translated by Accept-Language: Vary names it, its ETag differs (RFC 9110 §12.5.5)."""
+    html = {"Accept": "text/html"}
+    english = client.get("/downloads/", headers=html)
+    french = client.get("/downloads/", headers={**html, "Accept-Language": "fr"})
+    assert english.data != french.data
+    assert "Accept-Language" in french.headers["Vary"]
+    assert english.headers["ETag"] != french.headers["ETag"]
+    stale = {**html, "Accept-Language": "fr", "If-None-Match": english.headers["ETag"]}
+    assert client.get("/downloads/", headers=stale).status_code == 200
+    assert "Accept-Language" not in client.get("/downloads/?format=json").headers["Vary"]

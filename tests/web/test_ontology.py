@@ -55,3 +55,21 @@ def test_version_iri_dereferences(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.headers["Content-Location"] == "/ontology.ttl"
     assert client.get("/ontology/9.9.9").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "location"),
+    [
+        ("/ontology", "text/html", "/ontology.html"),
+        ("/ontology", "text/turtle", "/ontology.ttl"),
+        ("/shapes", "application/ld+json", "/shapes.jsonld"),
+    ],
+)
+def test_304_repeats_content_location(client: FlaskClient, path: str, accept: str, location: str) -> None:
+    """A 304 repeats the Content-Location the 200 would send (RFC 9110 §15.4.5)."""
+    first = client.get(path, headers={"Accept": accept})
+    assert first.headers["Content-Location"] == location
+    again = client.get(path, headers={"Accept": accept, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.headers["Content-Location"] == location
+    assert again.headers["ETag"] == first.headers["ETag"] and again.headers["Vary"] == first.headers["Vary"]

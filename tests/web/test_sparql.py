@@ -312,3 +312,20 @@ def test_without_a_query_service_sparql_is_503(client: object) -> None:
     assert isinstance(client, FlaskClient)
     assert client.get("/sparql?query=ASK%7B%7D").status_code == 503
     assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/sparql", f"/sparql?{urlencode({'query': PROJECTS})}"])
+def test_html_pages_are_validated_per_language(sparql_app: Flask, path: str) -> None:
+    """The form and the result page are translated by Accept-Language: Vary names it, the ETag differs
+    (RFC 9110 §12.5.5, §8.8.3); the data answers do not vary by language."""
+    client = sparql_app.test_client()
+    html = {"Accept": "text/html"}
+    english = client.get(path, headers=html)
+    french = client.get(path, headers={**html, "Accept-Language": "fr"})
+    assert english.status_code == french.status_code == 200 and english.data != french.data
+    assert "Accept-Language" in french.headers["Vary"]
+    assert english.headers["ETag"] != french.headers["ETag"]
+    stale = {**html, "Accept-Language": "fr", "If-None-Match": english.headers["ETag"]}
+    assert client.get(path, headers=stale).status_code == 200
+    data = client.get(path, headers={"Accept": "application/sparql-results+json, text/turtle"})
+    assert "Accept-Language" not in data.headers["Vary"]

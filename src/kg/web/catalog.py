@@ -37,26 +37,17 @@ from kg.formats import JSON, RdfFormat
 from kg.iris import slugify
 from kg.web import resources
 from kg.web.http import (
-    cacheable,
-    conditional_304,
+    chosen_format,
     etag_for,
     link_header,
-    not_acceptable,
-    not_modified,
+    page_variant,
     rdf_response,
+    representation,
+    see_other,
     serialize,
     text_response,
 )
-from kg.web.labels import choose_language
-from kg.web.negotiation import (
-    RESOURCE_FORMATS,
-    RESOURCE_OFFERS,
-    BadFormatParameter,
-    Html,
-    choose,
-    from_suffix,
-    with_html,
-)
+from kg.web.negotiation import RESOURCE_FORMATS, RESOURCE_OFFERS, BadFormatParameter, Html, with_html
 from kg.web.pages import Linker
 from kg.web.state import AppState, state
 
@@ -198,19 +189,15 @@ def _alternates() -> str:
 @bp.get("/catalog")
 @bp.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None) -> Response:
-    fmt: RdfFormat | Html | None
-    if suffix is not None:
-        fmt = from_suffix(suffix, OFFERS)
-        if fmt is None:
-            abort(404)
-    else:
-        try:
-            fmt = choose(request.headers.get("Accept"), request.args.get("format"), OFFERS)
-        except BadFormatParameter as exc:
-            return text_response(400, str(exc))
-        if fmt is None:
-            return not_acceptable(OFFERS)
+    fmt = _chosen_format(suffix)
     return _serve(fmt, suffix, negotiated=suffix is None)
+
+
+def _chosen_format(suffix: str | None = None) -> RdfFormat | Html:
+    try:
+        return chosen_format(OFFERS, suffix)
+    except BadFormatParameter as exc:
+        abort(text_response(400, str(exc)))
 
 
 def _serve(fmt: RdfFormat | Html, suffix: str | None, *, negotiated: bool) -> Response:
@@ -220,14 +207,23 @@ def _serve(fmt: RdfFormat | Html, suffix: str | None, *, negotiated: bool) -> Re
     if isinstance(parameters, Response):
         return parameters
     page, profile = parameters
-    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
-    vary = ["Accept"] if negotiated else []
-    if fmt == "html" and "lang" not in request.args:
-        vary.append("Accept-Language")
-    parts = (fmt, lang if fmt == "html" else "", page, profile, suffix, request.host_url)
-    tag = etag_for(st.dataset.version, "catalog", *parts)
-    if not_modified(tag, st.dataset.modified):
-        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, vary)
+    lang, vary = page_variant(fmt, negotiated=negotiated)
+    parts = (fmt, lang, page, profile, suffix, request.host_url)
+    location = None
+    if suffix is None:
+        location = url_for("catalog.catalog", suffix="html" if fmt == "html" else fmt.extension)
+    return representation(
+        st,
+        etag_for(st.dataset.version, "catalog", *parts),
+        lambda: _document(st, fmt, suffix, page, profile, lang),
+        vary=vary,
+        content_location=location,
+    )
+
+
+def _document(
+    st: AppState, fmt: RdfFormat | Html, suffix: str | None, page: int, profile: Profile, lang: str
+) -> Response:
     url = url_for("catalog.catalog", suffix=suffix, _external=True)
     try:
         graph = _graph(st, page, profile, url)
@@ -245,10 +241,7 @@ def _serve(fmt: RdfFormat | Html, suffix: str | None, *, negotiated: bool) -> Re
     else:
         response = rdf_response(serialize(graph, fmt), fmt)
     response.headers["Link"] = _alternates()
-    if suffix is None:
-        extension = "html" if fmt == "html" else fmt.extension
-        response.headers["Content-Location"] = url_for("catalog.catalog", suffix=extension)
-    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, vary)
+    return response
 
 
 @bp.get("/catalog/opencanada.json")
@@ -256,8 +249,10 @@ def opencanada_json() -> Response:
     """The open.canada.ca record (``kg.exports.opencanada``) with this server's URLs."""
     st = state()
     tag = etag_for(st.dataset.version, "opencanada", request.host_url)
-    if not_modified(tag, st.dataset.modified):
-        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, [])
+    return representation(st, tag, lambda: _opencanada(st))
+
+
+def _opencanada(st: AppState) -> Response:
     urls = _urls()
     record = opencanada.opencanada_record(
         served_stats(st),
@@ -268,8 +263,7 @@ def opencanada_json() -> Response:
         modified=st.dataset.modified.date(),
     )
     body = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-    response = Response(body, content_type=f"{JSON}; charset=utf-8")
-    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds)
+    return Response(body, content_type=f"{JSON}; charset=utf-8")
 
 
 # The IRIs kg.catalog mints. They are not in the store (the catalog is made per request, with this
@@ -292,23 +286,14 @@ def distribution(name: str) -> Response:
 def _dereference() -> Response:
     """303 to the catalog document in the negotiated format (or that document, with ``KG_REDIRECT=200``)."""
     st = state()
-    try:
-        fmt = choose(request.headers.get("Accept"), request.args.get("format"), OFFERS)
-    except BadFormatParameter as exc:
-        return text_response(400, str(exc))
-    if fmt is None:
-        return not_acceptable(OFFERS)
+    fmt = _chosen_format()
     extension = "html" if fmt == "html" else fmt.extension
     target = url_for("catalog.catalog", suffix=extension)
     if st.options.redirect == "200":
         response = _serve(fmt, extension, negotiated=True)
         response.headers["Content-Location"] = target
         return response
-    response = text_response(303, f"See Other: {target}", {"Location": target, "Link": _alternates()})
-    response.vary.add("Accept")
-    response.cache_control.public = True
-    response.cache_control.max_age = st.options.cache_seconds
-    return response
+    return see_other(target, _alternates(), st.options.cache_seconds)
 
 
 # The HTML page: what the catalog graph says, in one language.

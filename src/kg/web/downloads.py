@@ -14,8 +14,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 
 from kg.dumps import CHECKSUMS_FILE, DumpInfo
 from kg.formats import JSON
-from kg.web.http import cacheable, conditional_304, etag_for, not_acceptable, not_modified
-from kg.web.negotiation import choose
+from kg.web.http import chosen_format, etag_for, page_variant, representation
 from kg.web.state import AppState, state
 
 bp = Blueprint("downloads", __name__, url_prefix="/downloads")
@@ -41,13 +40,14 @@ def _content_type(media_type: str) -> str:
 @bp.get("/")
 def listing() -> Response:
     st = state()
-    wanted = choose(request.headers.get("Accept"), request.args.get("format"), LISTING_OFFERS)
-    if wanted is None:
-        return not_acceptable(LISTING_OFFERS)
-    tag = etag_for(st.dataset.version, "downloads", wanted)
-    vary = ["Accept"]
-    if not_modified(tag, st.dataset.modified):
-        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, vary)
+    wanted = chosen_format(LISTING_OFFERS)
+    lang, vary = page_variant(wanted, negotiated=True)
+    # The HTML page is translated, so its validator names the language; the JSON's stays as it was.
+    tag = etag_for(st.dataset.version, "downloads", wanted, *([lang] if lang else []))
+    return representation(st, tag, lambda: _listing(st, wanted), vary=vary)
+
+
+def _listing(st: AppState, wanted: str) -> Response:
     files = [
         {
             "name": info.name,
@@ -60,12 +60,10 @@ def listing() -> Response:
         for info in st.dataset.dumps
     ]
     if wanted == "json":
-        response = jsonify({"dataset": st.dataset.version, "files": files})
-    else:
-        response = Response(
-            render_template("downloads/index.html", files=files), content_type="text/html; charset=utf-8"
-        )
-    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, vary)
+        return jsonify({"dataset": st.dataset.version, "files": files})
+    return Response(
+        render_template("downloads/index.html", files=files), content_type="text/html; charset=utf-8"
+    )
 
 
 @bp.get("/<name>")

@@ -7,11 +7,10 @@ from rdflib import URIRef
 
 from kg.vocab import KG
 from kg.web.catalog import dataset_jsonld
-from kg.web.http import cacheable, conditional_304, etag_for, not_modified
-from kg.web.labels import choose_language
+from kg.web.http import etag_for, page_variant, representation
 from kg.web.negotiation import RESOURCE_FORMATS
 from kg.web.pages import Linker, PageBuilder
-from kg.web.state import state
+from kg.web.state import AppState, state
 
 bp = Blueprint("home", __name__)
 MAX_LISTED = 200
@@ -20,12 +19,13 @@ MAX_LISTED = 200
 @bp.get("/")
 def index() -> Response:
     st = state()
-    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
-    vary = [] if "lang" in request.args else ["Accept-Language"]
+    lang, vary = page_variant("html", negotiated=False)
     # The JSON-LD block names this server's URLs: the validator depends on the origin.
     tag = etag_for(st.dataset.version, "home", lang, request.host_url)
-    if not_modified(tag, st.dataset.modified):
-        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, vary)
+    return representation(st, tag, lambda: _page(st, lang), vary=vary)
+
+
+def _page(st: AppState, lang: str) -> Response:
     builder = PageBuilder(st.reader, Linker(st.settings.base_iri, request.script_root), lang)
     projects = sorted(
         (builder.link(node) for node in st.reader.instances(str(KG.Project), MAX_LISTED)),
@@ -49,5 +49,4 @@ def index() -> Response:
         jsonld=dataset_jsonld(st, lang),
         formats=RESOURCE_FORMATS,
     )
-    response = Response(body, content_type="text/html; charset=utf-8")
-    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, vary)
+    return Response(body, content_type="text/html; charset=utf-8")

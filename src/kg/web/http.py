@@ -1,4 +1,10 @@
-"""HTTP plumbing shared by the blueprints: errors, 406, caching validators, RDF bodies, safety headers.
+"""HTTP plumbing shared by the blueprints: errors, negotiation, revalidation, RDF bodies, safety headers.
+
+Every view that answers a representation of the served data takes the same steps: :func:`chosen_format`
+picks the format (or stops with 404 for an unknown suffix, 406 when nothing is acceptable),
+:func:`page_variant` gives an HTML page's language and the answer's ``Vary``, and :func:`representation`
+answers ``304 Not Modified`` or renders, with the validators and caching headers either way. A view says
+only what it offers and how it renders each format.
 
 Security headers follow security.md §5: ``nosniff``, a strict Content-Security-Policy that our pages
 satisfy (no script but the JSON-LD data block, nothing external), CORS ``*`` without credentials (every
@@ -8,15 +14,18 @@ endpoint is read-only).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
-from flask import Response, request
+from flask import Response, abort, request
 from rdflib import Graph
 
 from kg.dumps import jsonld_context
 from kg.formats import TEXT_PLAIN, RdfFormat
-from kg.web.negotiation import Offers, describe_offers
+from kg.web.labels import choose_language
+from kg.web.negotiation import Offers, choose, describe_offers
+from kg.web.state import AppState
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -25,6 +34,7 @@ CSP = (
 EXPOSED_HEADERS = (
     "ETag, Link, Location, Content-Location, Retry-After, X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows"
 )
+T = TypeVar("T")
 
 
 def text_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -77,9 +87,67 @@ def cacheable(
     return response
 
 
-def conditional_304(etag: str, modified: datetime | None, max_age: int, vary: Iterable[str]) -> Response:
-    response = Response(status=304)
-    return cacheable(response, etag, modified, max_age, vary)
+def chosen_format(offers: Offers[T], suffix: str | None = None) -> T:
+    """The format asked for: the one a URL suffix names, else by ``?format=`` then ``Accept``.
+
+    :raises HTTPException: 404 for a suffix not in ``offers``; the 406 answer when none is acceptable.
+    :raises BadFormatParameter: for a ``format`` value that is no name; each view decides what that answers.
+    """
+    chosen = choose(request.headers.get("Accept"), request.args.get("format"), offers, suffix=suffix)
+    if chosen is None:
+        abort(404 if suffix is not None else not_acceptable(offers))
+    return chosen
+
+
+def page_variant(fmt: object, *, negotiated: bool) -> tuple[str, list[str]]:
+    """The language of an HTML page (``""`` for data) and the ``Vary`` of the answer.
+
+    ``Accept`` when the format was negotiated (not named by a suffix); ``Accept-Language`` when the page's
+    language came from that header rather than ``?lang=``.
+    """
+    vary = ["Accept"] if negotiated else []
+    if fmt != "html":
+        return "", vary
+    if "lang" not in request.args:
+        vary.append("Accept-Language")
+    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language")), vary
+
+
+def representation(
+    st: AppState,
+    etag: str,
+    render: Callable[[], Response],
+    *,
+    vary: Sequence[str] = (),
+    content_location: str | None = None,
+) -> Response:
+    """One representation of the served data: ``304 Not Modified`` when the client's copy is current
+    (RFC 9110 §13.1.2), else ``render()``; either way with ``ETag``, ``Cache-Control``, ``Vary`` and
+    ``Content-Location``, which a 304 must repeat (RFC 9110 §15.4.5).
+
+    ``render`` runs only when a body is needed; an answer of it that is not a 200 (an error) goes out as
+    it is, without validators, so that no cache keeps it.
+    """
+    modified = st.dataset.modified
+    if not_modified(etag, modified):
+        response = Response(status=304)
+    else:
+        response = render()
+        if response.status_code != 200:
+            return response
+    if content_location is not None:
+        response.headers["Content-Location"] = content_location
+    return cacheable(response, etag, modified, st.options.cache_seconds, vary)
+
+
+def see_other(target: str, link: str, max_age: int | None = None) -> Response:
+    """``303 See Other`` from a thing's IRI to the negotiated document that describes it."""
+    response = text_response(303, f"See Other: {target}", {"Location": target, "Link": link})
+    response.vary.add("Accept")
+    if max_age is not None:
+        response.cache_control.public = True
+        response.cache_control.max_age = max_age
+    return response
 
 
 def serialize(graph: Graph, fmt: RdfFormat) -> bytes:

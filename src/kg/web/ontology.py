@@ -14,18 +14,16 @@ from rdflib.namespace import OWL
 from kg.formats import RdfFormat
 from kg.vocab import KG_ONTOLOGY
 from kg.web.http import (
-    cacheable,
-    conditional_304,
+    chosen_format,
     etag_for,
     link_header,
-    not_acceptable,
-    not_modified,
+    page_variant,
     rdf_response,
+    representation,
     serialize,
 )
-from kg.web.labels import choose_language
-from kg.web.negotiation import RDF_OFFERS, RESOURCE_FORMATS, Html, choose, from_suffix, with_html
-from kg.web.state import AppState, state
+from kg.web.negotiation import RDF_OFFERS, RESOURCE_FORMATS, Html, with_html
+from kg.web.state import state
 from kg.web.vocabdoc import ontology_doc, shapes_doc
 
 bp = Blueprint("ontology", __name__)
@@ -35,39 +33,33 @@ _FORMATS = (*RESOURCE_FORMATS, RdfFormat.TRIG, RdfFormat.NQUADS)
 
 def _serve(name: str, suffix: str | None, graph: Graph, template: str) -> Response:
     st = state()
+    fmt = chosen_format(OFFERS, suffix)
+    lang, vary = page_variant(fmt, negotiated=suffix is None)
     path = f"{request.script_root}/{name}"
-    fmt: RdfFormat | Html | None
-    if suffix is not None:
-        fmt = from_suffix(suffix, OFFERS)
-        if fmt is None:
-            abort(404)
-    else:
-        fmt = choose(request.headers.get("Accept"), request.args.get("format"), OFFERS)
-        if fmt is None:
-            return not_acceptable(OFFERS)
-    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
-    vary = [] if suffix is not None else ["Accept"]
-    if fmt == "html" and "lang" not in request.args:
-        vary.append("Accept-Language")
-    tag = etag_for(st.dataset.version, name, fmt, lang if fmt == "html" else "")
-    if not_modified(tag, st.dataset.modified):
-        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, vary)
+    extension = "html" if fmt == "html" else fmt.extension
+    return representation(
+        st,
+        etag_for(st.dataset.version, name, fmt, lang),
+        lambda: _document(name, graph, template, fmt, lang, path),
+        vary=vary,
+        content_location=f"{path}.{extension}" if suffix is None else None,
+    )
+
+
+def _document(
+    name: str, graph: Graph, template: str, fmt: RdfFormat | Html, lang: str, path: str
+) -> Response:
     if fmt == "html":
-        body = _render(st, name, graph, template, lang)
+        if name == "ontology":
+            body = render_template(template, doc=ontology_doc(graph, lang))
+        else:
+            body = render_template(template, shapes=shapes_doc(graph, lang), triples=len(graph))
         response = Response(body, content_type="text/html; charset=utf-8")
     else:
         response = rdf_response(serialize(graph, fmt), fmt)
     links = [(f"{path}.{f.extension}", "alternate", f.media_type) for f in _FORMATS]
     response.headers["Link"] = link_header([*links, (f"{path}.html", "alternate", "text/html")])
-    if suffix is None:
-        response.headers["Content-Location"] = f"{path}.{'html' if fmt == 'html' else fmt.extension}"
-    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, vary)
-
-
-def _render(st: AppState, name: str, graph: Graph, template: str, lang: str) -> str:
-    if name == "ontology":
-        return render_template(template, doc=ontology_doc(graph, lang))
-    return render_template(template, shapes=shapes_doc(graph, lang), triples=len(graph))
+    return response
 
 
 @bp.get("/ontology")

@@ -21,18 +21,17 @@ from kg.iris import KINDS, SLUG
 from kg.vocab import KG, SCHEMA
 from kg.web.doccache import CachedDocument
 from kg.web.http import (
-    cacheable,
-    conditional_304,
+    chosen_format,
     etag_for,
     link_header,
-    not_acceptable,
-    not_modified,
+    page_variant,
     rdf_response,
+    representation,
+    see_other,
     serialize,
     text_response,
 )
-from kg.web.labels import choose_language
-from kg.web.negotiation import RESOURCE_FORMATS, RESOURCE_OFFERS, Html, choose, from_suffix, with_html
+from kg.web.negotiation import RESOURCE_FORMATS, RESOURCE_OFFERS, Html, with_html
 from kg.web.pages import Linker, PageBuilder
 from kg.web.state import AppState, state
 
@@ -69,39 +68,29 @@ def resource(kind: str, name: str) -> Response:
     path = f"{request.script_root}/{kind}/{key}"
     if kind == SOURCE_KIND and (not dot or suffix == "txt"):
         return _source_text(st, iri, path, negotiated=not dot)
-    if dot:
-        fmt = from_suffix(suffix, OFFERS)
-        if fmt is None:
-            abort(404)
-        return _document(st, iri, path, fmt, kind)
-    if not _known(st, iri, kind):
+    # An unknown thing is a 404 before any 406; a document (``.ttl``...) is looked up by _document,
+    # after the page cache.
+    if not dot and not _known(st, iri, kind):
         abort(404)
-    fmt = choose(request.headers.get("Accept"), request.args.get("format"), OFFERS)
-    if fmt is None:
-        return not_acceptable(OFFERS)
+    fmt = chosen_format(OFFERS, suffix if dot else None)
+    if dot:
+        return _document(st, iri, path, fmt, kind)
     extension = "html" if fmt == "html" else fmt.extension
     if st.options.redirect == "200":
         response = _document(st, iri, path, fmt, kind, negotiated=True)
         response.headers["Content-Location"] = f"{path}.{extension}"
         return response
     target = f"{path}.{extension}{_lang_query()}"
-    response = text_response(303, f"See Other: {target}", {"Location": target, "Link": _alternates(path)})
-    response.vary.add("Accept")
-    response.cache_control.public = True
-    response.cache_control.max_age = st.options.cache_seconds
-    return response
+    return see_other(target, _alternates(path), st.options.cache_seconds)
 
 
 def _document(
     st: AppState, iri: str, path: str, fmt: RdfFormat | Html, kind: str, negotiated: bool = False
 ) -> Response:
-    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
-    vary = ["Accept"] if negotiated else []
+    lang, vary = page_variant(fmt, negotiated=negotiated)
     incoming = request.args.get("incoming")
     page = request.args.get("page", "1")
-    if fmt == "html" and "lang" not in request.args:
-        vary.append("Accept-Language")
-    tag = etag_for(st.dataset.version, iri, fmt, lang if fmt == "html" else "", incoming, page)
+    tag = etag_for(st.dataset.version, iri, fmt, lang, incoming, page)
     # Everything the answer depends on: the version, the origin and root (links), the URL, the format,
     # the language and whether the format was negotiated (Vary).
     key = (
@@ -112,20 +101,23 @@ def _document(
         request.path,
         request.query_string,
         "html" if fmt == "html" else fmt.name,
-        lang if fmt == "html" else "",
+        lang,
         negotiated,
     )
     cached = st.documents.get(key)
     # A cached document was described at this version: only a miss needs to ask the store.
     if cached is None and not _known(st, iri, kind):
         abort(404)
-    if not_modified(tag, st.dataset.modified):
-        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, vary)
-    if cached is not None:
-        return cached.response()
-    response = _fresh_document(st, iri, path, fmt, kind, lang, incoming, page)
-    response = cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, vary)
-    st.documents.put(key, CachedDocument.of(response))
+
+    def render() -> Response:
+        if cached is not None:
+            return cached.response()
+        return _fresh_document(st, iri, path, fmt, kind, lang, incoming, page)
+
+    response = representation(st, tag, render, vary=vary)
+    if cached is None and response.status_code == 200:
+        # Kept as sent, validators included: a hit goes out as this answer did.
+        st.documents.put(key, CachedDocument.of(response))
     return response
 
 
@@ -177,15 +169,10 @@ SOURCE_OFFERS: list[tuple[str, object]] = [
 
 def _negotiate_source(st: AppState, path: str) -> Response | None:
     """A source IRI is the text itself; RDF clients are sent to its description. None: serve the text."""
-    wanted = choose(request.headers.get("Accept"), request.args.get("format"), SOURCE_OFFERS)
-    if wanted is None:
-        return not_acceptable(SOURCE_OFFERS)
+    wanted = chosen_format(SOURCE_OFFERS)
     if not isinstance(wanted, RdfFormat):
         return None
-    target = f"{path}.{wanted.extension}"
-    response = text_response(303, f"See Other: {target}", {"Location": target, "Link": _alternates(path)})
-    response.vary.add("Accept")
-    return response
+    return see_other(f"{path}.{wanted.extension}", _alternates(path))
 
 
 def _source_text(st: AppState, iri: str, path: str, negotiated: bool) -> Response:
@@ -204,12 +191,16 @@ def _source_text(st: AppState, iri: str, path: str, negotiated: bool) -> Respons
     actual = hashlib.sha256(data).hexdigest()
     if digest is not None and actual != str(digest):
         return text_response(500, "The source text on disk does not match the checksum in the graph.")
-    vary = ["Accept"] if negotiated else []
-    if not_modified(actual, st.dataset.modified):
-        return conditional_304(actual, st.dataset.modified, st.options.cache_seconds, vary)
+    # The text's own digest is its validator: it changes with the text, not with the dataset version.
+    return representation(
+        st, actual, lambda: _text_document(data, path), vary=["Accept"] if negotiated else []
+    )
+
+
+def _text_document(data: bytes, path: str) -> Response:
     response = Response(data, content_type=TEXT_PLAIN)
     response.headers["Link"] = _alternates(path)
-    return cacheable(response, actual, st.dataset.modified, st.options.cache_seconds, vary)
+    return response
 
 
 def _plain_file_name(name: str) -> bool:

@@ -23,12 +23,12 @@ from kg.formats import RdfFormat, ResultsFormat
 from kg.sparql import QueryAnswer, QueryBusy, QueryRequest, inspect_query
 from kg.vocab import sparql_prologue
 from kg.web.http import (
-    cacheable,
-    conditional_304,
+    chosen_format,
     etag_for,
     not_acceptable,
-    not_modified,
+    page_variant,
     rdf_response,
+    representation,
     serialize,
     text_response,
 )
@@ -38,6 +38,7 @@ from kg.web.negotiation import (
     RESULTS_OFFERS,
     BadFormatParameter,
     Choice,
+    Html,
     choose,
     with_html,
 )
@@ -88,12 +89,22 @@ def endpoint() -> Response:
         return _query_error(exc)
     if fmt is None:
         return not_acceptable(offers)
-    cache = request.method in ("GET", "HEAD")
-    tag = etag_for(
-        st.dataset.version, query.query, query.default_graphs, query.named_graphs, fmt, request.host_url
-    )
-    if cache and not_modified(tag, st.dataset.modified):
-        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])
+    lang, vary = page_variant(fmt, negotiated=True)
+    # An HTML page is translated, so its validator names the language; a result's stays as it was.
+    parts = (query.query, query.default_graphs, query.named_graphs, fmt, request.host_url)
+    tag = etag_for(st.dataset.version, *parts, *([lang] if lang else []))
+    if request.method in ("GET", "HEAD"):
+        return representation(st, tag, lambda: _run(st, query, fmt, vary), vary=vary)
+    response = _run(st, query, fmt, vary)
+    if response.status_code == 200:
+        # A POSTed query is not a URL a cache could look up again: nothing may keep its answer.
+        response.cache_control.no_store = True
+    return response
+
+
+def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> Response:
+    """The query's answer in ``fmt``, or the error that stopped it (never with validators)."""
+    assert st.queries is not None  # checked by the endpoint before the query is inspected
     result_format = ResultsFormat.JSON if fmt == "html" or not isinstance(fmt, ResultsFormat) else fmt
     graph_format = RdfFormat.TURTLE if fmt == "html" or not isinstance(fmt, RdfFormat) else fmt
     text = _with_base(query.query, url_for("sparql.endpoint", _external=True))
@@ -110,17 +121,15 @@ def endpoint() -> Response:
     except QueryError as exc:
         return _query_error(_unshift(exc))
     response = _html(st, query, answer) if fmt == "html" else _answer(answer)
-    response.vary.add("Accept")
+    for name in vary:  # a POST's answer is not cached, but still depends on these
+        response.vary.add(name)
     if answer.truncated:
         response.headers["X-KG-Truncated"] = "true"
         response.headers["X-KG-Row-Limit"] = str(st.queries.limits.max_rows)
         response.headers["Link"] = (
             f'<{url_for("system.limits")}>; rel="describedby"; title="result truncated"'
         )
-    if not cache:
-        response.cache_control.no_store = True
-        return response
-    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])
+    return response
 
 
 def _with_base(text: str, endpoint_url: str) -> str:
@@ -217,12 +226,13 @@ def _html(st: AppState, query: ProtocolRequest, answer: QueryAnswer) -> Response
 
 
 def _service_description(st: AppState) -> Response:
-    fmt = choose(request.headers.get("Accept"), request.args.get("format"), SD_OFFERS)
-    if fmt is None:
-        return not_acceptable(SD_OFFERS)
-    tag = etag_for(st.dataset.version, "sd", fmt, request.host_url)
-    if not_modified(tag, st.dataset.modified):
-        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])
+    fmt = chosen_format(SD_OFFERS)
+    lang, vary = page_variant(fmt, negotiated=True)
+    tag = etag_for(st.dataset.version, "sd", fmt, request.host_url, *([lang] if lang else []))
+    return representation(st, tag, lambda: _sd_document(st, fmt), vary=vary)
+
+
+def _sd_document(st: AppState, fmt: RdfFormat | Html) -> Response:
     if fmt == "html":
         body = render_template(
             "sparql/form.html",
@@ -234,17 +244,14 @@ def _service_description(st: AppState) -> Response:
             truncated=False,
             limits=st.queries.limits if st.queries else None,
         )
-        response = Response(body, content_type="text/html; charset=utf-8")
-    else:
-        assert isinstance(fmt, RdfFormat)
-        limits = st.queries.limits if st.queries else None
-        graph = service_description(
-            st.settings,
-            url_for("sparql.endpoint", _external=True),
-            sorted(st.queries.public_graphs) if st.queries else [],
-            triples=st.stats().triples,
-            timeout=limits.timeout_s if limits else None,
-            max_rows=limits.max_rows if limits else None,
-        )
-        response = rdf_response(serialize(graph, fmt), fmt)
-    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])
+        return Response(body, content_type="text/html; charset=utf-8")
+    limits = st.queries.limits if st.queries else None
+    graph = service_description(
+        st.settings,
+        url_for("sparql.endpoint", _external=True),
+        sorted(st.queries.public_graphs) if st.queries else [],
+        triples=st.stats().triples,
+        timeout=limits.timeout_s if limits else None,
+        max_rows=limits.max_rows if limits else None,
+    )
+    return rdf_response(serialize(graph, fmt), fmt)

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
+from rdflib import Graph
 
 from kg.vocab import KG
 from kg.void import void_graph
-from kg.web.http import (
-    cacheable,
-    conditional_304,
-    etag_for,
-    not_acceptable,
-    not_modified,
-    rdf_response,
-    serialize,
-)
-from kg.web.negotiation import RDF_OFFERS, choose
-from kg.web.state import state
+from kg.web.http import chosen_format, etag_for, rdf_response, representation, serialize
+from kg.web.negotiation import RDF_OFFERS
+from kg.web.state import AppState, state
 
 bp = Blueprint("void", __name__)
 
@@ -24,14 +17,14 @@ bp = Blueprint("void", __name__)
 @bp.get("/.well-known/void")
 def void() -> Response:
     st = state()
-    fmt = choose(request.headers.get("Accept"), request.args.get("format"), RDF_OFFERS)
-    if fmt is None:
-        return not_acceptable(RDF_OFFERS)
+    fmt = chosen_format(RDF_OFFERS)
     tag = etag_for(st.dataset.version, "void", fmt, request.host_url)
-    if not_modified(tag, st.dataset.modified):
-        return conditional_304(tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])
+    return representation(st, tag, lambda: rdf_response(serialize(_graph(st), fmt), fmt), vary=["Accept"])
+
+
+def _graph(st: AppState) -> Graph:
     endpoint = url_for("sparql.endpoint", _external=True) if st.queries is not None else None
-    graph = void_graph(
+    return void_graph(
         st.stats(),
         st.dataset.dumps,
         st.settings,
@@ -41,5 +34,3 @@ def void() -> Response:
         modified=st.dataset.modified,
         examples=[str(node) for node in st.reader.instances(str(KG.Project), 1)],
     )
-    response = rdf_response(serialize(graph, fmt), fmt)
-    return cacheable(response, tag, st.dataset.modified, st.options.cache_seconds, ["Accept"])
