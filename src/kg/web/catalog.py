@@ -47,7 +47,7 @@ from kg.web.http import (
     serialize,
     text_response,
 )
-from kg.web.negotiation import RESOURCE_FORMATS, RESOURCE_OFFERS, BadFormatParameter, Html, with_html
+from kg.web.negotiation import RESOURCE_FORMATS, RESOURCE_OFFERS, Html, with_html
 from kg.web.pages import Linker
 from kg.web.state import AppState, state
 
@@ -189,15 +189,8 @@ def _alternates() -> str:
 @bp.get("/catalog")
 @bp.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None) -> Response:
-    fmt = _chosen_format(suffix)
+    fmt = chosen_format(OFFERS, suffix)
     return _serve(fmt, suffix, negotiated=suffix is None)
-
-
-def _chosen_format(suffix: str | None = None) -> RdfFormat | Html:
-    try:
-        return chosen_format(OFFERS, suffix)
-    except BadFormatParameter as exc:
-        abort(text_response(400, str(exc)))
 
 
 def _serve(fmt: RdfFormat | Html, suffix: str | None, *, negotiated: bool) -> Response:
@@ -286,7 +279,9 @@ def distribution(name: str) -> Response:
 def _dereference() -> Response:
     """303 to the catalog document in the negotiated format (or that document, with ``KG_REDIRECT=200``)."""
     st = state()
-    fmt = _chosen_format()
+    fmt = chosen_format(
+        OFFERS,
+    )
     extension = "html" if fmt == "html" else fmt.extension
     target = url_for("catalog.catalog", suffix=extension)
     if st.options.redirect == "200":

@@ -103,7 +103,7 @@ def file(name: str) -> Response:
 
 
 def _send(path: Path, name: str, media_type: str, *, etag: str, max_age: int) -> Response:
-    if request.if_none_match and request.if_none_match.contains(etag):
+    if request.if_none_match and request.if_none_match.contains_weak(etag):
         # Answer 304 before opening the file (Werkzeug would leave it open on a 304).
         response = Response(status=304)
         response.set_etag(etag)

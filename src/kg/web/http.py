@@ -24,7 +24,7 @@ from rdflib import Graph
 from kg.dumps import jsonld_context
 from kg.formats import TEXT_PLAIN, RdfFormat
 from kg.web.labels import choose_language
-from kg.web.negotiation import Offers, choose, describe_offers
+from kg.web.negotiation import BadFormatParameter, Offers, choose, describe_offers
 from kg.web.state import AppState
 
 CSP = (
@@ -90,10 +90,13 @@ def cacheable(
 def chosen_format(offers: Offers[T], suffix: str | None = None) -> T:
     """The format asked for: the one a URL suffix names, else by ``?format=`` then ``Accept``.
 
-    :raises HTTPException: 404 for a suffix not in ``offers``; the 406 answer when none is acceptable.
-    :raises BadFormatParameter: for a ``format`` value that is no name; each view decides what that answers.
+    :raises HTTPException: 404 for a suffix not in ``offers``; 400 for a ``format`` value that is no name
+        (``?format=a;b``); the 406 answer when none is acceptable.
     """
-    chosen = choose(request.headers.get("Accept"), request.args.get("format"), offers, suffix=suffix)
+    try:
+        chosen = choose(request.headers.get("Accept"), request.args.get("format"), offers, suffix=suffix)
+    except BadFormatParameter as exc:
+        abort(text_response(400, str(exc)))
     if chosen is None:
         abort(404 if suffix is not None else not_acceptable(offers))
     return chosen
@@ -155,7 +158,9 @@ def serialize(graph: Graph, fmt: RdfFormat) -> bytes:
     if fmt is RdfFormat.JSONLD:
         context = jsonld_context()["@context"]
         return graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1).encode()
-    if fmt is RdfFormat.NTRIPLES:
+    if fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
+        # A plain graph is the default graph of a dataset: its N-Quads are its N-Triples (RDF 1.1 N-Quads
+        # §2), which rdflib's N-Quads writer refuses to write for a graph that is not a dataset.
         lines = graph.serialize(format="nt").splitlines()
         return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode()
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")

@@ -172,7 +172,7 @@ def _negotiate_source(st: AppState, path: str) -> Response | None:
     wanted = chosen_format(SOURCE_OFFERS)
     if not isinstance(wanted, RdfFormat):
         return None
-    return see_other(f"{path}.{wanted.extension}", _alternates(path))
+    return see_other(f"{path}.{wanted.extension}", _alternates(path), st.options.cache_seconds)
 
 
 def _source_text(st: AppState, iri: str, path: str, negotiated: bool) -> Response:
