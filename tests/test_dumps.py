@@ -11,7 +11,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.dumps import read_manifest, write_dumps
+from kg.dumps import read_manifest, union_view, write_dumps
 from kg.formats import RdfFormat
 from kg.project import build_project
 from kg.settings import Settings
@@ -68,6 +68,14 @@ def test_jsonld_is_compacted_with_the_published_context(dist: Path) -> None:
     assert "schema" in context["@context"]
     text = (dist / "kg.jsonld").read_text()
     assert '"schema:name"' in text
+
+
+def test_union_view_reads_the_union_in_place(dataset: Dataset, graph: Graph) -> None:
+    view = union_view(dataset)
+    assert len(view) == len(graph) and set(view) == set(graph)
+    some = next(iter(graph))
+    assert set(view.triples((some[0], None, None))) == set(graph.triples((some[0], None, None)))
+    assert not view.context_aware  # so rdflib's JSON-LD writer sees one graph, not the named graphs
 
 
 def test_builds_are_reproducible(tmp_path: Path, dataset: Dataset) -> None:

@@ -59,7 +59,7 @@ def build(settings: Settings) -> None:
     """Turn the records in data/ into the graph and write every dump to dist/."""
     from datetime import UTC, datetime
 
-    from kg.dumps import union_graph, write_dumps
+    from kg.dumps import union_view, write_dumps
     from kg.exports.files import export_files
     from kg.project import build_project
 
@@ -71,7 +71,7 @@ def build(settings: Settings) -> None:
     )
     graphs = sum(1 for g in dataset.graphs() if len(g))
     click.echo(
-        f"Built {len(union_graph(dataset))} triples in {graphs} named graphs; "
+        f"Built {len(union_view(dataset))} triples in {graphs} named graphs; "
         f"wrote {len(infos)} files to {settings.dist_dir}"
     )
 
@@ -293,7 +293,8 @@ def add(settings: Settings, record: Path, source: Path | None) -> None:
         click.echo(
             f"Added {outcome.release_id} ({outcome.projects} projects): {outcome.record_path}, "
             f"{outcome.source_path}; validated {check.focus_nodes} nodes against {check.data_triples} "
-            f"triples in {seconds:.2f} s; rebuilt {settings.dist_dir}"
+            f"triples in {seconds:.2f} s; rebuilt {settings.dist_dir} (a running `kg serve` serves it "
+            "within KG_RELOAD_INTERVAL seconds)"
         )
         return
     if check.duplicates:

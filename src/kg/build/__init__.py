@@ -31,18 +31,23 @@ def build_dataset(
     """
     resolve = Resolver(iris, reference)
     dataset = Dataset()
-    parts: list[tuple[str, Graph]] = [("reference", build_reference(resolve)), ("ontology", ontology)]
-    built = [(release, build_release(release, source, resolve)) for release, source in releases]
+    for key, graph in (("reference", build_reference(resolve)), ("ontology", ontology)):
+        _copy(graph, dataset.graph(iris.graph(key)))
+    # Each release is written straight into its named graph: copying 190k triples took 4 s of a build.
+    built = [
+        (release, build_release(release, source, resolve, into=dataset.graph(iris.graph(release.id))))
+        for release, source in releases
+    ]
     _state_caps_once(built)
-    parts += [(release.id, graph) for release, graph in built]
     for release, _ in releases:
         for translation in (translations or {}).get(release.id, ()):
-            parts.append((release.id, build_translation(release, translation, resolve)))
-    for key, graph in parts:
-        named = dataset.graph(iris.graph(key))
-        for triple in graph:
-            named.add(triple)
+            _copy(build_translation(release, translation, resolve), dataset.graph(iris.graph(release.id)))
     return dataset
+
+
+def _copy(graph: Graph, named: Graph) -> None:
+    for triple in graph:
+        named.add(triple)
 
 
 def _state_caps_once(built: Sequence[tuple[Release, Graph]]) -> None:

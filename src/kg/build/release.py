@@ -36,9 +36,15 @@ def _amount(g: Graph, node: URIRef, amount: Amount) -> URIRef:
     return node
 
 
-def build_release(release: Release, source: SourceText, resolve: Resolver) -> Graph:
-    """The named graph of one release: everything read from it, each fact with its sentence."""
-    g = Graph()
+def build_release(
+    release: Release, source: SourceText, resolve: Resolver, into: Graph | None = None
+) -> Graph:
+    """The named graph of one release: everything read from it, each fact with its sentence.
+
+    ``into`` is the graph to write to (a named graph of the dataset, which saves copying every triple into
+    it), a new graph by default.
+    """
+    g = Graph() if into is None else into
     iris = resolve.iris
     node = iris.mint("release", release.id)
     text = iris.mint("source", release.id)

@@ -18,12 +18,13 @@ from rdflib import Dataset
 
 from kg import __version__
 from kg.catalog import catalog_graph
-from kg.catalog_stats import catalog_stats
+from kg.catalog_stats import store_stats
 from kg.catalog_terms import OGL
-from kg.dumps import DUMP_STEM, DumpInfo, union_graph
+from kg.dumps import DUMP_STEM, DumpInfo, serialize, union_view
 from kg.exports import csvw, iati, opencanada
 from kg.formats import JSON, RdfFormat
 from kg.settings import Settings
+from kg.store import KgStore
 
 CATALOG_STEM = "catalog"
 CATALOG_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD)
@@ -49,9 +50,20 @@ def _rdf_dumps(staging: Path) -> list[DumpInfo]:
     return infos
 
 
+def _store(dataset: Dataset, staging: Path) -> KgStore:
+    """The dataset in a store, for the catalog's figures: from the N-Quads dump when it is already written."""
+    store = KgStore()
+    dump = staging / f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
+    if dump.is_file():
+        store.load_file(dump)
+    else:
+        store.load(serialize(dataset, RdfFormat.NQUADS), RdfFormat.NQUADS)
+    return store
+
+
 def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: datetime) -> list[DumpInfo]:
     """Write the CSVW tables, the IATI file, the open.canada.ca record and the DCAT catalog to ``staging``."""
-    graph = union_graph(dataset)
+    graph = union_view(dataset)
     base = settings.base_iri
     written: list[DumpInfo] = []
     tables = csvw.csvw_export(graph, base, licence=str(OGL))
@@ -66,7 +78,7 @@ def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: d
 
     # The catalog and the portal record describe the data files: the dumps, the tables, the IATI file.
     described = [*_rdf_dumps(staging), *[w for w in written if w.name != csvw.QUERY_FILE]]
-    stats = catalog_stats(dataset)
+    stats = store_stats(_store(dataset, staging), len(graph))
     downloads = f"{base}downloads/"
     record = opencanada.opencanada_record(
         stats,
