@@ -59,12 +59,13 @@ def _found(ctx: Context, spans: list[Span], masks: list[tuple[int, int]]) -> dic
     return found
 
 
-def _served(ctx: Context, org_id: str) -> str | None:
-    """The region an organisation, or the organisation it belongs to, serves (``serves`` in reference)."""
+def _served(ctx: Context, org_id: str) -> tuple[str, str] | None:
+    """The region an organisation, or the nearest organisation it belongs to, serves (``serves`` in
+    reference), and which of them serves it."""
     for ref in (org_id, *ancestors(ctx.reference, org_id)):
         org = ctx.reference.organizations.get(ref)
         if org is not None and org.serves is not None:
-            return org.serves
+            return org.serves, ref
     return None
 
 
@@ -81,18 +82,19 @@ def _from_implementers(
     ctx: Context, number: int, title: Span, sentences: list[Span], implementers: list[str]
 ) -> list[dict[str, Any]]:
     for org_id in implementers:
-        region = _served(ctx, org_id) if org_id != UNKNOWN else None
-        where = _naming(ctx, [*sentences, title], org_id) if region else None
-        if region is None or where is None:
+        served = _served(ctx, org_id) if org_id != UNKNOWN else None
+        where = _naming(ctx, [*sentences, title], org_id) if served else None
+        if served is None or where is None:
             continue
+        region, by = served
         orgs = ctx.reference.organizations
         name = orgs[org_id].name["en"]
         ctx.problem(
             title.line,
             f"project {number} names no region; proposed from its implementer {name} (line {where.line})",
         )
-        if orgs[org_id].serves is None:  # the region is that of the organisation it is part of
-            name += ", part of the " + next(orgs[a].name["en"] for a in ancestors(ctx.reference, org_id))
+        if by != org_id:  # the region is that of the organisation it is part of
+            name += f", part of the {orgs[by].name['en']}"
         region_name = ctx.reference.places[region].name["en"]
         note = f"The project names no region; its implementer ({name}) serves this region, {region_name}."
         return [cited("region", region, where, note)]
@@ -103,9 +105,10 @@ def _from_backgrounder(ctx: Context, number: int, title: Span, context: list[Spa
     """A regional organisation the introduction ties all projects to, else the places it names."""
     for span in context[1:]:
         for mention in ctx.lex.organizations.find(ctx.doc, span.start, span.end):
-            region = _served(ctx, mention.refs[0])
-            if region is None:
+            served = _served(ctx, mention.refs[0])
+            if served is None:
                 continue
+            region = served[0]
             name = ctx.reference.organizations[mention.refs[0]].name["en"]
             ctx.problem(
                 title.line,
