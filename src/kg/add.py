@@ -24,26 +24,28 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
-from kg.add_caps import cap_problems, is_program_cap
+from kg.add_caps import cap_problems, is_program_cap, restated_caps
+from kg.add_publish import Publish, merge, publish
 from kg.assets import load_ontology
-from kg.build import Resolver, build_dataset
+from kg.build import Resolver
 from kg.build.reference import build_reference
 from kg.build.release import build_release
 from kg.build.terms import decimal
-from kg.dumps import DumpInfo, serialize, write_dumps
+from kg.build.translations import build_translation
+from kg.dumps import serialize
 from kg.errors import SourceError
 from kg.extract import ExtractResult, extract_file
 from kg.formats import RdfFormat
 from kg.iris import Iris
-from kg.project import build_project, read_project
+from kg.project import build_project
 from kg.report import Report
 from kg.settings import Settings
 from kg.sources import (
@@ -55,9 +57,10 @@ from kg.sources import (
     read_release,
     read_source_text,
 )
+from kg.sources.translations import ReleaseTranslation, check_translation, read_translation
 from kg.store import KgStore
 from kg.validate import validate_focus
-from kg.vocab import KG, PREFIXES, XSD
+from kg.vocab import KG, PREFIXES, PROV, XSD
 
 NQUADS_DUMP = "kg.nq"
 # The kinds of resource a release mints for itself: none of them may exist already.
@@ -75,6 +78,8 @@ class Candidate:
     record_bytes: bytes
     source_bytes: bytes
     graph: Graph
+    translations: tuple[tuple[ReleaseTranslation, bytes], ...] = ()
+    """The kg project's translations of the release (its English, for a French release), with their bytes."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ class AddResult:
     check: Check
     record_path: Path | None = None  # where the record was merged, when it was
     source_path: Path | None = None
+    language: str = "en"  # the release's
 
     @property
     def added(self) -> bool:
@@ -106,12 +112,19 @@ class AddResult:
 
 
 def read_candidate(
-    record: Path, source: Path | None, reference: Reference, iris: Iris, sources_dir: Path | None = None
+    record: Path,
+    source: Path | None,
+    reference: Reference,
+    iris: Iris,
+    sources_dir: Path | None = None,
+    translations: Sequence[Path] = (),
 ) -> Candidate:
     """Read and check a record against the reference data and its source text, then build its graph.
 
     The source text is ``source``, else the file the record names next to the record, else the one in
-    ``sources_dir``. Raises ``SourceError`` naming the file and line of the first problem.
+    ``sources_dir``. ``translations`` are the project's translation files of this release (as in
+    ``data/translations/{lang}/``); their texts join the graph. Raises ``SourceError`` naming the file and
+    line of the first problem.
     """
     release = read_release(record)
     candidates = [source] if source is not None else [record.parent / release.source]
@@ -123,8 +136,19 @@ def read_candidate(
     # The text is published under the name the record gives it, whatever the file is called here.
     text = replace(read_source_text(found), name=release.source)
     check_release(release, reference, text)
-    graph = build_release(release, text, Resolver(iris, reference))
-    return Candidate(release, text, record.read_bytes(), found.read_bytes(), graph)
+    resolve = Resolver(iris, reference)
+    graph = build_release(release, text, resolve)
+    read: list[tuple[ReleaseTranslation, bytes]] = []
+    for path in translations:
+        translation = read_translation(path)
+        if translation.release != release.id:
+            raise SourceError(f"translates release {translation.release!r}, not {release.id!r}", path=path)
+        if any(t.language == translation.language for t, _ in read):
+            raise SourceError(f"a second {translation.language!r} translation of {release.id!r}", path=path)
+        check_translation(translation, release)
+        graph += build_translation(release, translation, resolve)
+        read.append((translation, path.read_bytes()))
+    return Candidate(release, text, record.read_bytes(), found.read_bytes(), graph, tuple(read))
 
 
 def load_store(settings: Settings) -> KgStore:
@@ -149,6 +173,10 @@ def find_duplicates(candidate: Candidate, store: KgStore, iris: Iris, settings: 
     record = settings.releases_dir / f"{release.id}.yaml"
     if record.exists():
         problems.append(f"release id {release.id!r}: {record} already exists")
+    for translation, _ in candidate.translations:
+        path = settings.data_dir / "translations" / translation.language / f"{release.id}.yaml"
+        if path.exists():
+            problems.append(f"release id {release.id!r}: {path} already exists")
     source = settings.sources_dir / release.source
     if source.exists() and source.read_bytes() != candidate.source_bytes:
         problems.append(
@@ -280,8 +308,11 @@ def check_candidate(candidate: Candidate, store: KgStore, setup: Setup, settings
         return Check(tuple(duplicates), None, timings=timings)
     start = time.perf_counter()
     data = Graph()
+    restated = restated_caps(candidate.graph, store)  # the store's triples stand for these (context_graph)
     for part in (candidate.graph, setup.reference_graph, setup.ontology, context_graph(candidate, store)):
         for triple in part:
+            if part is candidate.graph and triple[0] in restated and triple[1] != PROV.wasDerivedFrom:
+                continue
             data.add(triple)
     timings["context"] = time.perf_counter() - start
     focus = focus_nodes(candidate)
@@ -289,80 +320,6 @@ def check_candidate(candidate: Candidate, store: KgStore, setup: Setup, settings
     report = validate_focus(data, focus, setup.shapes)
     timings["validate"] = time.perf_counter() - start
     return Check((), report, len(focus), len(data), timings)
-
-
-Publish = Callable[[Settings, Dataset], list[DumpInfo]]
-
-
-def publish(settings: Settings, dataset: Dataset) -> list[DumpInfo]:
-    """Write ``dist/`` as ``kg build`` does: every dump, the exports and the catalog, swapped in at once."""
-    from datetime import UTC, datetime
-
-    from kg.exports.files import export_files
-
-    now = datetime.now(UTC).replace(microsecond=0)
-    return write_dumps(
-        dataset, settings.dist_dir, extra=lambda staging: export_files(dataset, settings, staging, when=now)
-    )
-
-
-def _write_new(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a hidden temporary file next to ``path`` (not ``*.yaml``, so no build reads it)."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".adding", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    return Path(name)
-
-
-def merge(settings: Settings, candidate: Candidate, publish: Publish = publish) -> tuple[Path, Path]:
-    """Copy the source text, rebuild ``dist/`` with the new release, and move the record in, last.
-
-    A failure before the record is moved in removes what was copied; ``dist/`` is only replaced once the
-    whole new build is written, so it is the old build or the new one, never a mix.
-    """
-    release = candidate.release
-    record = settings.releases_dir / f"{release.id}.yaml"
-    source = settings.sources_dir / release.source
-    made: list[Path] = []
-    try:
-        if not source.exists():
-            settings.sources_dir.mkdir(parents=True, exist_ok=True)
-            made.append(_write_new(source, candidate.source_bytes))
-            os.replace(made[-1], source)
-            made[-1] = source
-        made.append(_write_new(record, candidate.record_bytes))
-        project = read_project(settings)
-        _refuse_known_ids(project.releases, release)
-        dataset = build_dataset(
-            (*project.releases, (release, candidate.source)),
-            project.reference,
-            load_ontology(),
-            Iris(settings.base_iri),
-            project.translations,
-        )
-        publish(settings, dataset)
-        if record.exists():  # appeared while we were building: do not overwrite someone's record
-            raise SourceError(f"{record} appeared while the release was being added", path=record)
-        os.replace(made[-1], record)
-    except BaseException:
-        for path in made:
-            path.unlink(missing_ok=True)
-        raise
-    return record, source
-
-
-def _refuse_known_ids(existing: Sequence[tuple[Release, SourceText]], release: Release) -> None:
-    """A backstop when ``dist/`` is older than the records: the ids must be new to the records too."""
-    new = {p.id for p in release.projects}
-    for other, _ in existing:
-        if other.id == release.id:
-            raise SourceError(f"release id {release.id!r} is already used by {other.path}", path=release.path)
-        if shared := new & {p.id for p in other.projects}:
-            raise SourceError(
-                f"project id {min(shared)!r} is already used by {other.path}", path=release.path
-            )
 
 
 @contextmanager
@@ -385,17 +342,22 @@ def add_release(
     store: KgStore | None = None,
     setup: Setup | None = None,
     publish: Publish = publish,
+    translations: Sequence[Path] = (),
 ) -> AddResult:
-    """Check one release record and merge it when it conforms; a refusal changes nothing on disk."""
+    """Check one release record (with the project's translations of it) and merge it when it conforms; a
+    refusal changes nothing on disk."""
     setup = setup or Setup.load(settings)
-    candidate = read_candidate(record, source, setup.reference, setup.iris, settings.sources_dir)
+    candidate = read_candidate(
+        record, source, setup.reference, setup.iris, settings.sources_dir, translations
+    )
     projects = len(candidate.release.projects)
     with _locked(settings):
         check = check_candidate(candidate, store or load_store(settings), setup, settings)
+        language = candidate.release.language
         if not check.ok:
-            return AddResult(candidate.release.id, projects, check)
+            return AddResult(candidate.release.id, projects, check, language=language)
         record_path, source_path = merge(settings, candidate, publish)
-    return AddResult(candidate.release.id, projects, check, record_path, source_path)
+    return AddResult(candidate.release.id, projects, check, record_path, source_path, language)
 
 
 def add_release_text(
@@ -405,6 +367,7 @@ def add_release_text(
     store: KgStore | None = None,
     setup: Setup | None = None,
     publish: Publish = publish,
+    translations: Sequence[Path] = (),
 ) -> tuple[ExtractResult, AddResult | None]:
     """``kg add RELEASE.txt|.html``: extract the draft record; add it only when it has no problem to review.
 
@@ -420,7 +383,10 @@ def add_release_text(
         text = Path(folder) / draft.source_name
         record.write_bytes(draft.to_yaml().encode("utf-8"))
         text.write_bytes(draft.source_text.encode("utf-8"))
-        return draft, add_release(settings, record, text, store=store, setup=setup, publish=publish)
+        added = add_release(
+            settings, record, text, store=store, setup=setup, publish=publish, translations=translations
+        )
+        return draft, added
 
 
 __all__ = [

@@ -1,10 +1,11 @@
 """``kg add`` and program caps: a new release may restate the annual cap the graph has, not change it.
 
 The graph holds one ``kg:annualCap`` per program, the amount ``amount/program-{id}-cap``. Every release that
-states the cap writes that amount into its own named graph, with its own evidence
-(``evidence/program-{id}-annual-cap-{release id}``): a release restating the cap adds its sentence and
-nothing else. A different figure would give the program two caps, and an amount has one wording
-(``kg:statedAs``), so both are refused, saying what the graph already has and which release stated it.
+states the cap has its own evidence (``evidence/program-{id}-annual-cap-{release id}``): a release restating
+the cap, in the same words or others ("up to $15 million annually", "jusqu'à 15 millions de dollars par
+année"), adds its sentence; the amount keeps the wording of the earliest release (``kg.build``). A
+different figure would give the program two caps, so it is refused, saying what the graph already has and
+which release stated it.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def _first_release(store: KgStore, releases: list[str], iris: Iris) -> str:
 
 
 def cap_problems(graph: Graph, store: KgStore, iris: Iris) -> list[str]:
-    """Why the caps a new release's graph states cannot join the store: a different figure or wording."""
+    """Why the caps a new release's graph states cannot join the store: a different figure."""
     problems = []
     for program, cap in sorted(graph.subject_objects(KG.annualCap)):
         if not isinstance(program, URIRef) or not isinstance(cap, URIRef):
@@ -116,15 +117,23 @@ def cap_problems(graph: Graph, store: KgStore, iris: Iris) -> list[str]:
                 "cap would need a dated model of caps, which it does not have: correct the `cap` of that "
                 "program in this record, or remove it"
             )
-        elif new.stated != old.stated:
-            problems.append(
-                f"program {name!r}: this record words the annual cap {new.stated!r}, the graph "
-                f"{old.stated!r} (stated by {where}). It is the same cap, one amount with one wording "
-                "(kg:statedAs): write "
-                f"`stated: {old.stated}` in the `cap` of that program (this release's own sentence remains "
-                "its evidence)"
-            )
     return problems
 
 
-__all__ = ["StatedCap", "cap_problems", "is_program_cap"]
+def restated_caps(graph: Graph, store: KgStore) -> set[URIRef]:
+    """The caps of a new release's graph that the store already has, with the same figure.
+
+    Their triples in the release's graph stand for the store's (whose wording wins): validation reads the
+    store's, so the amount does not seem to have two wordings.
+    """
+    restated: set[URIRef] = set()
+    for cap in graph.objects(None, KG.annualCap):
+        if not isinstance(cap, URIRef):
+            continue
+        stored = _stored(store, cap)
+        if stored is not None and _cap(_values_in_graph(graph, cap)).amount == stored[0].amount:
+            restated.add(cap)
+    return restated
+
+
+__all__ = ["StatedCap", "cap_problems", "is_program_cap", "restated_caps"]

@@ -263,20 +263,30 @@ def extract(settings: Settings, release: Path, output: Path | None) -> None:
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="The record's source text (default: the file the record names, next to it).",
 )
+@click.option(
+    "--translation",
+    "translations",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="The project's translation of the release (as in data/translations/{lang}/): a French release "
+    "needs its English. Repeatable.",
+)
 @click.pass_obj
 @_one_line_errors
-def add(settings: Settings, record: Path, source: Path | None) -> None:
+def add(settings: Settings, record: Path, source: Path | None, translations: tuple[Path, ...]) -> None:
     """Add RECORD.yaml to data/ and rebuild dist/ if it conforms to the shapes; else exit 1, changing nothing.
 
     The release is validated with the shapes on its own nodes, against the built graph (dist/kg.nq). RECORD
     may also be a release text (.txt, .html): it is extracted first, and refused if the draft has problems.
+    Every title is published in English and French: a release in one language needs the project's
+    translation into the other (--translation).
     """
     from kg.add import add_release, add_release_text
 
     if record.suffix.lower() in (".yaml", ".yml"):
-        outcome = add_release(settings, record, source)
+        outcome = add_release(settings, record, source, translations=translations)
     else:
-        draft, added = add_release_text(settings, record)
+        draft, added = add_release_text(settings, record, translations=translations)
         if added is None:
             for problem in draft.problems:
                 click.echo(f"{draft.source_name}:{problem.line}: {problem.message}", err=True)
@@ -304,6 +314,11 @@ def add(settings: Settings, record: Path, source: Path | None) -> None:
         assert check.report is not None
         click.echo(check.report.as_text(), nl=False)
         reason = f"it does not conform to the shapes ({len(check.report.results)} result(s))"
+        if outcome.language != "en" and not translations:
+            reason += (
+                f" (a release in {outcome.language!r} needs the project's English translation: write one "
+                "as in data/translations/ and give it with --translation)"
+            )
     click.echo(f"kg: refused: {outcome.release_id}: {reason}; nothing was changed", err=True)
     sys.exit(1)
 

@@ -43,7 +43,8 @@ def _copy(tmp_path: Path) -> tuple[Settings, Path]:
             ("  interpol-mobile-police-training-program:", "  interpol-mobile-police-training:"),
             "no such project",
         ),
-        (("language: fr", "language: es"), "folder"),
+        (("language: fr", "language: es"), "must be one of en, fr, got 'es'"),
+        (("language: fr", "language: en"), "says 'en' but the file is in the 'fr' folder"),
         (("release: news-release-175-2011-06-22", "release: news-release-999"), "file name"),
         (("event_name:", "event_title:"), "unknown field"),
     ],
@@ -63,6 +64,17 @@ def test_a_missing_project_is_reported(tmp_path: Path) -> None:
     path.write_text("".join(lines[:start] + lines[start + 3 :]), "utf-8")
     with pytest.raises(SourceError, match="no translation for caribbean-financial-action"):
         read_project(settings)
+
+
+def test_a_translation_into_the_release_s_own_language_is_refused(tmp_path: Path) -> None:
+    settings, path = _copy(tmp_path)
+    english = path.parent.parent / "en" / path.name
+    english.parent.mkdir()
+    english.write_text(path.read_text("utf-8").replace("language: fr", "language: en", 1), "utf-8")
+    path.unlink()
+    with pytest.raises(SourceError, match="the release is in 'en' already") as caught:
+        read_project(settings)
+    assert str(english) in str(caught.value)
 
 
 def test_no_translations_folder_means_none(tmp_path: Path) -> None:

@@ -53,18 +53,21 @@ def _copy(graph: Graph, named: Graph) -> None:
 def _state_caps_once(built: Sequence[tuple[Release, Graph]]) -> None:
     """A program's cap is in the named graph of the earliest release stating it (by date, then id).
 
-    Every release may state the cap ``amount/program-{id}-cap``. A later release stating the same cap keeps
-    its own evidence and ``prov:wasDerivedFrom`` link, and leaves the cap's other triples to the first: no
-    triple is in two named graphs, which a SPARQL union default graph would count twice. A different cap is
-    kept, for the shapes to report (an amount has one figure and one wording; ``kg add`` refuses it first).
+    Every release may state the cap ``amount/program-{id}-cap``. A later release stating the same cap (the
+    same qualifier, figure and period, in whatever words) keeps its own evidence, whose quote has its own
+    wording, and its ``prov:wasDerivedFrom`` link, and leaves the cap's other triples (the wording
+    ``kg:statedAs`` included) to the first: no triple is in two named graphs, which a SPARQL union default
+    graph would count twice. A different cap is kept, for the shapes to report (an amount has one figure;
+    ``kg add`` refuses it first).
     """
     stated: dict[Node, set[tuple[Node, Node]]] = {}
     for _, graph in sorted(built, key=lambda pair: (pair[0].published, pair[0].id)):
         for program, cap in list(graph.subject_objects(KG.annualCap)):
             facts = {(p, o) for p, o in graph.predicate_objects(cap) if p != PROV.wasDerivedFrom}
+            figure = {(p, o) for p, o in facts if p != KG.statedAs}
             if cap not in stated:
-                stated[cap] = facts
-            elif facts == stated[cap]:
+                stated[cap] = figure
+            elif figure == stated[cap]:
                 graph.remove((program, KG.annualCap, cap))
                 for predicate, value in facts:
                     graph.remove((cap, predicate, value))

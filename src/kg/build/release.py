@@ -8,7 +8,7 @@ from kg.sources.records import Amount, Project, Release, SourceText
 from kg.vocab import DCTERMS, KG, PROV, RDF, SCHEMA, XSD
 
 from .reference import Resolver
-from .terms import EvidenceWriter, decimal
+from .terms import GRANT_NAME, EvidenceWriter, decimal
 
 # Where each qualifier puts the figure (schema.org MonetaryAmount): the public contract of the graph.
 _FIGURE_PROPERTY = {
@@ -192,7 +192,8 @@ def _project(
 
     for cls in (KG.Contribution, SCHEMA.MonetaryGrant, PROV.Entity):
         g.add((grant, RDF.type, cls))
-    g.add((grant, SCHEMA.name, Literal(f"Canada’s contribution to {project.title.text}", lang="en")))
+    grant_name = GRANT_NAME[lang].format(title=project.title.text)
+    g.add((grant, SCHEMA.name, Literal(grant_name, lang=lang)))
     g.add((grant, SCHEMA.fundedItem, node))
     g.add((grant, SCHEMA.funder, program))
     g.add((grant, SCHEMA.funder, gov))

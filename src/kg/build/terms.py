@@ -11,6 +11,12 @@ from kg.iris import Iris
 from kg.sources.records import Cited, Quote
 from kg.vocab import KG, OA, PROV, RDF, RDFS, XSD
 
+GRANT_NAME = {
+    "en": "Canada’s contribution to {title}",
+    "fr": "Contribution du Canada au projet « {title} »",
+}
+"""The name of Canada's grant to a project, per language: the releases state the grant, not its name."""
+
 CONTEXT_CHARS = 32  # prefix/suffix length of a TextQuoteSelector: enough to tell repeated sentences apart
 
 

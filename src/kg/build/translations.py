@@ -15,10 +15,17 @@ from kg.sources.translations import ReleaseTranslation
 from kg.vocab import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA
 
 from .reference import Resolver
+from .terms import GRANT_NAME
 
-NOTICE = {
-    "en": "Translation by the kg project; not the official French text.",
-    "fr": "Traduction faite par le projet kg ; ce n'est pas le texte français officiel.",
+NOTICE = {  # by the language translated into: what the translation says of itself, in both languages
+    "fr": {
+        "en": "Translation by the kg project; not the official French text.",
+        "fr": "Traduction faite par le projet kg ; ce n'est pas le texte français officiel.",
+    },
+    "en": {
+        "en": "Translation by the kg project; not the official English text.",
+        "fr": "Traduction faite par le projet kg ; ce n'est pas le texte anglais officiel.",
+    },
 }
 
 
@@ -38,7 +45,7 @@ def _mark(
     g.add((node, DCTERMS.language, Literal(language)))
     g.add((node, KG.translationOf, subject))
     g.add((subject, KG.translation, node))
-    for lang, text in NOTICE.items():
+    for lang, text in NOTICE[language].items():
         g.add((node, RDFS.comment, Literal(text, lang=lang)))
     for prop, text in texts.items():
         g.add((subject, prop, Literal(text, lang=language)))
@@ -81,6 +88,6 @@ def build_translation(release: Release, translation: ReleaseTranslation, resolve
             sources.append(evidence("project", project.id, "description"))
         project_translation = _mark(g, resolve, subject, lang, texts, sources)
         grant = iris.mint("grant", project.id)
-        grant_name = {SCHEMA.name: f"Contribution du Canada au projet « {item.title} »"}
+        grant_name = {SCHEMA.name: GRANT_NAME[lang].format(title=item.title)}
         _mark(g, resolve, grant, lang, grant_name, [project_translation])
     return g

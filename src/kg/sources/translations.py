@@ -1,7 +1,8 @@
 """Read the kg project's own translations of a release (``data/translations/{lang}/{release id}.yaml``).
 
-These are not official texts: the department published its own French release, which this project does not
-hold. The build emits them as language-tagged literals plus a ``kg:Translation`` node saying so.
+These are not official texts: the department published its releases in English and French, and this project
+holds one of the two (the French of an English release, or the English of a French one, is ours). The build
+emits them as language-tagged literals plus a ``kg:Translation`` node saying so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from kg.errors import SourceError
 from kg.sources.records import Release
 from kg.sources.yamlfile import Fields, load_yaml
 
-LANGUAGES = ("fr",)
+LANGUAGES = ("en", "fr")
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,13 @@ class ReleaseTranslation:
         return next((p for p in self.projects if p.id == key), None)
 
 
-def read_translation(path: Path, language: str) -> ReleaseTranslation:
-    """Parse one translation file; errors name the file, the line and the field."""
+def read_translation(path: Path, language: str | None = None) -> ReleaseTranslation:
+    """Parse one translation file (in the ``language`` folder, if given); errors name file, line, field."""
     f = Fields(load_yaml(path), "translation")
     declared = f.text("language")
-    if declared != language:
+    if declared not in LANGUAGES:
+        raise f.error(f"must be one of {', '.join(LANGUAGES)}, got {declared!r}", "language")
+    if language is not None and declared != language:
         raise f.error(f"says {declared!r} but the file is in the {language!r} folder", "language")
     projects = []
     if f.has("projects"):
@@ -89,6 +92,8 @@ def check_translation(translation: ReleaseTranslation, release: Release) -> None
     def fail(message: str, line: int | None = None) -> SourceError:
         return SourceError(message, path=translation.path, line=line)
 
+    if translation.language == release.language:
+        raise fail(f"language: the release is in {release.language!r} already; translate it into another")
     known = {p.id: p for p in release.projects}
     for item in translation.projects:
         project = known.get(item.id)
@@ -96,7 +101,7 @@ def check_translation(translation: ReleaseTranslation, release: Release) -> None
             raise fail(f"projects.{item.id}: no such project in release {release.id!r}", item.line)
         if (project.description is None) != (item.description is None):
             has = "has" if project.description else "has no"
-            raise fail(f"projects.{item.id}: the English project {has} description", item.line)
+            raise fail(f"projects.{item.id}: the release's project {has} description", item.line)
     missing = sorted(set(known) - {p.id for p in translation.projects})
     if missing:
         raise fail(f"projects: no translation for {', '.join(missing)}")
