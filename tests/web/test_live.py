@@ -100,8 +100,12 @@ def test_an_added_release_is_served_and_the_old_build_retired(work: Path, tmp_pa
         assert live.current.version != first.version
         assert any("Serving the new build" in line for line in said)
         assert fetch(url, "/project/interpol-mobile-police-training-program.ttl").header("ETag") != etag
-        # The old build's query processes are stopped once no request can still be using them.
+        # The old build's query processes are stopped once no request can still be using them, and its
+        # on-disk store is deleted (each kg add would otherwise leave a copy of the whole graph behind).
         assert _eventually(lambda: not any(_alive(pid) for pid in old_workers), seconds=30)
+        assert first.store_path is not None and live.current.store_path is not None
+        assert _eventually(lambda: first.store_path is not None and not first.store_path.exists(), seconds=30)
+        assert live.current.store_path.is_dir()
         assert _releases(url) == 2
 
 

@@ -5,13 +5,15 @@ every file with its SHA-256, so the manifest's bytes tell one build from another
 them every ``reload_interval`` seconds; when they change it prepares the new build beside the one being
 served (its own on-disk store, query processes and app), then swaps it in between two requests. Requests
 already running finish on the build they started on; that build's query processes are stopped once such
-a request can no longer be running (the query time limit, plus a margin). A build that cannot be served
-(half-written, or broken) is reported once and the server keeps serving what it had.
+a request can no longer be running (the query time limit, plus a margin), and its on-disk store is deleted
+then: without that, every ``kg add`` would leave a whole copy of the graph behind. A build that cannot be
+served (half-written, or broken) is reported once and the server keeps serving what it had.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -40,6 +42,8 @@ class Served:
     service: QueryService | None
     fingerprint: str
     version: str
+    store_path: Path | None = None
+    """The on-disk store this build was prepared in; removed when the build is retired (see ``LiveApp``)."""
 
 
 def fingerprint(dist_dir: Path) -> str | None:
@@ -114,12 +118,17 @@ class LiveApp:
             return True
 
     def _retire(self, old: Served) -> None:
-        if old.service is None:
-            return
-        timer = threading.Timer(self._retire_after, old.service.close)
+        timer = threading.Timer(self._retire_after, self._discard, args=(old,))
         timer.daemon = True
         timer.start()
         self._retiring = [t for t in self._retiring if t.is_alive()] + [timer]
+
+    def _discard(self, old: Served) -> None:
+        """Stop an old build's query processes; delete its store unless a build still served uses it."""
+        if old.service is not None:
+            old.service.close()
+        if old.store_path is not None and old.store_path != self._current.store_path:
+            shutil.rmtree(old.store_path, ignore_errors=True)
 
     def _watch(self) -> None:
         while not self._stop.wait(self._interval):
@@ -133,7 +142,7 @@ class LiveApp:
         with self._lock:
             for timer in self._retiring:
                 timer.cancel()
-                timer.function()  # the old service's close(): idempotent
+                timer.function(*timer.args)  # _discard: closing a service twice is harmless
             self._retiring = []
             if self._current.service is not None:
                 self._current.service.close()

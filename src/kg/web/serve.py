@@ -31,7 +31,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: str) -> Served:
+def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: str, *, owned: bool) -> Served:
     """Start the query processes of a prepared store and build its app."""
     service = QueryService(
         prepared.store_path,
@@ -46,13 +46,14 @@ def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: s
     except BaseException:
         service.close()
         raise
-    return Served(app, service, seen, prepared.dataset.version)
+    return Served(app, service, seen, prepared.dataset.version, prepared.store_path if owned else None)
 
 
 def load_build(settings: Settings, options: WebOptions) -> Served:
     """Prepare what ``dist/`` holds now: its store, its query processes, its app."""
     seen = fingerprint(settings.dist_dir) or ""  # read first: a build swapped in meanwhile is seen next time
-    return _served(settings, options, prepare_release(settings, options), seen)
+    # Stores of dist/ builds are this server's to delete once retired; a store of files is left alone.
+    return _served(settings, options, prepare_release(settings, options), seen, owned=True)
 
 
 def serving(
@@ -64,7 +65,7 @@ def serving(
     """The app to serve: ``dist/``, following each new build (``options.reload_interval``); or RDF
     ``files`` as they are at start."""
     if files:
-        served = _served(settings, options, prepare_files(files, settings, options), "")
+        served = _served(settings, options, prepare_files(files, settings, options), "", owned=False)
         return LiveApp(lambda: served, settings.dist_dir, interval=0, retire_after=0)
     return LiveApp(
         lambda: load_build(settings, options),
