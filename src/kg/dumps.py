@@ -51,9 +51,12 @@ class DumpInfo:
     encoding: str | None = None  # "gzip" for the compressed copies
 
 
+_CONTEXT_PREFIXES = dict(sorted(PREFIXES.items()))
+
+
 def jsonld_context() -> dict[str, object]:
     """The published ``@context``: our prefixes, so compacted JSON-LD reads ``schema:name``."""
-    return {"@context": dict(sorted(PREFIXES.items()))}
+    return {"@context": dict(_CONTEXT_PREFIXES)}
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -108,22 +111,14 @@ def _sorted_lines(data: bytes) -> bytes:
     return b"\n".join(sorted(line for line in data.splitlines() if line.strip())) + b"\n"
 
 
-def _jsonld(dataset: Dataset) -> bytes:
-    context = jsonld_context()["@context"]
-    union = union_view(dataset)
-    return union.serialize(format="json-ld", context=context, auto_compact=True, indent=1).encode()
-
-
 def serialize(dataset: Dataset, fmt: RdfFormat, *, nquads: bytes | None = None) -> bytes:
     """One dump: dataset formats keep the named graphs, triple formats carry their union.
 
-    rdflib writes N-Quads (pass ``nquads`` to reuse them) and pyoxigraph writes the syntaxes from them
-    (``canonical_dumps``). Only compacted JSON-LD, which pyoxigraph cannot write, stays with rdflib.
+    rdflib writes N-Quads (pass ``nquads`` to reuse them); pyoxigraph canonicalises them and writes the
+    syntaxes, and ``kg.jsonld`` the compacted JSON-LD (``canonical_dumps``).
     """
-    if fmt is RdfFormat.JSONLD:
-        return _jsonld(dataset)
     data = nquads if nquads is not None else dataset.serialize(format="nquads").encode()
-    return _finish(fmt, canonical_dumps(data, (fmt,), prefixes=PREFIXES)[fmt])
+    return _finish(fmt, canonical_dumps(data, (fmt,), prefixes=_CONTEXT_PREFIXES)[fmt])
 
 
 def _finish(fmt: RdfFormat, out: bytes) -> bytes:
@@ -133,10 +128,8 @@ def _finish(fmt: RdfFormat, out: bytes) -> bytes:
 def serialize_all(dataset: Dataset) -> Iterator[tuple[RdfFormat, bytes]]:
     """Every dump, as ``serialize`` writes it, with the N-Quads parsed and sorted once; JSON-LD comes last."""
     nquads = dataset.serialize(format="nquads").encode()
-    others = [fmt for fmt in RdfFormat if fmt is not RdfFormat.JSONLD]
-    for fmt, out in canonical_dumps(nquads, others, prefixes=PREFIXES).items():
+    for fmt, out in canonical_dumps(nquads, list(RdfFormat), prefixes=_CONTEXT_PREFIXES).items():
         yield fmt, _finish(fmt, out)
-    yield RdfFormat.JSONLD, _jsonld(dataset)
 
 
 def _info(path: Path, media_type: str, encoding: str | None = None) -> DumpInfo:

@@ -18,6 +18,8 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.formats import RdfFormat, ResultsFormat
+from kg.jsonld import Term as PlainTerm
+from kg.jsonld import compacted_jsonld
 
 _OX_RDF = {
     RdfFormat.TURTLE: ox.RdfFormat.TURTLE,
@@ -113,12 +115,8 @@ def _solutions(variables: tuple[str, ...], rows: tuple[tuple[Term | None, ...], 
 def canonical_dumps(
     nquads: bytes, fmts: Iterable[RdfFormat], *, prefixes: dict[str, str]
 ) -> dict[RdfFormat, bytes]:
-    """N-Quads in each format, written by pyoxigraph (rdflib's Turtle writer took minutes at 1k projects).
-
-    Blank nodes are renamed by RDF Dataset Canonicalization (RDFC-1.0, W3C 2024) and statements sorted:
-    rdflib names blank nodes at random on every parse, and equal graphs must give equal dumps. A triple
-    format carries the union of the graphs. Lexical forms are kept (only a ``Store`` canonicalises literals).
-    """
+    """N-Quads in each format, blank nodes renamed by RDFC-1.0 (W3C 2024) and statements sorted: equal
+    graphs give equal dumps. Triple formats carry the union; lexical forms are kept (a Store would not)."""
     fmts = tuple(fmts)
     dataset = ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
@@ -127,20 +125,27 @@ def canonical_dumps(
     by_graph, union = [], []
     if any(fmt.supports_datasets for fmt in fmts):
         by_graph = [q for _, _, q in sorted(keyed, key=lambda k: (k[1], *k[0]))]
-    if not all(fmt.supports_datasets for fmt in fmts):
+    if not all(fmt.supports_datasets and fmt is not RdfFormat.JSONLD for fmt in fmts):
         distinct = {spo: q.triple for spo, _, q in keyed}
         union = [distinct[spo] for spo in sorted(distinct)]
-    return {
-        fmt: _bytes(
-            ox.serialize(by_graph if fmt.supports_datasets else union, format=_OX_RDF[fmt], prefixes=prefixes)
-        )
-        for fmt in fmts
-    }
+
+    def written(fmt: RdfFormat) -> bytes:  # JSON-LD: the union too, compacted with the context's prefixes
+        if fmt is RdfFormat.JSONLD:
+            plain = {t: _plain(t) for t in {t for triple in union for t in triple}}  # each term once
+            return compacted_jsonld([tuple(map(plain.__getitem__, triple)) for triple in union], prefixes)
+        quads = by_graph if fmt.supports_datasets else union
+        return _bytes(ox.serialize(quads, format=_OX_RDF[fmt], prefixes=prefixes))
+
+    return {fmt: written(fmt) for fmt in fmts}
+
+
+def _plain(t: Any) -> PlainTerm:
+    kind = "iri" if isinstance(t, ox.NamedNode) else "bnode" if isinstance(t, ox.BlankNode) else "literal"
+    return PlainTerm(kind, t.value, *((t.datatype.value, t.language) if kind == "literal" else ()))
 
 
 def _bytes(data: bytes | None) -> bytes:
-    # pyoxigraph returns the bytes when no output file is given.
-    assert data is not None
+    assert data is not None  # pyoxigraph returns the bytes when no output file is given
     return data
 
 
