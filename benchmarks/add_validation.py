@@ -8,8 +8,8 @@ existing nodes the rules need (the programs' caps and their same-year grants) an
 own nodes (``kg.validate.validate_focus``). For comparison, pyshacl on the whole graph at the ~1k size.
 
 The ~1k graph is real synthetic records: ``kg synth`` records (with the repository's seed release), read,
-checked and built with ``kg.build`` as ``kg build`` does. The ~100k graph is that graph plus copies of 100
-other synthetic release graphs, also built with ``kg.build``, written as N-Quads with their own keys renamed
+checked and built with ``kg.mapping`` as ``kg build`` does. The ~100k graph is that graph plus copies of 100
+other synthetic release graphs, also built with ``kg.mapping``, written as N-Quads with their own keys renamed
 per copy (``-x{n}`` appended to every release, project, grant, amount, evidence, event and graph key), and
 loaded into an in-memory store (as ``kg add`` loads ``dist/kg.nq``): building 100,000 projects with rdflib
 takes about 7 ms a project here, over 12 minutes, more than the whole run may take. The copies fund only the
@@ -39,8 +39,8 @@ from rdflib import Graph
 
 from kg.add import Candidate, Setup, check_candidate, read_candidate
 from kg.assets import load_shapes
-from kg.build import Resolver, build_dataset
-from kg.build.release import build_release
+from kg.mapping import Resolver, build_dataset
+from kg.mapping.release import build_release
 from kg.dumps import serialize
 from kg.formats import RdfFormat
 from kg.iris import Iris
@@ -204,7 +204,7 @@ def main() -> None:
         log(f"small graph: whole-graph validation {elapsed:.1f} s")
     del dataset
 
-    log("large graph: template releases (GPP only) built with kg.build")
+    log("large graph: template releases (GPP only) built with kg.mapping")
     templates_set = synth_set(
         settings, work / "templates", 800, 5000, [r for r, _ in small], caps={"accbp": Decimal(0)}
     )

@@ -1,6 +1,6 @@
 """Read a whole kg project from disk (records, source texts, ontology) and build its dataset.
 
-This is the IO edge of the build; ``kg.build`` itself stays pure.
+This is the IO edge of the build; ``kg.mapping`` itself stays pure.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from rdflib import Dataset
 
 from kg.assets import load_ontology
-from kg.build import build_dataset
 from kg.errors import SourceError
 from kg.iris import Iris
+from kg.mapping import build_dataset
 from kg.settings import Settings
 from kg.sources import (
     Reference,

@@ -18,11 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kg.extract.names import build_lexicons
-from kg.extract.themes import theme_record_projects
-from kg.extract.yamlout import to_yaml
+from kg.extract import theme_reader
 from kg.iris import slugify
 from kg.sources.records import Reference, Release
+from kg.sources.yamlout import to_yaml
 from kg.synth_terms import (
     ANNOUNCER,
     COUNTRIES,
@@ -223,11 +222,11 @@ def synth_releases(
     rng = random.Random(seed)
     taken, known_caps, used = existing_state(existing)
     state = _State(taken, {**known_caps, **(caps or {})}, used)
-    lexicons = build_lexicons(reference)
+    read_themes = theme_reader(reference)
     releases = [_release(rng, state, reference, years, projects) for _ in range(n)]
     for synthetic in releases:
         # Themes and sectors are read from the text by the rule of `kg extract`, not asserted.
-        theme_record_projects(synthetic.source_text, "en", reference, lexicons, synthetic.record["projects"])
+        read_themes(synthetic.source_text, "en", synthetic.record["projects"])
     return releases
 
 

@@ -17,10 +17,10 @@ from rdflib import Dataset
 
 from kg.add import Setup, add_release, add_release_text, check_candidate, load_store, read_candidate
 from kg.amounts import read_amount
-from kg.build import build_dataset
 from kg.cli import main
 from kg.dumps import serialize
 from kg.formats import RdfFormat
+from kg.mapping import build_dataset
 from kg.project import build_project, read_project
 from kg.settings import Settings
 from kg.store import KgStore

@@ -17,8 +17,8 @@ from kg.extract.html import html_to_text, looks_like_html
 from kg.extract.lang import detect_language
 from kg.extract.money import find_amounts
 from kg.extract.text import Document
-from kg.extract.yamlout import scalar
 from kg.sources import Reference
+from kg.sources.yamlout import scalar
 
 
 def _sentences(text: str) -> list[str]:

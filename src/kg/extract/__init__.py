@@ -8,5 +8,6 @@ whatever the text does not let it read is reported as a :class:`Problem` with it
 
 from kg.extract.context import UNKNOWN, Problem
 from kg.extract.core import ExtractResult, extract_file, extract_release
+from kg.extract.themes import theme_reader
 
-__all__ = ["UNKNOWN", "ExtractResult", "Problem", "extract_file", "extract_release"]
+__all__ = ["UNKNOWN", "ExtractResult", "Problem", "extract_file", "extract_release", "theme_reader"]

@@ -28,8 +28,8 @@ from kg.extract.money import find_amounts, unread_money
 from kg.extract.names import build_lexicons
 from kg.extract.projects import backgrounder
 from kg.extract.text import Document, Span
-from kg.extract.yamlout import to_yaml
 from kg.sources.records import Reference
+from kg.sources.yamlout import to_yaml
 
 _TERMINAL = re.compile(r"[.!?\u2026][\"')\]]*$")
 

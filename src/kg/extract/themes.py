@@ -11,12 +11,13 @@ reference data, so a reviewer who changes a theme knows which code follows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from kg.extract.context import Context, cited
 from kg.extract.lang import LANGUAGES
-from kg.extract.names import Lexicons
+from kg.extract.names import Lexicons, build_lexicons
 from kg.extract.text import Document, Span
 from kg.sources.records import Reference
 
@@ -73,7 +74,7 @@ def sectors(reference: Reference, theme_ids: list[str]) -> list[str]:
 
 
 def theme_record_projects(
-    text: str, language: str, reference: Reference, lexicons: Lexicons, projects: list[dict[str, Any]]
+    text: str, language: str, reference: Reference, projects: list[dict[str, Any]], lexicons: Lexicons
 ) -> None:
     """Set ``themes`` and ``sectors`` of record projects whose title and description quote ``text``.
 
@@ -89,3 +90,14 @@ def theme_record_projects(
         sentences = doc.sentences(start, start + len(described["text"])) if described else []
         project["themes"] = themes(ctx, project["number"], title, sentences)
         project["sectors"] = sectors(reference, [t["theme"] for t in project["themes"]])
+
+
+def theme_reader(reference: Reference) -> Callable[[str, str, list[dict[str, Any]]], None]:
+    """``theme_record_projects`` with the lexicons of ``reference`` built once, for a program that writes
+    many releases and their records together (``kg synth``)."""
+    lexicons = build_lexicons(reference)
+
+    def read(text: str, language: str, projects: list[dict[str, Any]]) -> None:
+        theme_record_projects(text, language, reference, projects, lexicons)
+
+    return read

@@ -11,21 +11,18 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
+from kg.add.candidate import Candidate
 from kg.assets import load_ontology
-from kg.build import build_dataset
 from kg.dumps import DumpInfo, write_dumps
 from kg.errors import SourceError
 from kg.iris import Iris
+from kg.mapping import build_dataset
 from kg.project import read_project
 from kg.settings import Settings
 from kg.sources import Release, SourceText
-
-if TYPE_CHECKING:
-    from kg.add import Candidate
 
 Publish = Callable[[Settings, Dataset], list[DumpInfo]]
 

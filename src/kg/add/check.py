@@ -1,63 +1,30 @@
-"""``kg add``: check one new release against the graph; merge it into ``data/`` and ``dist/`` only if it fits.
-
-1. Read and check the record (``read_release`` + ``check_release``) and build its named graph.
-2. Refuse it when it would reuse what another release already defined: its release id, a project id, an
-   event (any resource the release mints that the built store already describes), or when it states a
-   program's cap other than the one in the graph (``kg.add_caps``; restating the same cap is fine).
-3. Validate it with the shapes, on its own nodes only (``kg.validate.validate_focus``). The data graph is the
-   new release's graph + the reference graph + the ontology + the few existing nodes the cross-record rules
-   read: the yearly cap of each program it funds and that program's grants of the same calendar year
-   (``kgsh:ProgramYearWithinCap``), fetched from the built store with a SPARQL CONSTRUCT made only of IRIs
-   minted here. Its size, and so the time, does not grow with the graph.
-4. Merge only when it conforms: the source text is copied into ``data/sources/``, ``dist/`` is rebuilt
-   (atomically, ``kg.dumps.write_dumps``) and the record is renamed into ``data/releases/`` last. If anything
-   fails before that rename, the copies are removed: no half-added record is left behind.
-
-The built store is ``dist/kg.nq`` (``load_store``): ``kg add`` trusts it to reflect ``data/``, as ``kg build``
-leaves it. Pure orchestration: no click, no printing.
-"""
+"""Steps 2 and 3 of ``kg add``: duplicates against the built store, then the shapes on the new nodes only."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 import re
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from kg.add_caps import cap_problems, is_program_cap, restated_caps
-from kg.add_publish import Publish, merge, publish
+from kg.add.candidate import Candidate, Check
+from kg.add.caps import cap_problems, is_program_cap, restated_caps
 from kg.assets import load_ontology
-from kg.build import Resolver
-from kg.build.reference import build_reference
-from kg.build.release import build_release
-from kg.build.terms import decimal
-from kg.build.translations import build_translation
 from kg.dumps import serialize
-from kg.errors import SourceError
-from kg.extract import ExtractResult, extract_file
 from kg.formats import RdfFormat
 from kg.iris import Iris
+from kg.mapping import Resolver
+from kg.mapping.reference import build_reference
+from kg.mapping.terms import decimal
 from kg.project import build_project
-from kg.report import Report
 from kg.settings import Settings
 from kg.sources import (
     Reference,
-    Release,
-    SourceText,
-    check_release,
     read_reference,
-    read_release,
-    read_source_text,
 )
-from kg.sources.translations import ReleaseTranslation, check_translation, read_translation
 from kg.store import KgStore
 from kg.validate import validate_focus
 from kg.vocab import KG, PREFIXES, PROV, XSD
@@ -67,88 +34,6 @@ NQUADS_DUMP = "kg.nq"
 OWN_KINDS = frozenset(
     {"release", "source", "backgrounder", "project", "grant", "amount", "evidence", "correction", "event"}
 )
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A release record that has been read and checked, with its source text and its named graph."""
-
-    release: Release
-    source: SourceText
-    record_bytes: bytes
-    source_bytes: bytes
-    graph: Graph
-    translations: tuple[tuple[ReleaseTranslation, bytes], ...] = ()
-    """The kg project's translations of the release (its English, for a French release), with their bytes."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """What ``check_candidate`` found: duplicates (checked first), else the focus-node validation report."""
-
-    duplicates: tuple[str, ...]
-    report: Report | None
-    focus_nodes: int = 0
-    data_triples: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.duplicates and self.report is not None and self.report.conforms
-
-
-@dataclass(frozen=True)
-class AddResult:
-    release_id: str
-    projects: int
-    check: Check
-    record_path: Path | None = None  # where the record was merged, when it was
-    source_path: Path | None = None
-    language: str = "en"  # the release's
-
-    @property
-    def added(self) -> bool:
-        return self.record_path is not None
-
-
-def read_candidate(
-    record: Path,
-    source: Path | None,
-    reference: Reference,
-    iris: Iris,
-    sources_dir: Path | None = None,
-    translations: Sequence[Path] = (),
-) -> Candidate:
-    """Read and check a record against the reference data and its source text, then build its graph.
-
-    The source text is ``source``, else the file the record names next to the record, else the one in
-    ``sources_dir``. ``translations`` are the project's translation files of this release (as in
-    ``data/translations/{lang}/``); their texts join the graph. Raises ``SourceError`` naming the file and
-    line of the first problem.
-    """
-    release = read_release(record)
-    candidates = [source] if source is not None else [record.parent / release.source]
-    if source is None and sources_dir is not None:
-        candidates.append(sources_dir / release.source)
-    found = next((path for path in candidates if path.is_file()), None)
-    if found is None:
-        raise SourceError(f"source text {release.source!r} not found (give it with --source)", path=record)
-    # The text is published under the name the record gives it, whatever the file is called here.
-    text = replace(read_source_text(found), name=release.source)
-    check_release(release, reference, text)
-    resolve = Resolver(iris, reference)
-    graph = build_release(release, text, resolve)
-    read: list[tuple[ReleaseTranslation, bytes]] = []
-    for path in translations:
-        translation = read_translation(path)
-        if translation.release != release.id:
-            raise SourceError(f"translates release {translation.release!r}, not {release.id!r}", path=path)
-        if any(t.language == translation.language for t, _ in read):
-            raise SourceError(f"a second {translation.language!r} translation of {release.id!r}", path=path)
-        check_translation(translation, release)
-        graph += build_translation(release, translation, resolve)
-        read.append((translation, path.read_bytes()))
-    return Candidate(release, text, record.read_bytes(), found.read_bytes(), graph, tuple(read))
 
 
 def load_store(settings: Settings) -> KgStore:
@@ -320,88 +205,3 @@ def check_candidate(candidate: Candidate, store: KgStore, setup: Setup, settings
     report = validate_focus(data, focus, setup.shapes)
     timings["validate"] = time.perf_counter() - start
     return Check((), report, len(focus), len(data), timings)
-
-
-@contextmanager
-def _locked(settings: Settings) -> Iterator[None]:
-    """One ``kg add`` at a time per project: an advisory lock on the releases folder (no lock file)."""
-    settings.releases_dir.mkdir(parents=True, exist_ok=True)
-    handle = os.open(settings.releases_dir, os.O_RDONLY)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)  # closing the descriptor releases the lock
-
-
-def add_release(
-    settings: Settings,
-    record: Path,
-    source: Path | None = None,
-    *,
-    store: KgStore | None = None,
-    setup: Setup | None = None,
-    publish: Publish = publish,
-    translations: Sequence[Path] = (),
-) -> AddResult:
-    """Check one release record (with the project's translations of it) and merge it when it conforms; a
-    refusal changes nothing on disk."""
-    setup = setup or Setup.load(settings)
-    candidate = read_candidate(
-        record, source, setup.reference, setup.iris, settings.sources_dir, translations
-    )
-    projects = len(candidate.release.projects)
-    with _locked(settings):
-        check = check_candidate(candidate, store or load_store(settings), setup, settings)
-        language = candidate.release.language
-        if not check.ok:
-            return AddResult(candidate.release.id, projects, check, language=language)
-        record_path, source_path = merge(settings, candidate, publish)
-    return AddResult(candidate.release.id, projects, check, record_path, source_path, language)
-
-
-def add_release_text(
-    settings: Settings,
-    path: Path,
-    *,
-    store: KgStore | None = None,
-    setup: Setup | None = None,
-    publish: Publish = publish,
-    translations: Sequence[Path] = (),
-) -> tuple[ExtractResult, AddResult | None]:
-    """``kg add RELEASE.txt|.html``: extract the draft record; add it only when it has no problem to review.
-
-    The draft and its text (for HTML, the text extracted from the page, in which its offsets count) are
-    written to a temporary folder and added from there, exactly as a reviewed record would be.
-    """
-    setup = setup or Setup.load(settings)
-    draft = extract_file(path, setup.reference)
-    if draft.problems:
-        return draft, None
-    with tempfile.TemporaryDirectory(prefix="kg-add-") as folder:
-        record = Path(folder) / "draft.yaml"
-        text = Path(folder) / draft.source_name
-        record.write_bytes(draft.to_yaml().encode("utf-8"))
-        text.write_bytes(draft.source_text.encode("utf-8"))
-        added = add_release(
-            settings, record, text, store=store, setup=setup, publish=publish, translations=translations
-        )
-        return draft, added
-
-
-__all__ = [
-    "AddResult",
-    "Candidate",
-    "Check",
-    "Setup",
-    "add_release",
-    "add_release_text",
-    "check_candidate",
-    "context_graph",
-    "find_duplicates",
-    "focus_nodes",
-    "load_store",
-    "merge",
-    "publish",
-    "read_candidate",
-]

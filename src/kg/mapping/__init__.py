@@ -27,7 +27,7 @@ def build_dataset(
     """The whole dataset: one named graph per source document, one for reference data, one for the ontology.
 
     ``translations`` maps a release id to the kg project's own translations of its texts; they go into that
-    release's graph, each marked as unofficial (``kg.build.translations``).
+    release's graph, each marked as unofficial (``kg.mapping.translations``).
     """
     resolve = Resolver(iris, reference)
     dataset = Dataset()

@@ -3,7 +3,7 @@
 The graph holds one ``kg:annualCap`` per program, the amount ``amount/program-{id}-cap``. Every release that
 states the cap has its own evidence (``evidence/program-{id}-annual-cap-{release id}``): a release restating
 the cap, in the same words or others ("up to $15 million annually", "jusqu'à 15 millions de dollars par
-année"), adds its sentence; the amount keeps the wording of the earliest release (``kg.build``). A
+année"), adds its sentence; the amount keeps the wording of the earliest release (``kg.mapping``). A
 different figure would give the program two caps, so it is refused, saying what the graph already has and
 which release stated it.
 """

@@ -63,7 +63,7 @@ def build_translation(release: Release, translation: ReleaseTranslation, resolve
     node = iris.mint("release", release.id)
 
     def evidence(subject_kind: str, key: str, field: str) -> URIRef:
-        # The key rule of kg.build.terms.EvidenceWriter: {subject kind}-{subject key}-{field}.
+        # The key rule of kg.mapping.terms.EvidenceWriter: {subject kind}-{subject key}-{field}.
         return iris.mint("evidence", f"{subject_kind}-{key}-{field}")
 
     headline = {SCHEMA.headline: translation.headline, SCHEMA.name: translation.headline}

@@ -7,8 +7,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 
-from kg.build.terms import EvidenceWriter
 from kg.iris import Iris
+from kg.mapping.terms import EvidenceWriter
 from kg.sources.records import Quote
 
 GOLDEN = Path(__file__).parent / "golden" / "evidence.ttl"
