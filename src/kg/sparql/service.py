@@ -156,6 +156,7 @@ class QueryService:
             graph_format=request.graph_format,
             default_graphs=dataset.default_graphs,
             named_graphs=dataset.named_graphs,
+            every_public_graph=dataset.every_public_graph,
             max_rows=self.limits.max_rows,
             max_bytes=self.limits.max_result_bytes,
         )
