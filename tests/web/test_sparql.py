@@ -392,3 +392,18 @@ _RDFLIB_FORMAT = {
     "application/rdf+xml": "xml",
     "application/n-triples": "nt",
 }
+
+
+def test_http_schema_org_finds_what_https_finds(live: str, graph: Graph) -> None:
+    """``PREFIX schema: <http://schema.org/>`` (tutorials, Wikidata, schema.org's JSON-LD context) is read as
+    the https namespace the graph uses; strings are not touched."""
+    projects = len(set(graph.subjects(RDF.type, KG.Project)))
+    for namespace in ("http", "https"):
+        client = SPARQLWrapper(f"{live}/sparql")
+        client.setQuery(
+            f"PREFIX schema: <{namespace}://schema.org/> "
+            'SELECT (COUNT(DISTINCT ?p) AS ?n) ("http://schema.org/" AS ?s) WHERE { ?p a schema:Project }'
+        )
+        client.setReturnFormat(JSON)
+        row = client.queryAndConvert()["results"]["bindings"][0]  # type: ignore[index,call-overload]
+        assert (int(row["n"]["value"]), row["s"]["value"]) == (projects, "http://schema.org/")
