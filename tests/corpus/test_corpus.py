@@ -267,3 +267,9 @@ def test_corpus_is_large_and_varied() -> None:
     assert sum("total" in e for e in exps) >= 10, "fewer than 10 releases with a stated total"
     assert sum(bool(e["grants"]) for e in exps) >= 5, "fewer than 5 releases with grants"
     assert any(not e["cut_short"] for e in exps) or len(keys) >= 25
+
+
+def test_readme_lists_every_release() -> None:
+    readme = (HERE / "README.md").read_text(encoding="utf-8")
+    missing = [k for k in _keys() if f"| {k} |" not in readme]
+    assert not missing, f"README.md table lacks {missing}"
