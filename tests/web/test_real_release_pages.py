@@ -71,3 +71,14 @@ def test_a_translated_release_shows_its_french(client: FlaskClient) -> None:
     html = client.get("/release/news-release-175-2011-06-22.html?lang=fr").text
     assert "<h1>Le Canada contribue à améliorer la sécurité dans les Amériques</h1>" in html
     assert "language-note" not in html
+
+
+def test_links_to_english_only_texts_say_their_language(client: FlaskClient) -> None:
+    html = client.get("/?lang=fr").text
+    link = '<a href="/project/human-counter-trafficking-structures-in-el-salvador"'
+    assert link in html
+    after = html[html.index(link) :]
+    assert after.split(">", 1)[0].endswith('lang="en"') and '<small class="tag">@en</small>' in after[:400]
+    # A translated project's link is French, with no language mark.
+    seed = html[html.index('<a href="/project/interpol-mobile-police-training-program"') :]
+    assert 'lang="en"' not in seed.split("</a>", 1)[0]
