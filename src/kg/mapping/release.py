@@ -32,7 +32,8 @@ def _amount(g: Graph, node: URIRef, amount: Amount) -> URIRef:
     g.add((node, KG.qualifier, _QUALIFIER_TERM[amount.qualifier]))
     g.add((node, KG.statedAs, Literal(amount.stated)))
     if amount.period:
-        g.add((node, KG.period, Literal(amount.period, datatype=XSD.duration)))
+        # An xsd:string: xsd:duration is not in the OWL 2 datatype map (ontology/kg.ttl, kg:period).
+        g.add((node, KG.period, Literal(amount.period)))
     return node
 
 
