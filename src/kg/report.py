@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.vocab import PREFIXES, RDF, SH
@@ -37,6 +37,35 @@ class Report:
     def violations(self) -> tuple[Violation, ...]:
         return tuple(r for r in self.results if r.severity == "Violation")
 
+    def joined(self, extra: tuple[Violation, ...]) -> Report:
+        """This report with more results (the proofs of :mod:`kg.proof`), in its graph too (SHACL §3.6)."""
+        if not extra:
+            return self
+        graph = Graph()
+        for triple in self.graph:
+            graph.add(triple)
+        report = next(graph.subjects(RDF.type, SH.ValidationReport))
+        conforms = self.conforms and not any(r.severity == "Violation" for r in extra)
+        graph.set((report, SH.conforms, Literal(conforms)))
+        for result in extra:
+            node = BNode()
+            graph.add((report, SH.result, node))
+            graph.add((node, RDF.type, SH.ValidationResult))
+            graph.add((node, SH.resultSeverity, SH[result.severity]))
+            focus = result.focus
+            graph.add((node, SH.focusNode, URIRef(focus) if _is_iri(focus) else Literal(focus)))
+            graph.add((node, SH.resultMessage, Literal(result.message)))
+            if result.path:
+                graph.add((node, SH.resultPath, URIRef(result.path)))
+            if result.value is not None:
+                graph.add(
+                    (node, SH.value, URIRef(result.value) if _is_iri(result.value) else Literal(result.value))
+                )
+            if result.shape:
+                graph.add((node, SH.sourceShape, URIRef(result.shape)))
+        results = tuple(sorted(self.results + extra, key=lambda r: (r.focus, r.path or "", r.message)))
+        return Report(conforms, results, graph)
+
     def as_text(self) -> str:
         head = "Conforms." if self.conforms else f"Does not conform: {len(self.results)} result(s)."
         lines = [head]
@@ -60,6 +89,10 @@ class Report:
         for prefix, iri in PREFIXES.items():
             self.graph.bind(prefix, iri)
         return self.graph.serialize(format="turtle")
+
+
+def _is_iri(text: str) -> bool:
+    return text.startswith(("http://", "https://", "urn:")) and not any(c in text for c in ' <>"{}|\\^`')
 
 
 def _short(iri: str) -> str:
