@@ -102,15 +102,35 @@ def _short(iri: str) -> str:
     return f"<{iri}>"
 
 
-def _text(node: Node | None) -> str | None:
-    if node is None:
-        return None
+def describe(graph: Graph | None, node: Node) -> str:
+    """A node as a person reads it: an IRI or literal as is; a blank node by the IRI and property that lead
+    to it, or by one of its own values. Blank-node ids change with every parse: a report naming one cannot
+    be acted upon."""
     if isinstance(node, Literal | URIRef):
         return str(node)
-    return node.n3()
+    if graph is not None:
+        for subject, predicate in graph.subject_predicates(node):
+            if isinstance(subject, URIRef):
+                return f"[the value of {_short(str(predicate))} of <{subject}>]"
+        for predicate, value in graph.predicate_objects(node):
+            if isinstance(value, URIRef | Literal):
+                return f"[a blank node whose {_short(str(predicate))} is {value.n3()}]"
+    return "[a blank node]"
 
 
-def read_report(graph: Graph) -> Report:
+def _text(node: Node | None, data: Graph | None = None) -> str | None:
+    if node is None:
+        return None
+    return describe(data, node)
+
+
+def _shape(node: Node | None) -> str | None:
+    """A named shape's IRI; an anonymous property shape (a blank node) is not named."""
+    return str(node) if isinstance(node, URIRef) else None
+
+
+def read_report(graph: Graph, data: Graph | None = None) -> Report:
+    """The report of a validation of ``data`` (which names its blank nodes, when given)."""
     report = next(graph.subjects(RDF.type, SH.ValidationReport))
     conforms = bool(graph.value(report, SH.conforms).toPython())  # type: ignore[union-attr]
     results = []
@@ -120,11 +140,11 @@ def read_report(graph: Graph) -> Report:
         results.append(
             Violation(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                focus=_text(graph.value(result, SH.focusNode)) or "",
+                focus=_text(graph.value(result, SH.focusNode), data) or "",
                 path=_text(graph.value(result, SH.resultPath)),
-                value=_text(graph.value(result, SH.value)),
+                value=_text(graph.value(result, SH.value), data),
                 message="; ".join(messages) or "(no message)",
-                shape=_text(graph.value(result, SH.sourceShape)),
+                shape=_shape(graph.value(result, SH.sourceShape)),
                 component=_text(graph.value(result, SH.sourceConstraintComponent)),
             )
         )

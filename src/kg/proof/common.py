@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.report import Violation
+from kg.report import Violation, describe
 from kg.vocab import KG, OA, PREFIXES, RDFS
 
 PROOF_SHAPES = "https://w3id.org/kg-funding/shapes#"
@@ -24,23 +24,10 @@ def short(iri: str) -> str:
 
 
 def name(graph: Graph, node: Node | None) -> str:
-    """A node as a person reads it: an IRI as is; a blank node by the IRI and property that lead to it.
-
-    Blank-node ids change with every parse, so a report naming one cannot be acted upon.
-    """
+    """A node as a person reads it (:func:`kg.report.describe`); a literal quoted."""
     if node is None:
         return "(nothing)"
-    if isinstance(node, URIRef):
-        return str(node)
-    if isinstance(node, Literal):
-        return repr(str(node))
-    for subject, predicate in graph.subject_predicates(node):
-        if isinstance(subject, URIRef):
-            return f"[the value of {short(str(predicate))} of <{subject}>]"
-    for predicate, value in graph.predicate_objects(node):
-        if isinstance(value, URIRef | Literal):
-            return f"[a blank node whose {short(str(predicate))} is {name(graph, value)}]"
-    return "[an empty blank node]"
+    return repr(str(node)) if isinstance(node, Literal) else describe(graph, node)
 
 
 def violation(

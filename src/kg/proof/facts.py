@@ -26,7 +26,6 @@ NAME_PROPERTIES = (
     SCHEMA.alternateName,
     SKOS.prefLabel,
     SKOS.altLabel,
-    SKOS.hiddenLabel,
     SKOS.notation,
     FOAF.name,
     RDFS.label,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -46,6 +47,11 @@ def _read(words: str, language: str) -> StatedFigure | None:
     )
 
 
+def _money(value: Decimal) -> str:
+    """85000 as "85,000" (never "8.5E+4")."""
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,f}"
+
+
 def _agree(graph: Graph, amount: Node, words: str, figure: StatedFigure) -> Iterator[Violation]:
     qualifier = graph.value(amount, KG.qualifier)
     said = QUALIFIERS[figure.qualifier]
@@ -58,7 +64,7 @@ def _agree(graph: Graph, amount: Node, words: str, figure: StatedFigure) -> Iter
     for prop in (SCHEMA.value, SCHEMA.minValue, SCHEMA.maxValue):
         stated = number(graph.value(amount, prop))
         if stated is not None and stated != figure.value.normalize():
-            message = f"The words {words!r} say {figure.value:,} CAD, but the figure is {stated:,}."
+            message = f"The words {words!r} say {_money(figure.value)} CAD, but the figure is {_money(stated)}."
             yield violation(
                 graph, amount, "ProofAmountWords", message, path=prop, value=graph.value(amount, prop)
             )
