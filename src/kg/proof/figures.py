@@ -64,7 +64,9 @@ def _agree(graph: Graph, amount: Node, words: str, figure: StatedFigure) -> Iter
     for prop in (SCHEMA.value, SCHEMA.minValue, SCHEMA.maxValue):
         stated = number(graph.value(amount, prop))
         if stated is not None and stated != figure.value.normalize():
-            message = f"The words {words!r} say {_money(figure.value)} CAD, but the figure is {_money(stated)}."
+            message = (
+                f"The words {words!r} say {_money(figure.value)} CAD, but the figure is {_money(stated)}."
+            )
             yield violation(
                 graph, amount, "ProofAmountWords", message, path=prop, value=graph.value(amount, prop)
             )
