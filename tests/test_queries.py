@@ -99,7 +99,10 @@ INTERPOL_DESCRIPTION = (
 )
 
 # Notes of the record (`note:`), and the one the build gives projects whose program the release implies.
-GRANT_NAME_NOTE = "The release gives Canada's grant no name; the kg project names it after the project, whose title this is."
+GRANT_NAME_NOTE = (
+    "The release gives Canada's grant no name; the kg project names it after the project, "
+    "whose title this is."
+)
 PUBLISHER_NOTE = (
     "The release does not state its publisher in a sentence; the publisher is the department that issued it, "
     "as the record says, and this is the release's headline."

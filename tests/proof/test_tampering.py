@@ -30,7 +30,8 @@ PROJECT = Namespace(BASE["project/"])
 ORG = Namespace(BASE["organization/"])
 SICA_AMOUNT = AMOUNT["grant-sica-unscr-1540-coordinator"]
 INTERPOL_PROJECT = PROJECT["interpol-mobile-police-training-program"]
-UNOCD_EVIDENCE = "project-central-american-network-of-anti-organized-crime-and-narcotic-prosecution-units-implementer-unodc"
+UNOCD_PROJECT = "central-american-network-of-anti-organized-crime-and-narcotic-prosecution-units"
+UNOCD_EVIDENCE = f"project-{UNOCD_PROJECT}-implementer-unodc"
 
 
 @pytest.fixture(scope="module")
