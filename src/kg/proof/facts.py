@@ -74,6 +74,9 @@ def _pattern(name: str) -> str:
         forms.append(r"\s".join(map(re.escape, bare)))
     if words[-1] == "america":
         forms.append(r"\s".join(map(re.escape, [*words[:-1], "american"])))
+    if len(words) > 2:  # "Amérique centrale et du Sud" names "Amérique du Sud"
+        rest = r"\s".join(map(re.escape, words[1:]))
+        forms.append(rf"{re.escape(words[0])}\s(?:\w+\s){{1,3}}(?:and|or|et|ou)\s{rest}")
     if len(words) == 2:
         forms.append(rf"{re.escape(words[0])}\s(?:and|or|et|ou)\s(?:\w+\s){{1,4}}{re.escape(words[1])}")
     return rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)"
