@@ -9,18 +9,16 @@ blank-node id, never a traceback). The untampered graph conforms.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
-from kg.cli import main
 from kg.vocab import DCTERMS, KG, OA, RDFS, SCHEMA, XSD
 
-ROOT = Path(__file__).resolve().parents[2]
+from .conftest import validate
+
 BASE = Namespace("https://w3id.org/kg-funding/")
 RELEASE_KEY = "news-release-175-2011-06-22"
 RELEASE = BASE[f"release/{RELEASE_KEY}"]
@@ -32,25 +30,6 @@ SICA_AMOUNT = AMOUNT["grant-sica-unscr-1540-coordinator"]
 INTERPOL_PROJECT = PROJECT["interpol-mobile-police-training-program"]
 UNOCD_PROJECT = "central-american-network-of-anti-organized-crime-and-narcotic-prosecution-units"
 UNOCD_EVIDENCE = f"project-{UNOCD_PROJECT}-implementer-unodc"
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project's data, built once."""
-    work = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "data", work / "data")
-    result = CliRunner().invoke(
-        main, ["--data-dir", str(work / "data"), "--dist-dir", str(work / "dist"), "build"]
-    )
-    assert result.exit_code == 0, result.output
-    return work
-
-
-def validate(work: Path, path: Path, sources: Path | None = None) -> tuple[int, str]:
-    args = ["--data-dir", str(work / "data"), "--dist-dir", str(work / "dist"), "validate", str(path)]
-    args += ["--sources", str(sources or work / "data" / "sources"), "--format", "json"]
-    result = CliRunner().invoke(main, args)
-    return result.exit_code, result.output
 
 
 def _set(g: Graph, subject: URIRef, predicate: URIRef, value: Literal | URIRef) -> None:

@@ -108,11 +108,12 @@ def names(graph: Graph, thing: Node) -> list[str]:
 
 
 def _corrected(graph: Graph, evidence: Node, value: Node, quote: str) -> bool:
-    for correction in graph.subjects(KG.appliesTo, evidence):
-        original = graph.value(correction, KG.originalText)
-        if graph.value(correction, KG.correctedTo) == value and original is not None:
-            return _contains(quote, str(original))
-    return False
+    return any(
+        graph.value(correction, KG.correctedTo) == value
+        and (original := graph.value(correction, KG.originalText)) is not None
+        and _contains(quote, str(original))
+        for correction in graph.subjects(KG.appliesTo, evidence)
+    )
 
 
 def _prove_value(graph: Graph, evidence: Node, quote: str) -> Iterator[Violation]:
