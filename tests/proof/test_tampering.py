@@ -178,7 +178,10 @@ CASES: dict[str, tuple[Tamper, str]] = {
         lambda g: _delete(g, BASE[f"correction/{UNOCD_EVIDENCE}"]),
         "does not name https://w3id.org/kg-funding/organization/unodc",
     ),
-    "french-title-unmarked": (_unmark_translation, "no kg:Translation marks it"),
+    "french-title-unmarked": (
+        _unmark_translation,
+        'no kg:Translation into "fr" says it is the kg project\'s own',
+    ),
     "release-date-moved": (
         lambda g: _set(
             g, RELEASE, SCHEMA.datePublished, Literal("2011-06-23T20:45:00-04:00", datatype=XSD.dateTime)
