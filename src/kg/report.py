@@ -9,6 +9,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.vocab import PREFIXES, RDF, SH
@@ -99,7 +100,7 @@ def _short(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns):
             return f"{prefix}:{iri[len(ns) :]}"
-    return f"<{iri}>"
+    return f"<{iri}>" if _is_iri(iri) else iri  # a path already in SPARQL syntax stays as it is
 
 
 def describe(graph: Graph | None, node: Node) -> str:
@@ -124,6 +125,18 @@ def _text(node: Node | None, data: Graph | None = None) -> str | None:
     return describe(data, node)
 
 
+def _path(graph: Graph, node: Node | None, depth: int = 0) -> str | None:
+    """A property path in SPARQL syntax (SHACL §2.3.1): an IRI, ``^p`` (inverse), ``p1/p2`` (sequence)."""
+    if node is None or isinstance(node, URIRef) or depth > 5:
+        return None if node is None else str(node)
+    if (inverse := graph.value(node, SH.inversePath)) is not None:
+        return f"^{_short(_path(graph, inverse, depth + 1) or '?')}"
+    if graph.value(node, RDF.first) is not None:
+        steps = [_short(_path(graph, step, depth + 1) or "?") for step in Collection(graph, node)]
+        return "/".join(steps)
+    return "(a complex path)"
+
+
 def _shape(node: Node | None) -> str | None:
     """A named shape's IRI; an anonymous property shape (a blank node) is not named."""
     return str(node) if isinstance(node, URIRef) else None
@@ -141,7 +154,7 @@ def read_report(graph: Graph, data: Graph | None = None) -> Report:
             Violation(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 focus=_text(graph.value(result, SH.focusNode), data) or "",
-                path=_text(graph.value(result, SH.resultPath)),
+                path=_path(graph, graph.value(result, SH.resultPath)),
                 value=_text(graph.value(result, SH.value), data),
                 message="; ".join(messages) or "(no message)",
                 shape=_shape(graph.value(result, SH.sourceShape)),

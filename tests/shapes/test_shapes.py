@@ -444,6 +444,6 @@ def test_seed_cap_rule_fires_when_accbp_exceeds_its_cap_in_2011(built, shapes):
     graph.add((extra, SCHEMA.amount, amount))
     graph.add((amount, SCHEMA.value, Literal("10000000", datatype=XSD.decimal)))
     found = results(validate(graph, shapes), shapes)
-    cap = [r for r in found if KGSH.ProgramPeriodWithinCap in r.constraints]
+    cap = [r for r in found if KGSH.ProgramYearWithinCap in r.constraints]
     assert len(cap) == 1, describe(found)
     assert "2011" in cap[0].message and "15191000" in cap[0].message.replace(".0", "")
