@@ -20,7 +20,7 @@ OWNERS = {
 }
 # Core modules that must not import the interfaces (web, cli) or the adapters above them.
 CORE = ("kg/errors.py", "kg/settings.py", "kg/vocab.py", "kg/formats.py", "kg/iris.py", "kg/amounts.py")
-MODEL_AND_PRODUCERS = ("kg/sources/", "kg/mapping/", "kg/extract/")
+MODEL_AND_PRODUCERS = ("kg/sources/", "kg/mapping/", "kg/extract/", "kg/proof/")
 
 
 def _imports(path: Path) -> set[str]:

@@ -99,6 +99,44 @@ INTERPOL_DESCRIPTION = (
 )
 
 # Notes of the record (`note:`), and the one the build gives projects whose program the release implies.
+GRANT_NAME_NOTE = (
+    "The release gives Canada's grant no name; the kg project names it after the project, "
+    "whose title this is."
+)
+PUBLISHER_NOTE = (
+    "The release does not state its publisher in a sentence; the publisher is the department that issued it, "
+    "as the record says, and this is the release's headline."
+)
+# The DAC sectors of the seed's projects, each derived from a theme the backgrounder names (themes.yaml).
+DAC_FROM_THEMES = (
+    (2, "15130", "Police training and cooperation"),
+    (3, "15130", "Transnational organized crime"),
+    (3, "16063", "Drug trafficking"),
+    (4, "15130", "Crime prevention"),
+    (5, "15113", "Asset recovery"),
+    (6, "15130", "Human trafficking"),
+    (6, "15190", "Migrant smuggling"),
+    (7, "15130", "Transnational organized crime"),
+    (7, "16063", "Drug trafficking"),
+    (8, "15130", "Human trafficking"),
+    (9, "15130", "Police training and cooperation"),
+    (9, "15210", "Security sector reform"),
+    (10, "15130", "Police training and cooperation"),
+    (10, "15180", "Violence against women"),
+    (11, "15130", "Offender rehabilitation and reintegration"),
+    (12, "15130", "Border security"),
+    (12, "15190", "Migrant smuggling"),
+    (13, "15113", "Money laundering"),
+)
+
+
+def dac_note(code: str, theme: str) -> str:
+    return (
+        f"The release states no DAC sector; {code} is the DAC purpose code of the theme '{theme}' that this "
+        "passage names (data/reference/themes.yaml)."
+    )
+
+
 PROGRAM_NOTE = (
     "The release does not name the program of this project; it is the release's main program, which funds "
     "Canada's contribution."
@@ -202,8 +240,17 @@ EXPECTED: dict[str, list[dict[str, str]] | bool] = {
         "about field exact start end note",
         ("project", "program", ACCBP_SENTENCE, 973, 1347, PROGRAM_NOTE),
         ("project", "supports", BACKGROUNDER_SUPPORTS, 2945, 3069, None),
+        (
+            "project",
+            "dac-sector",
+            PROJECT[2],
+            3569,
+            3608,
+            dac_note("15130", "Police training and cooperation"),
+        ),
         ("contribution", "funded-item", PROJECT[2], 3569, 3608, None),
         ("project", "implementer", PROJECT[2], 3569, 3608, "The implementer is named in the project title."),
+        ("contribution", "name", PROJECT[2], 3569, 3608, GRANT_NAME_NOTE),
         ("project", "theme", PROJECT[2], 3569, 3608, None),  # "Police Training": police-cooperation
         ("project", "title", PROJECT[2], 3569, 3608, None),
         ("project", "description", INTERPOL_DESCRIPTION, 3610, 3855, None),
@@ -213,9 +260,9 @@ EXPECTED: dict[str, list[dict[str, str]] | bool] = {
     ),
     # 8. total by program vs the program's annual cap: 5,191,000 / 15,000,000 = 34.6 %
     "total-by-program-vs-cap": rows(
-        "program grants total cap capStated period percentOfCap withinCap",
-        (ACCBP, 12, SUM_ACCBP, 15_000_000, "up to $15 million a year", "P1Y", "34.6", "yes"),
-        (GPP, 1, 85_000, None, None, None, None, None),
+        "program year grants total cap capStated period percentOfCap withinCap",
+        (ACCBP, 2011, 12, SUM_ACCBP, 15_000_000, "up to $15 million a year", "P1Y", "34.6", "yes"),
+        (GPP, 2011, 1, 85_000, None, None, None, None, None),
     ),
     # 9. the 13 grants against the announced total "over $5.2 million"
     "grants-sum-vs-announced-total": rows(
@@ -291,49 +338,61 @@ EXPECTED: dict[str, list[dict[str, str]] | bool] = {
     # 14. facts read between the lines: the record's notes, plus the implicit program of projects 2-13
     "inferred-facts": rows(
         "number subject field note",
-        (
-            1,
-            PROJECT[1],
-            "implementer",
-            "The implementer is named in the project title.",
-        ),
-        (
-            1,
-            PROJECT[1],
-            "program",
-            "The release names this program in its paragraph on United Nations Security Council "
-            "Resolution 1540 (2004), which no other project of the backgrounder supports.",
-        ),
-        (
-            1,
-            PROJECT[1],
-            "region",
-            "The project names no region; its implementer (Central American Integration System) serves "
-            "this region, Central America.",
-        ),
-        (2, PROJECT[2], "implementer", "The implementer is named in the project title."),
-        (2, PROJECT[2], "program", PROGRAM_NOTE),
-        (3, PROJECT[3], "program", PROGRAM_NOTE),
-        (
-            3,
-            PROJECT[3],
-            "region",
-            "The project names no region; the backgrounder ties all its projects to the Central American "
-            "Integration System, which serves this region, Central America.",
-        ),
-        *((n, PROJECT[n], "program", PROGRAM_NOTE) for n in (4, 5, 6, 7, 8, 9)),
-        (10, PROJECT[10], "program", PROGRAM_NOTE),
-        (10, PROJECT[10], "region", OAS_REGION_NOTE),
-        (11, PROJECT[11], "program", PROGRAM_NOTE),
-        (11, PROJECT[11], "region", OAS_REGION_NOTE),
-        (12, PROJECT[12], "program", PROGRAM_NOTE),
-        (13, PROJECT[13], "program", PROGRAM_NOTE),
-        (
-            13,
-            PROJECT[13],
-            "region",
-            "The project names no region; its implementer (Caribbean Financial Action Task Force) serves "
-            "this region, Caribbean.",
+        # Derived facts without a position: the names we give grants, the release's publisher.
+        *((None, f"Canada’s contribution to {t}", "name", GRANT_NAME_NOTE) for t in sorted(PROJECT.values())),
+        (None, "Canada Contributes to Improving Security in the Americas", "publisher", PUBLISHER_NOTE),
+        *sorted(
+            [
+                *((n, PROJECT[n], "dac-sector", dac_note(code, theme)) for n, code, theme in DAC_FROM_THEMES),
+                (
+                    1,
+                    PROJECT[1],
+                    "implementer",
+                    "The implementer is named in the project title.",
+                ),
+                (
+                    1,
+                    PROJECT[1],
+                    "program",
+                    "The release names this program in its paragraph on United Nations Security Council "
+                    "Resolution 1540 (2004), which no other project of the backgrounder supports.",
+                ),
+                (
+                    1,
+                    PROJECT[1],
+                    "region",
+                    "The project names no region; its implementer (Central "
+                    "American Integration System) serves "
+                    "this region, Central America.",
+                ),
+                (2, PROJECT[2], "implementer", "The implementer is named in the project title."),
+                (2, PROJECT[2], "program", PROGRAM_NOTE),
+                (3, PROJECT[3], "program", PROGRAM_NOTE),
+                (
+                    3,
+                    PROJECT[3],
+                    "region",
+                    "The project names no region; the backgrounder ties all its "
+                    "projects to the Central American "
+                    "Integration System, which serves this region, Central America.",
+                ),
+                *((n, PROJECT[n], "program", PROGRAM_NOTE) for n in (4, 5, 6, 7, 8, 9)),
+                (10, PROJECT[10], "program", PROGRAM_NOTE),
+                (10, PROJECT[10], "region", OAS_REGION_NOTE),
+                (11, PROJECT[11], "program", PROGRAM_NOTE),
+                (11, PROJECT[11], "region", OAS_REGION_NOTE),
+                (12, PROJECT[12], "program", PROGRAM_NOTE),
+                (13, PROJECT[13], "program", PROGRAM_NOTE),
+                (
+                    13,
+                    PROJECT[13],
+                    "region",
+                    "The project names no region; its implementer (Caribbean "
+                    "Financial Action Task Force) serves "
+                    "this region, Caribbean.",
+                ),
+            ],
+            key=lambda row: (row[0], row[2], row[3]),
         ),
     ),
     # 15. Wikidata links (places.yaml, organizations.yaml `wikidata:`), by kind and name

@@ -41,7 +41,9 @@ def _run(data: Graph, shapes: Graph) -> Report:
         max_validation_depth=15,
         inplace=True,
     )
-    return read_report(report_graph)
+    if not isinstance(report_graph, Graph):  # pyshacl's ValidationFailure: the shapes themselves are wrong
+        raise ValueError(f"the shapes cannot be run: {report_graph}")
+    return read_report(report_graph, data)
 
 
 def validate(data: Dataset | Graph, shapes: Graph | None = None) -> Report:

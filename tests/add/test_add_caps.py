@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.add import add_release
+from kg.amounts import read_amount
 from kg.cli import main
 from kg.settings import Settings
 from kg.store import KgStore
@@ -26,6 +27,13 @@ SEED = "news-release-175-2011-06-22"
 SEED_CAP_SENTENCE = (
     "Canada’s contribution is funded by Foreign Affairs and International Trade Canada’s Anti-Crime"
 )
+
+
+def _period(cap: str) -> str | None:
+    """The period the cap's words state ("a year" -> P1Y, "a month" -> P1M), as the record must give it."""
+    figure = read_amount(cap)
+    assert figure is not None, cap
+    return figure.period
 
 
 def _release(
@@ -77,7 +85,7 @@ def _release(
             {
                 "program": "accbp",
                 **at(program),
-                "cap": {"stated": cap, "qualifier": "up-to", "value": value, "period": "P1Y"},
+                "cap": {"stated": cap, "qualifier": "up-to", "value": value, "period": _period(cap)},
             }
         ],
         "contacts": [{"person": "john-babcock", **at("John Babcock")}],
@@ -143,7 +151,9 @@ def test_a_release_restating_the_cap_is_added_with_its_own_evidence(
     versus = _query(settings, (ROOT / "queries" / "total-by-program-vs-cap.rq").read_text(encoding="utf-8"))
     accbp = [r for r in versus if r["program"] == "Anti-Crime Capacity Building Program"]
     assert [(r["cap"], r["capStated"], r["grants"]) for r in accbp] == [
-        ("15000000", "up to $15 million a year", "13")  # the seed's 12 ACCBP grants and this one
+        # Each year against the annual cap: the seed's 12 ACCBP grants of 2011, then this release's one.
+        ("15000000", "up to $15 million a year", "12"),
+        ("15000000", "up to $15 million a year", "1"),
     ]
     dirs = ["--data-dir", str(work / "data"), "--dist-dir", str(work / "dist")]
     validated = CliRunner().invoke(main, [*dirs, "validate"])
@@ -161,8 +171,14 @@ def test_a_release_restating_the_cap_is_added_with_its_own_evidence(
             f"stated by release '{SEED}' (and 1 other release(s)). The graph holds one annual cap per "
             "program (kg:annualCap); a changed cap would need a dated model of caps",
         ),
+        (
+            "up to $15 million a month",
+            15_000_000,
+            "program 'accbp': this record states an annual cap of 'up to $15 million a month' (upTo "
+            "15000000 per P1M), but the graph has 'up to $15 million a year' (upTo 15000000 per P1Y)",
+        ),
     ],
-    ids=["another figure"],
+    ids=["another figure", "another period"],
 )
 def test_another_cap_is_refused_and_nothing_changes(
     work: Path, tmp_path: Path, cap: str, value: int, expected: str

@@ -97,7 +97,7 @@ def test_announced_total_and_program_cap(graph: Graph) -> None:
     cap = graph.value(ACCBP, KG.annualCap)
     assert graph.value(cap, SCHEMA.maxValue) == Literal("15000000.0", datatype=XSD.decimal)
     assert graph.value(cap, KG.qualifier) == KG.upTo
-    assert graph.value(cap, KG.period) == Literal("P1Y", datatype=XSD.duration)
+    assert graph.value(cap, KG.period) == Literal("P1Y")
     assert graph.value(cap, SCHEMA.currency) == Literal("CAD")
 
 

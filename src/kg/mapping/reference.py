@@ -204,6 +204,11 @@ def _concepts(g: Graph, resolve: Resolver) -> None:
         g.add((node, SKOS.inScheme, themes))
         g.add((themes, SKOS.hasTopConcept, node))
         texts(g, node, SKOS.prefLabel, theme.name)
+        # The cue phrases by which a release names the theme: alternative labels (SKOS §5.1),
+        # so that `kg validate` can prove that a theme's evidence names it.
+        for lang, cues in sorted(theme.cues.items()):
+            for cue in cues:
+                g.add((node, SKOS.altLabel, Literal(cue, lang=lang)))
     for codelist in resolve.reference.codelists.values():
         scheme = resolve.scheme(codelist.id)
         g.add((scheme, RDF.type, SKOS.ConceptScheme))

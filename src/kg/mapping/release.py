@@ -10,7 +10,7 @@ from kg.sources.records import Amount, Project, Release, SourceText
 from kg.vocab import DCTERMS, KG, PROV, RDF, SCHEMA, XSD
 
 from .reference import Resolver
-from .terms import GRANT_NAME, EvidenceWriter, decimal
+from .terms import GRANT_NAME, GRANT_NAME_NOTE, PUBLISHER_NOTE, EvidenceWriter, decimal
 
 # Where each qualifier puts the figure (schema.org MonetaryAmount): the public contract of the graph.
 _FIGURE_PROPERTY = {
@@ -34,7 +34,8 @@ def _amount(g: Graph, node: URIRef, amount: Amount) -> URIRef:
     g.add((node, KG.qualifier, _QUALIFIER_TERM[amount.qualifier]))
     g.add((node, KG.statedAs, Literal(amount.stated)))
     if amount.period:
-        g.add((node, KG.period, Literal(amount.period, datatype=XSD.duration)))
+        # An xsd:string: xsd:duration is not in the OWL 2 datatype map (ontology/kg.ttl, kg:period).
+        g.add((node, KG.period, Literal(amount.period)))
     return node
 
 
@@ -79,7 +80,10 @@ def build_release(
     if release.dateline:
         ev.add(g, node, "dateline", release.dateline)
     g.add((node, SCHEMA.inLanguage, Literal(release.language)))
-    g.add((node, SCHEMA.publisher, resolve.organization(release.publisher)))
+    publisher = resolve.organization(release.publisher)
+    g.add((node, SCHEMA.publisher, publisher))
+    evidence = ev.add(g, node, "publisher", release.headline, note=PUBLISHER_NOTE)
+    g.add((evidence, KG.evidenceValue, publisher))
     for cited in release.announced_by:
         person = resolve.person(cited.ref)
         g.add((node, KG.announcedBy, person))
@@ -195,7 +199,9 @@ def _project(
         g.add((node, DCTERMS.subject, theme))
         ev.cited(g, node, "theme", cited, theme)
     for sector in project.sectors:
-        g.add((node, KG.dacSector, resolve.code("dac-sector", sector)))
+        code = resolve.code("dac-sector", sector)
+        g.add((node, KG.dacSector, code))
+        _derived_sector(g, project, sector, code, resolve, ev, node)
     g.add((node, KG.announcedIn, release_node))
     g.add((node, PROV.wasDerivedFrom, release_node))
 
@@ -203,6 +209,7 @@ def _project(
         g.add((grant, RDF.type, cls))
     grant_name = GRANT_NAME[lang].format(title=project.title.text)
     g.add((grant, SCHEMA.name, Literal(grant_name, lang=lang)))
+    ev.add(g, grant, "name", project.title, note=GRANT_NAME_NOTE)
     g.add((grant, SCHEMA.fundedItem, node))
     g.add((grant, SCHEMA.funder, program))
     g.add((grant, SCHEMA.funder, gov))
@@ -214,3 +221,24 @@ def _project(
     if project.amount.quote:
         ev.add(g, grant, "amount", project.amount.quote)
     ev.add(g, grant, "funded-item", project.title)
+
+
+def _derived_sector(
+    g: Graph, project: Project, sector: str, code: URIRef, resolve: Resolver, ev: EvidenceWriter, node: URIRef
+) -> None:
+    """The evidence of a DAC sector: the quote naming the theme whose code it is, with a note (derived)."""
+    themes = resolve.reference.themes
+    cited = next((t for t in project.themes if t.ref in themes and themes[t.ref].dac == sector), None)
+    if cited is not None:
+        note = (
+            f"The release states no DAC sector; {sector} is the DAC purpose code of the theme "
+            f"'{themes[cited.ref].name.get('en', cited.ref)}' that this passage names "
+            "(data/reference/themes.yaml)."
+        )
+        evidence = ev.add(g, node, "dac-sector", cited.quote, note=note, ref=sector)
+    else:
+        note = (
+            f"The release states no DAC sector; {sector} is the reviewer's reading of this project's title."
+        )
+        evidence = ev.add(g, node, "dac-sector", project.title, note=note, ref=sector)
+    g.add((evidence, KG.evidenceValue, code))

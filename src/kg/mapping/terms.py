@@ -16,6 +16,14 @@ GRANT_NAME = {
     "fr": "Contribution du Canada au projet « {title} »",
 }
 """The name of Canada's grant to a project, per language: the releases state the grant, not its name."""
+GRANT_NAME_NOTE = (
+    "The release gives Canada's grant no name; the kg project names it after the project, "
+    "whose title this is."
+)
+PUBLISHER_NOTE = (
+    "The release does not state its publisher in a sentence; the publisher is the department that issued it, "
+    "as the record says, and this is the release's headline."
+)
 
 CONTEXT_CHARS = 32  # prefix/suffix length of a TextQuoteSelector: enough to tell repeated sentences apart
 
