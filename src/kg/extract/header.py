@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.extract.context import UNKNOWN, Context, cited, quoted
-from kg.extract.dates import DATELINE, read_dateline
+from kg.extract.dates import read_dateline
 from kg.extract.layout import Layout
 from kg.extract.money import Found, amount_fields, find_amounts
 from kg.extract.names import Mention
@@ -39,41 +39,55 @@ class Body:
 
 def read_body(ctx: Context, layout: Layout) -> Body:
     dateline: Span | None = None
-    number: int | None = None
-    inside = ""
+    found = layout.dateline
     sentences: list[Span] = []
-    for index, block in enumerate(layout.body):
+    for block in layout.body:
         start = block.start
-        if dateline is None and index < 3:
-            match = DATELINE.search(ctx.doc.norm, block.start, block.end)
-            if match:
-                dateline = ctx.doc.span(match.start(), match.end())
-                number, inside, start = int(match["number"]), match["rest"], match.end()
+        if found is not None and block.start <= found.start < block.end:
+            dateline = ctx.doc.span(found.start, found.end)
+            start = found.lede
+            if found.start > block.start:  # words before a numbered dateline are a sentence of their own
+                sentences.extend(ctx.doc.sentences(block.start, found.start))
         sentences.extend(ctx.doc.sentences(start, block.end))
-    return Body(dateline, number, inside, sentences)
+    if dateline is None:
+        return Body(None, None, "", sentences)
+    assert found is not None
+    return Body(dateline, found.number, found.words, sentences)
+
+
+def _release_id(ctx: Context, body: Body, day: str, headline: Span | None) -> str:
+    """``news-release-{number}-{day}`` when the release is numbered, else ``news-release-{day}-{words}``
+    from the first words of the headline (two releases of one day have different headlines)."""
+    suffix = "" if ctx.lang.code == "en" else f"-{ctx.lang.code}"
+    if body.number is not None:
+        return f"news-release-{body.number}-{day}{suffix}"
+    words = slugify(headline.text if headline else "").split("-")
+    short = "-".join(words[:6]).strip("-")
+    return f"news-release-{day}-{short}{suffix}" if short else f"news-release-{day}{suffix}"
 
 
 def header_fields(ctx: Context, layout: Layout, body: Body, source_stem: str) -> dict[str, Any]:
-    """id, language, number, headline, dateline and published (in record order)."""
+    """id, language, number (when stated), headline, dateline and published (in record order)."""
     record: dict[str, Any] = {}
     day: str | None = None
     published: str | None = None
     line = layout.headline.line if layout.headline else 1
-    if body.dateline is None or body.number is None:
-        ctx.problem(line, "no dateline '(No. N - date - time zone)' found at the start of the release")
+    if body.dateline is None:
+        styles = "'(No. N - date - time)', 'Month D, YYYY -' or 'City, Month D, YYYY -'"
+        ctx.problem(line, f"no dateline ({styles}) found at the start of the release")
     else:
         dateline = read_dateline(body.dateline_inside, body.number)
         for message in dateline.problems:
             ctx.problem(body.dateline.line, message)
         day, published = dateline.day, dateline.published
-    if body.number is not None and day is not None:
-        suffix = "" if ctx.lang.code == "en" else f"-{ctx.lang.code}"
-        record["id"] = f"news-release-{body.number}-{day}{suffix}"
+    if day is not None:
+        record["id"] = _release_id(ctx, body, day, layout.headline)
     else:
         record["id"] = slugify(source_stem) or UNKNOWN
-        ctx.problem(line, f"release id taken from the file name ({record['id']}): no number and date read")
+        ctx.problem(line, f"release id taken from the file name ({record['id']}): no date read")
     record["language"] = ctx.lang.code
-    record["number"] = body.number if body.number is not None else UNKNOWN
+    if body.number is not None:
+        record["number"] = body.number
     if layout.headline is None:
         ctx.problem(1, "the text is empty: no headline")
         record["headline"] = {"text": UNKNOWN, "at": 0}
