@@ -161,6 +161,10 @@ def find_dateline(norm: str, start: int, end: int) -> DatelineAt | None:
         return DatelineAt(match.start(), match.end(), match.end(), int(match["number"]), match["rest"])
     for pattern in (DATED, PLACED):
         if match := pattern.match(norm, start, end):
+            rest = norm[match.end() : end]
+            if rest.strip() and len(rest) < 120 and not re.search(r"[.!?:;]", rest):
+                # a line of its own: "September 21, 2016 - New York City, New York - Global Affairs Canada"
+                return DatelineAt(match.start(), end, end, None, match["date"])
             return DatelineAt(match.start(), match.end("date"), match.end(), None, match["date"])
     return None
 

@@ -89,7 +89,7 @@ def header_fields(ctx: Context, layout: Layout, body: Body, source_stem: str) ->
     if body.number is not None:
         record["number"] = body.number
     if layout.headline is None:
-        ctx.problem(1, "the text is empty: no headline")
+        ctx.problem(line, "no headline found above the dateline")
         record["headline"] = {"text": UNKNOWN, "at": 0}
     else:
         record["headline"] = quoted(layout.headline)

@@ -13,7 +13,7 @@ from kg.extract.text import Document, Span
 # menus and breadcrumbs. None of it is the headline.
 _LABELS = re.compile(
     r"^(?:News\s+Releases?|Media\s+Releases?|Communiqués?(?:\s+de\s+presse)?|Archived(?:\s+Content)?"
-    r"|Contenu\s+archivé|Archivée?s?|Archived\s+-\s+.*|Archivé\s+-\s+.*|Statement|Déclaration"
+    r"|Contenu\s+archivé|Archivée?s?|Statement|Déclaration"
     r"|(?:Skip|Passer)\b.*|Français|English|Home|Accueil|Menu|Search|Recherche|Media\s+Room"
     r"|Salle\s+de\s+presse|Foreign\s+Affairs.*Canada|Affaires\s+étrangères.*Canada|Government\s+of\s+Canada"
     r"|Gouvernement\s+du\s+Canada|Canada|Date\s+(?:Modified|de\s+modification).*|Top\s+of\s+Page"
@@ -23,6 +23,7 @@ _LABELS = re.compile(
 _JUNK = re.compile(
     r"^(?:<?(?:https?://|www\.)\S*>?$"  # the address the page was saved from
     r"|.*\s[>»]\s"  # a breadcrumb: Home > Media Room > News Releases
+    r"|News\s+Release\s+Article\s+from\b.*|Communiqué\s+(?:de\s+presse\s+)?(?:article\s+)?d[eu']\s.*"
     r"|.*\b(?:identified\s+as\s+archived|identifiée\s+comme\s+étant\s+archivée|archived\s+on\s+the\s+Web"
     r"|archivée\s+dans\s+le\s+Web)\b)",
     re.I,
@@ -71,8 +72,11 @@ def _groups(doc: Document, first_line: int, stop_line: int) -> list[list[Span]]:
     return groups
 
 
-def _headline(doc: Document, blocks: list[Span]) -> tuple[int | None, DatelineAt | None]:
-    """The index of the headline, and the dateline.
+_ARCHIVED = re.compile(r"(?:Archived|Archivée?)\s*-\s*")
+
+
+def _headline(doc: Document, blocks: list[Span]) -> tuple[int | None, int, DatelineAt | None]:
+    """The index of the headline (None when there is none), of the first block of the body, and the dateline.
 
     The headline is the block just above the dateline, passing over labels, banners and the page's address;
     without a dateline, the first block that is none of those.
@@ -82,18 +86,24 @@ def _headline(doc: Document, blocks: list[Span]) -> tuple[int | None, DatelineAt
         if found is None:
             continue
         above = [i for i in range(index) if not _junk(doc, blocks[i])]
-        if above:
-            return above[-1], found
+        return (above[-1] if above else None), (above[-1] + 1 if above else index), found
     first = next((i for i, block in enumerate(blocks) if not _junk(doc, block)), None)
-    return first, None
+    return first, (first + 1 if first is not None else len(blocks)), None
+
+
+def _title(doc: Document, block: Span) -> Span:
+    """The headline without the "Archived - " that an archived page puts before it."""
+    match = _ARCHIVED.match(doc.norm, block.start, block.end)
+    return doc.span(match.end(), block.end) if match else block
 
 
 def read_layout(doc: Document, lang: Language) -> Layout:
     blocks = doc.blocks()
-    first, dateline = _headline(doc, blocks)
-    if first is None:
+    first, body_start, dateline = _headline(doc, blocks)
+    if body_start >= len(blocks):
         return Layout(None, [], None, [], None, [], None, [])
-    headline = blocks[first]
+    headline = _title(doc, blocks[first]) if first is not None else None
+    first = body_start - 1
     mark = _first(blocks, first + 1, lang.end_mark, doc)
     after = mark + 1 if mark is not None else first + 1
     header = _first(blocks, after, lang.contact_header, doc)
