@@ -242,7 +242,7 @@ def extract(settings: Settings, release: Path, output: Path | None) -> None:
     from kg.extract import extract_file
     from kg.sources import read_reference
 
-    result = extract_file(release, read_reference(settings.reference_dir))
+    result = extract_file(release, read_reference(settings))
     text_path = release
     if result.html_source is not None:
         text_path = (output.parent if output else release.parent) / result.source_name
@@ -341,13 +341,12 @@ def synth(settings: Settings, count: int, seed: int, output: Path) -> None:
 
     They reuse no id of the records in data/, and keep each capped program within its yearly cap.
     """
-    from kg.sources import read_reference, read_release
+    from kg.sources import merge_reference, read_reference_dir, read_release
     from kg.synth import synth_releases
 
     existing = [read_release(path) for path in sorted(settings.releases_dir.glob("*.yaml"))]
-    releases = synth_releases(
-        count, seed=seed, reference=read_reference(settings.reference_dir), existing=existing
-    )
+    reference = merge_reference(read_reference_dir(settings.reference_dir), existing)
+    releases = synth_releases(count, seed=seed, reference=reference, existing=existing)
     for release in releases:
         release.write(output)
     projects = sum(len(r.record["projects"]) for r in releases)

@@ -19,7 +19,8 @@ from kg.sources import (
     Release,
     SourceText,
     check_release,
-    read_reference,
+    merge_reference,
+    read_reference_dir,
     read_release,
     read_source_text,
 )
@@ -37,15 +38,18 @@ class Project:
 
 
 def read_project(settings: Settings) -> Project:
-    """Read and check all records; the first problem raises a SourceError naming file and line."""
-    reference = read_reference(settings.reference_dir)
+    """Read and check all records; the first problem raises a SourceError naming file and line.
+
+    The reference data is ``data/reference/`` plus the entries the records propose (``kg.sources.merged``).
+    """
     paths = sorted(settings.releases_dir.glob("*.yaml"))
     if not paths:
         raise SourceError("no release records (*.yaml) found", path=settings.releases_dir)
+    records = [read_release(path) for path in paths]
+    reference = merge_reference(read_reference_dir(settings.reference_dir), records)
     releases = []
     seen: dict[str, Release] = {}
-    for path in paths:
-        release = read_release(path)
+    for path, release in zip(paths, records, strict=True):
         if release.id in seen:
             raise SourceError(f"release id {release.id!r} is also used by {seen[release.id].path}", path=path)
         seen[release.id] = release

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.errors import SourceError
 from kg.iris import Iris
 from kg.mapping import Resolver
+from kg.mapping.reference import build_reference
 from kg.mapping.release import build_release
 from kg.mapping.translations import build_translation
 from kg.report import Report
@@ -19,6 +20,7 @@ from kg.sources import (
     Release,
     SourceText,
     check_release,
+    merge_reference,
     read_release,
     read_source_text,
 )
@@ -36,6 +38,8 @@ class Candidate:
     graph: Graph
     translations: tuple[tuple[ReleaseTranslation, bytes], ...] = ()
     """The kg project's translations of the release (its English, for a French release), with their bytes."""
+    proposed: tuple[URIRef, ...] = ()
+    """The reference entries the record proposes (its ``reference:`` section): new to the reference data."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +95,14 @@ def read_candidate(
         raise SourceError(f"source text {release.source!r} not found (give it with --source)", path=record)
     # The text is published under the name the record gives it, whatever the file is called here.
     text = replace(read_source_text(found), name=release.source)
-    check_release(release, reference, text)
-    resolve = Resolver(iris, reference)
+    # The entries the record proposes join the reference data; an id already defined is refused here.
+    merged = merge_reference(reference, [release])
+    check_release(release, merged, text)
+    resolve = Resolver(iris, merged)
     graph = build_release(release, text, resolve)
+    proposed = tuple(resolve.proposed(p.kind, p.entry.id) for p in release.proposals)
+    if proposed:  # their reference triples, for the shapes to check with the release's
+        graph += build_reference(resolve) - build_reference(Resolver(iris, reference))
     read: list[tuple[ReleaseTranslation, bytes]] = []
     for path in translations:
         translation = read_translation(path)
@@ -104,4 +113,4 @@ def read_candidate(
         check_translation(translation, release)
         graph += build_translation(release, translation, resolve)
         read.append((translation, path.read_bytes()))
-    return Candidate(release, text, record.read_bytes(), found.read_bytes(), graph, tuple(read))
+    return Candidate(release, text, record.read_bytes(), found.read_bytes(), graph, tuple(read), proposed)

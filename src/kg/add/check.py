@@ -75,6 +75,12 @@ def find_duplicates(candidate: Candidate, store: KgStore, iris: Iris, settings: 
         graphs = sorted({getattr(q.graph_name, "value", "default graph") for q in store.quads(str(subject))})
         if graphs:
             clashes.setdefault(kind_key[0], []).append((kind_key[1], ", ".join(graphs)))
+    for proposed in candidate.proposed:  # a reference entry the record proposes must be new to the graph
+        kind, key = iris.parse(proposed) or ("resource", str(proposed))
+        if graphs := sorted(
+            {getattr(q.graph_name, "value", "default graph") for q in store.quads(str(proposed))}
+        ):
+            problems.append(f"{kind} {key!r} is already in the graph ({', '.join(graphs)})")
     for kind, label in (("release", "release id"), ("project", "project id"), ("event", "event id")):
         problems += [
             f"{label} {key!r} is already in the graph ({where})" for key, where in clashes.pop(kind, [])
@@ -131,7 +137,7 @@ def context_graph(candidate: Candidate, store: KgStore) -> Graph:
     )
     capped = {p for p in programs if (p, KG.annualCap, None) in context}
     introduced = {p for p in programs if (p, KG.annualCap, None) in candidate.graph} - capped
-    year = candidate.release.published.year
+    year = candidate.release.day.year
     # A cap already in the graph was checked on every other year: only this release's year can change.
     # A cap this release introduces applies to every year of the program's grants.
     if capped:
@@ -179,7 +185,7 @@ class Setup:
     @classmethod
     def load(cls, settings: Settings, shapes: Graph | None = None) -> Setup:
         iris = Iris(settings.base_iri)
-        reference = read_reference(settings.reference_dir)
+        reference = read_reference(settings)  # data/reference/ and the records' reference: sections
         return cls(iris, reference, build_reference(Resolver(iris, reference)), load_ontology(), shapes)
 
 

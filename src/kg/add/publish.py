@@ -22,7 +22,7 @@ from kg.iris import Iris
 from kg.mapping import build_dataset
 from kg.project import read_project
 from kg.settings import Settings
-from kg.sources import Release, SourceText
+from kg.sources import Release, SourceText, merge_reference
 
 Publish = Callable[[Settings, Dataset], list[DumpInfo]]
 
@@ -79,7 +79,7 @@ def merge(settings: Settings, candidate: Candidate, publish: Publish = publish) 
         translations = {**project.translations, release.id: tuple(t for t, _ in candidate.translations)}
         dataset = build_dataset(
             (*project.releases, (release, candidate.source)),
-            project.reference,
+            merge_reference(project.reference, [release]),  # with the entries the new record proposes
             load_ontology(),
             Iris(settings.base_iri),
             translations,

@@ -61,7 +61,7 @@ def _state_caps_once(built: Sequence[tuple[Release, Graph]]) -> None:
     ``kg add`` refuses it first).
     """
     stated: dict[Node, set[tuple[Node, Node]]] = {}
-    for _, graph in sorted(built, key=lambda pair: (pair[0].published, pair[0].id)):
+    for _, graph in sorted(built, key=lambda pair: pair[0].order):
         for program, cap in list(graph.subject_objects(KG.annualCap)):
             facts = {(p, o) for p, o in graph.predicate_objects(cap) if p != PROV.wasDerivedFrom}
             figure = {(p, o) for p, o in facts if p != KG.statedAs}

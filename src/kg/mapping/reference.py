@@ -56,6 +56,14 @@ class Resolver:
             return self.iris.mint("region", place.id)
         return self.iris.mint("place", place.id)
 
+    def proposed(self, kind: str, key: str) -> URIRef:
+        """The IRI of a reference entry of a record's ``reference:`` section (``Proposal.kind``)."""
+        if kind == "organizations":
+            return self.organization(key)
+        if kind == "programs":
+            return self.program(key)
+        return self.place(key)
+
     def agent(self, kind: str, key: str) -> URIRef:
         return self.person(key) if kind == "person" else self.organization(key)
 

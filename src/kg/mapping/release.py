@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rdflib import Graph, Literal, URIRef
 
 from kg.sources.records import Amount, Project, Release, SourceText
@@ -67,9 +69,13 @@ def build_release(
     g.add((node, SCHEMA.headline, Literal(release.headline.text, lang=release.language)))
     g.add((node, SCHEMA.name, Literal(release.headline.text, lang=release.language)))
     ev.add(g, node, "headline", release.headline)
-    g.add((node, SCHEMA.identifier, Literal(f"No. {release.number}")))
-    g.add((node, KG.releaseNumber, Literal(release.number)))
-    g.add((node, SCHEMA.datePublished, Literal(release.published.isoformat(), datatype=XSD.dateTime)))
+    if release.number is not None:  # an unnumbered release has neither (RECORD-CHANGES.md point 1)
+        g.add((node, SCHEMA.identifier, Literal(f"No. {release.number}")))
+        g.add((node, KG.releaseNumber, Literal(release.number)))
+    # A date-time with its offset when the dateline gives a time, else the date alone: never a made-up time.
+    timed = isinstance(release.published, datetime)
+    published = Literal(release.published.isoformat(), datatype=XSD.dateTime if timed else XSD.date)
+    g.add((node, SCHEMA.datePublished, published))
     if release.dateline:
         ev.add(g, node, "dateline", release.dateline)
     g.add((node, SCHEMA.inLanguage, Literal(release.language)))
@@ -125,6 +131,9 @@ def build_release(
         ev.add(g, backgrounder, "title", title)
     for project in release.projects:
         _project(g, release, project, resolve, ev, node, gov)
+    for proposal in release.proposals:
+        # The entry itself is reference data (the reference graph); the sentence naming it is this release's.
+        ev.add(g, resolve.proposed(proposal.kind, proposal.entry.id), "name", proposal.quote)
     return g
 
 
@@ -145,7 +154,7 @@ def _project(
         g.add((node, RDF.type, cls))
     g.add((node, SCHEMA.name, Literal(project.title.text, lang=lang)))
     g.add((node, SCHEMA.position, Literal(project.number)))
-    ev.add(g, node, "title", project.title)
+    ev.add(g, node, "title", project.title, note=project.title_note)
     if project.description:
         g.add((node, SCHEMA.description, Literal(project.description.text, lang=lang)))
         ev.add(g, node, "description", project.description)

@@ -39,6 +39,7 @@ def _quotes(release: Release) -> Iterator[Quote]:
         if project.amount.quote:
             yield project.amount.quote
         yield from cited(project.regions + project.supports + project.related + project.themes)
+    yield from (proposal.quote for proposal in release.proposals)
 
 
 def check_quotes(release: Release, source: SourceText) -> None:

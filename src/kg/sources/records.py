@@ -8,7 +8,7 @@ instruments that releases point to by ``id``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -93,6 +93,9 @@ class Project:
     sectors: tuple[str, ...]
     line: int
     field_lines: tuple[tuple[str, int], ...] = ()
+    title_note: str | None = None
+    """Why the title is what it is, when the release gives the project none (a project stated in the body,
+    titled by the purpose its sentence states): the note of the title's evidence."""
 
     def line_of(self, field: str) -> int:
         """The line of one field of this project in its record (its first line when absent)."""
@@ -105,10 +108,12 @@ class Release:
     path: Path
     source: str
     language: str
-    number: int
+    number: int | None
+    """The release's number ("No. 175"), absent when the release states none."""
     headline: Quote
     dateline: Quote | None
-    published: datetime
+    published: datetime | date
+    """A ``datetime`` with its UTC offset when the dateline gives a time, else the ``date`` alone."""
     publisher: str
     announced_by: tuple[Cited, ...]
     location: Cited | None
@@ -119,6 +124,20 @@ class Release:
     contacts: tuple[tuple[str, Cited], ...]
     backgrounder: Backgrounder | None
     projects: tuple[Project, ...]
+    proposals: tuple[Proposal, ...] = ()
+    """The reference entries the record proposes (its ``reference:`` section), that data/reference/ lacks."""
+
+    @property
+    def day(self) -> date:
+        """The date of publication, as the dateline states it (local to the release, not UTC)."""
+        if isinstance(self.published, datetime):
+            return self.published.date()
+        return self.published
+
+    @property
+    def order(self) -> tuple[date, str, str]:
+        """A key ordering releases by publication (a date alone and a date-time can be compared), then id."""
+        return (self.day, self.published.isoformat(), self.id)
 
 
 @dataclass(frozen=True)
@@ -237,3 +256,20 @@ class Reference:
     themes: dict[str, Theme]
     codelists: dict[str, Codelist]
     instruments: dict[str, Instrument]
+
+
+PROPOSAL_KINDS = ("organizations", "programs", "places")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A reference entry proposed by a release record (its ``reference:`` section), with the sentence that
+    names it: the entry joins the reference data, the sentence is the evidence of its name."""
+
+    kind: str
+    """One of ``PROPOSAL_KINDS``: the section of the Reference the entry joins."""
+    entry: Organization | Program | Place
+    quote: Quote
+    line: int
+    where: str
+    """The field path of the entry in its record (``release.reference.organizations[1]``), for errors."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from kg.errors import SourceError
 from kg.iris import is_slug
 from kg.sources.records import (
+    PROPOSAL_KINDS,
     Code,
     Codelist,
     Instrument,
@@ -17,7 +19,10 @@ from kg.sources.records import (
     Place,
     Post,
     Program,
+    Proposal,
+    Quote,
     Reference,
+    Release,
     Theme,
 )
 from kg.sources.yamlfile import Fields, load_yaml
@@ -29,6 +34,9 @@ ORGANIZATION_KINDS = (
     "intergovernmental",
     "network",
     "committee",
+    "ngo",
+    "academic",
+    "company",
 )
 PLACE_TYPES = ("m49-region", "region", "country", "city")
 INSTRUMENT_TYPES = ("legal-instrument", "strategy")
@@ -113,11 +121,11 @@ def _person(f: Fields) -> Person:
     return person
 
 
-def _place(f: Fields) -> Place:
+def _place(f: Fields, languages: tuple[str, ...] = ("en", "fr")) -> Place:
     place = Place(
         id=_id(f),
         type=_choice(f, "type", PLACE_TYPES),
-        name=f.languages("name", required=("en", "fr")),
+        name=f.languages("name", required=languages),
         parent=f.opt_text("parent"),
         m49=f.opt_text("m49"),
         alpha3=f.opt_text("alpha3"),
@@ -172,7 +180,7 @@ def _instrument(f: Fields) -> Instrument:
     return instrument
 
 
-def read_reference(directory: Path) -> Reference:
+def read_reference_dir(directory: Path) -> Reference:
     """Read every reference file and check that the ids they point to exist."""
 
     def read(name: str, key: str, parse: Callable[[Fields], T]) -> list[tuple[Fields, T]]:
@@ -227,3 +235,85 @@ def _check_links(directory: Path, ref: Reference) -> None:
     sectors: dict[str, object] = {c.code: c for c in ref.codelists["dac-sector"].codes}
     for theme in ref.themes.values():
         need(sectors, theme.dac, f"theme {theme.id!r} dac", "themes.yaml")
+
+
+# --- reference entries proposed by release records (docs/data-model.md, "Reference entries in a record") ---
+
+
+def read_proposals(f: Fields) -> tuple[Proposal, ...]:
+    """The ``reference:`` section of a release record: entries in the shape of data/reference/*.yaml, each
+    with the sentence naming it (``quote``, ``at``). A release states a name in one language only, so French
+    is not required here (official French names go into data/reference/)."""
+    parsers: dict[str, Callable[[Fields], Organization | Program | Place]] = {
+        "organizations": _organization,
+        "programs": _program,
+        "places": lambda item: _place(item, ("en",)),
+    }
+    proposals = []
+    for kind in PROPOSAL_KINDS:
+        for item in f.items(kind):
+            quote = Quote(item.text("quote"), item.integer("at"), item.line_of("quote"))
+            proposals.append(Proposal(kind, parsers[kind](item), quote, item.line_of("id"), item.where))
+    f.done()
+    return tuple(proposals)
+
+
+def merge_reference(base: Reference, releases: Iterable[Release]) -> Reference:
+    """``base`` (data/reference/) plus the entries the records propose; an id defined twice, or an entry
+    pointing to an unknown id, is a one-line error naming the record, the line and the field."""
+    tables: dict[str, dict[str, Organization | Program | Place]] = {
+        "organizations": dict(base.organizations),
+        "programs": dict(base.programs),
+        "places": dict(base.places),
+    }
+    origin: dict[tuple[str, str], str] = {}
+    added: list[tuple[Release, Proposal]] = []
+    for release in releases:
+        for proposal in release.proposals:
+            key = proposal.entry.id
+            if key in tables[proposal.kind]:
+                where = origin.get((proposal.kind, key), f"data/reference/{proposal.kind}.yaml")
+                raise SourceError(
+                    f"{proposal.where}.id: {key!r} is already defined in {where}",
+                    path=release.path,
+                    line=proposal.line,
+                )
+            tables[proposal.kind][key] = proposal.entry
+            origin[(proposal.kind, key)] = str(release.path)
+            added.append((release, proposal))
+    merged = replace(
+        base,
+        organizations={k: v for k, v in tables["organizations"].items() if isinstance(v, Organization)},
+        programs={k: v for k, v in tables["programs"].items() if isinstance(v, Program)},
+        places={k: v for k, v in tables["places"].items() if isinstance(v, Place)},
+    )
+    for release, proposal in added:
+        _check_proposal(release, proposal, merged)
+    return merged
+
+
+def _check_proposal(release: Release, proposal: Proposal, ref: Reference) -> None:
+    entry = proposal.entry
+    links: list[tuple[str, str | None, dict[str, object]]] = []
+    if isinstance(entry, Organization):
+        orgs: dict[str, object] = dict(ref.organizations)
+        places: dict[str, object] = dict(ref.places)
+        links = [
+            ("parent", entry.parent, orgs),
+            ("country", entry.country, places),
+            ("serves", entry.serves, places),
+        ]
+        if entry.iati_type is not None:
+            types = {c.code: c for c in ref.codelists["iati-organisation-type"].codes}
+            links.append(("iati_type", entry.iati_type, dict(types)))
+    elif isinstance(entry, Program):
+        links = [("administered_by", entry.administered_by, dict(ref.organizations))]
+    else:
+        links = [("parent", entry.parent, dict(ref.places))]
+    for field, value, table in links:
+        if value is not None and value not in table:
+            raise SourceError(
+                f"{proposal.where}.{field}: unknown id {value!r} (not in data/reference/ nor in a record)",
+                path=release.path,
+                line=proposal.line,
+            )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 from kg.amounts import QUALIFIERS, read_amount
@@ -20,6 +21,7 @@ from kg.sources.records import (
     Release,
     SourceText,
 )
+from kg.sources.reference import read_proposals
 from kg.sources.yamlfile import Fields, load_yaml
 
 
@@ -89,12 +91,22 @@ def _amount(f: Fields, *, quoted: bool = True) -> Amount:
     return amount
 
 
+def _title(f: Fields) -> tuple[Quote, str | None]:
+    """A project's title, with the note saying why when the release gives the project no title."""
+    sub = f.mapping_("title")
+    quote = _quote(sub, "text")
+    note = sub.opt_text("note")
+    sub.done()
+    return quote, note
+
+
 def _project(f: Fields) -> Project:
     program = f.opt_mapping("program")
+    title, title_note = _title(f)
     project = Project(
         number=f.integer("number"),
         id=f.text("id"),
-        title=_span(f, "title"),
+        title=title,
         description=_opt_span(f, "description"),
         implementers=tuple(_cited(i, "organization") for i in f.items("implementers", required=True)),
         program=_cited(program, "program") if program else None,
@@ -106,6 +118,7 @@ def _project(f: Fields) -> Project:
         sectors=f.texts("sectors"),
         line=f.mapping.line,
         field_lines=tuple(sorted(f.mapping.key_lines.items())),
+        title_note=title_note,
     )
     f.done()
     return project
@@ -116,15 +129,29 @@ def _program_mention(f: Fields) -> ProgramMention:
     return ProgramMention(_cited(f, "program"), _amount(cap, quoted=False) if cap else None)
 
 
-def _published(f: Fields) -> datetime:
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATE_TIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?([+-][0-9]{2}:[0-9]{2}|Z)$"
+)
+
+
+def _published(f: Fields) -> datetime | date:
+    """A date-time with its UTC offset when the dateline gives a time, else the date alone (never a made-up
+    time): "2011-06-22T20:45:00-04:00" or "2012-04-30"."""
     text = f.text("published")
+    expected = 'a date-time with its UTC offset ("2011-06-22T20:45:00-04:00") or a date alone ("2012-04-30")'
     try:
-        value = datetime.fromisoformat(text)
+        if _DATE.match(text):
+            return date.fromisoformat(text)
+        if _DATE_TIME.match(text):
+            return datetime.fromisoformat(text)
     except ValueError as exc:
-        raise f.error(f"must be an ISO 8601 date-time, got {text!r}", "published") from exc
-    if value.tzinfo is None:
-        raise f.error("must carry its UTC offset (for example -04:00 for ET in summer)", "published")
-    return value
+        raise f.error(f"must be {expected}, got {text!r} ({exc})", "published") from exc
+    if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T", text) and "+" not in text[10:] and "-" not in text[10:]:
+        raise f.error(
+            f"must carry its UTC offset (for example -04:00 for ET in summer), got {text!r}", "published"
+        )
+    raise f.error(f"must be {expected}, got {text!r}", "published")
 
 
 def _contacts(f: Fields) -> tuple[tuple[str, Cited], ...]:
@@ -155,7 +182,7 @@ def read_release(path: Path) -> Release:
         path=path,
         source=f.text("source"),
         language=f.text("language"),
-        number=f.integer("number"),
+        number=_number(f),
         headline=_span(f, "headline"),
         dateline=_opt_span(f, "dateline"),
         published=_published(f),
@@ -169,6 +196,18 @@ def read_release(path: Path) -> Release:
         contacts=_contacts(f),
         backgrounder=backgrounder,
         projects=tuple(_project(p) for p in f.items("projects")),
+        proposals=read_proposals(r) if (r := f.opt_mapping("reference")) else (),
     )
     f.done()
     return release
+
+
+def _number(f: Fields) -> int | None:
+    """The release's number, absent when the release states none (never made up)."""
+    if not f.has("number"):
+        f.skip("number")
+        return None
+    number = f.integer("number")
+    if number < 1:
+        raise f.error(f"must be a positive whole number, got {number}", "number")
+    return number

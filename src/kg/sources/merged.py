@@ -1,0 +1,38 @@
+"""The reference data of a project: ``data/reference/`` plus the ``reference:`` sections of its records.
+
+One function, ``read_reference``, for every reader of reference data (``kg build``, ``kg add``,
+``kg extract``), so a release can name an organisation, program or place that an earlier record proposed
+(RECORD-CHANGES.md point 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from kg.settings import Settings
+from kg.sources.records import Reference, Release
+from kg.sources.reference import merge_reference, read_reference_dir
+from kg.sources.release import read_release
+
+
+def read_reference(where: Settings | Path, releases_dir: Path | None = None) -> Reference:
+    """The merged Reference: ``data/reference/`` and the entries the records in ``data/releases/`` propose.
+
+    ``where`` is the project's settings, or the reference folder; with a folder alone (no ``releases_dir``)
+    the result is that folder's reference data only. Errors name the file, the line and the field.
+    """
+    if isinstance(where, Settings):
+        base = read_reference_dir(where.reference_dir)
+        releases_dir = where.releases_dir
+    else:
+        base = read_reference_dir(where)
+    if releases_dir is None:
+        return base
+    return merge_reference(base, read_releases(releases_dir))
+
+
+def read_releases(releases_dir: Path) -> Iterable[Release]:
+    """Every release record of the folder, in file-name order (the order in which clashes are reported)."""
+    for path in sorted(releases_dir.glob("*.yaml")):
+        yield read_release(path)
