@@ -360,7 +360,7 @@ def _project(reference: Reference, description: str, title: str = "A Project") -
         ),
         ("The International Organization for Migration (IOM) will train border guards.", ["iom"], None),
         ("This SMS project trains police.", ["oas-sms"], None),
-        ("The Regional Security System will train coast guards.", ["UNKNOWN"], "Regional Security System"),
+        ("The Caribbean Coast Guard Network will train coast guards.", ["UNKNOWN"], "Caribbean Coast Guard Network"),
         ("Officials will be trained.", ["UNKNOWN"], None),
     ],
 )

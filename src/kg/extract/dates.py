@@ -162,7 +162,7 @@ def find_dateline(norm: str, start: int, end: int) -> DatelineAt | None:
     for pattern in (DATED, PLACED):
         if match := pattern.match(norm, start, end):
             rest = norm[match.end() : end]
-            if rest.strip() and len(rest) < 120 and not re.search(r"[.!?:;]", rest):
+            if re.fullmatch(r"[^.!?:;]+\s-\s[^.!?:;]+", rest.strip()) and len(rest) < 120:
                 # a line of its own: "September 21, 2016 - New York City, New York - Global Affairs Canada"
                 return DatelineAt(match.start(), end, end, None, match["date"])
             return DatelineAt(match.start(), match.end("date"), match.end(), None, match["date"])

@@ -126,19 +126,50 @@ def _check_post(ctx: Context, person: str, mention: Mention, sentence: Span) -> 
         )
 
 
+_BEHALF = re.compile(r"\b(?:on\s+behalf\s+of|au\s+nom\s+de)\b.*", re.IGNORECASE)
+_TITLED = r"(?:Minister(?:\s+of\s+State)?|Secretary|ministre(?:\s+d'État)?|secrétaire\s+parlementaire)\s+"
+
+
+def _people(ctx: Context, sentence: Span) -> list[Mention]:
+    """The known people a sentence names as its actors: by full name, or by surname after a title ("Minister
+    Baird", "Parliamentary Secretary Oliphant"); not those it acts "on behalf of"."""
+    stop = sentence.end
+    if behalf := _BEHALF.search(ctx.doc.norm, sentence.start, sentence.end):
+        stop = behalf.start()
+    found = ctx.lex.people.find(ctx.doc, sentence.start, stop)
+    for person in ctx.reference.people.values():
+        surname = re.escape(person.name.split()[-1])
+        pattern = re.compile(rf"(?<![\w-]){_TITLED}(?P<name>{surname})(?![\w-])", re.IGNORECASE)
+        for match in pattern.finditer(ctx.doc.norm, sentence.start, stop):
+            if not any(m.start <= match.start("name") < m.end for m in found):
+                found.append(Mention(match.start("name"), match.end("name"), (person.id,), person.name))
+    return sorted(found, key=lambda m: m.start)
+
+
 def announced_by(ctx: Context, body: Body) -> tuple[list[dict[str, Any]], Span | None]:
-    """The people who announce the release, from the sentence that says "announced"."""
+    """The people who announce the release: those of the sentence that says "announced", else those of the
+    lede (the first sentences), as the release names them."""
     sentence = _first_sentence(body.sentences, ctx.lang.announce, ctx)
+    people = _people(ctx, sentence) if sentence else []
+    if not people:
+        for lede in body.sentences[:2]:
+            if _people(ctx, lede) or ctx.lang.honourable.search(ctx.doc.norm, lede.start, lede.end):
+                sentence, people = lede, _people(ctx, lede)
+                break
     if sentence is None:
         line = body.sentences[0].line if body.sentences else 1
         ctx.problem(line, "no sentence says who announced the release")
         return [], None
-    people = ctx.lex.people.find(ctx.doc, sentence.start, sentence.end)
     entries = []
     for mention in people:
+        if any(e["person"] == mention.refs[0] for e in entries):
+            continue
         entries.append(cited("person", mention.refs[0], sentence))
         _check_post(ctx, mention.refs[0], mention, sentence)
     for match in ctx.lang.honourable.finditer(ctx.doc.norm, sentence.start, sentence.end):
+        if behalf := _BEHALF.search(ctx.doc.norm, sentence.start, sentence.end):
+            if match.start() > behalf.start():
+                continue
         if not any(m.start < match.end("name") and match.start("name") < m.end for m in people):
             ctx.problem(
                 sentence.line,
