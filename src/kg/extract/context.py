@@ -36,6 +36,8 @@ class Context:
     programs: list[str] = field(default_factory=list)
     used_amounts: set[int] = field(default_factory=set)
     """Offsets of the amounts the record holds; any other amount of the text is reported."""
+    proposals: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """Reference entries proposed for the record's ``reference:`` section, by kind and id (proposals.py)."""
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message))

@@ -27,6 +27,7 @@ from kg.extract.layout import read_layout
 from kg.extract.money import find_amounts, unread_money
 from kg.extract.names import build_lexicons
 from kg.extract.projects import backgrounder
+from kg.extract.proposals import reference_section
 from kg.extract.text import Document, Span
 from kg.sources.records import Reference
 from kg.sources.yamlout import to_yaml
@@ -150,6 +151,8 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
         attribute_programs(ctx, layout.body, ctx.programs, projects)
         record["backgrounder"] = background
         record["projects"] = projects
+    if proposed := reference_section(ctx):
+        record["reference"] = proposed
     _check_total(ctx, record)
     _report_amounts(ctx, body.sentences + later)
     problems = tuple(sorted(ctx.problems, key=lambda p: p.line))

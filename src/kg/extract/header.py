@@ -11,6 +11,7 @@ from kg.extract.dates import read_dateline
 from kg.extract.layout import Layout
 from kg.extract.money import Found, amount_fields, find_amounts
 from kg.extract.names import Mention
+from kg.extract.proposals import propose_place, propose_program
 from kg.extract.text import Span
 from kg.iris import slugify
 
@@ -166,10 +167,10 @@ def announced_by(ctx: Context, body: Body) -> tuple[list[dict[str, Any]], Span |
             continue
         entries.append(cited("person", mention.refs[0], sentence))
         _check_post(ctx, mention.refs[0], mention, sentence)
+    behalf = _BEHALF.search(ctx.doc.norm, sentence.start, sentence.end)
     for match in ctx.lang.honourable.finditer(ctx.doc.norm, sentence.start, sentence.end):
-        if behalf := _BEHALF.search(ctx.doc.norm, sentence.start, sentence.end):
-            if match.start() > behalf.start():
-                continue
+        if behalf and match.start() > behalf.start():
+            continue
         if not any(m.start < match.end("name") and match.start("name") < m.end for m in people):
             ctx.problem(
                 sentence.line,
@@ -205,11 +206,10 @@ def location_and_event(ctx: Context, body: Body) -> dict[str, Any]:
         if match is None:
             continue
         place, words = _place(ctx, match.end(), prefer_city=True)
-        if place is None:
-            ctx.problem(
-                sentence.line,
-                f"the announcement was made in {words or '?'!r}, a place not in data/reference/places.yaml",
-            )
+        if place is None and words:
+            place = propose_place(ctx, words, sentence)
+        elif place is None:
+            ctx.problem(sentence.line, "the announcement was made in a place that cannot be read")
         record["location"] = cited("place", place or UNKNOWN, sentence)
         break
     for sentence in body.sentences:
@@ -301,13 +301,15 @@ def programs(ctx: Context, body: Body, later: list[Span]) -> list[dict[str, Any]
             if any(a < match.end() and match.start() < b for a, b in known_spans):
                 continue
             name = ctx.doc.text[match.start() : match.end()].strip()
-            ctx.problem(sentence.line, f"unknown program {name!r} (not in data/reference/programs.yaml)")
-            entries.append(cited("program", UNKNOWN, sentence))
+            if not ctx.doc.text[match.end() :].strip():
+                ctx.problem(sentence.line, f"the text ends inside a program's name: {name!r}")
+                continue
+            ref = propose_program(ctx, name, sentence)
+            if all(e["program"] != ref for e in entries):
+                entries.append(cited("program", ref, sentence))
     if not entries:
         opening = body.sentences[0] if body.sentences else None
         ctx.problem(opening.line if opening else 1, "no funding program named")
-        if opening:
-            entries.append(cited("program", UNKNOWN, opening))
     return entries
 
 
