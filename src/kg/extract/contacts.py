@@ -81,5 +81,10 @@ def publisher(ctx: Context, layout: Layout, contact_entries: list[dict[str, Any]
             )
             return mention.refs[0]
     where = layout.headline.line if layout.headline else 1
+    for program in ctx.programs_named:  # the department that runs the program the release funds through
+        admin = ctx.reference.programs[program].administered_by
+        if orgs[admin].kind == "department":
+            ctx.problem(where, f"publisher {admin} read from the program {program}, which it administers")
+            return admin
     ctx.problem(where, "no publishing department found (none of data/reference/organizations.yaml is named)")
     return UNKNOWN

@@ -34,6 +34,8 @@ class Context:
     problems: list[Problem] = field(default_factory=list)
     publisher: str | None = None
     programs: list[str] = field(default_factory=list)
+    programs_named: list[str] = field(default_factory=list)
+    """Known programs the body names, in text order (before ``programs`` is read)."""
     used_amounts: set[int] = field(default_factory=set)
     """Offsets of the amounts the record holds; any other amount of the text is reported."""
     proposals: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)

@@ -119,6 +119,9 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
     layout = read_layout(doc, ctx.lang)
     body = read_body(ctx, layout)
     contact_entries = contacts(ctx, layout)
+    ctx.programs_named = [
+        m.refs[0] for s in body.sentences for m in ctx.lex.programs.find(doc, s.start, s.end)
+    ]
     ctx.publisher = publisher(ctx, layout, contact_entries)
     head = header_fields(ctx, layout, body, PurePath(source_name).stem)
     record: dict[str, Any] = {"id": head.pop("id"), "source": source_name, **head}

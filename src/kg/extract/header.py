@@ -222,8 +222,11 @@ def location_and_event(ctx: Context, body: Body) -> dict[str, Any]:
         name = ctx.doc.text[match.end() : match.end() + length]
         if not name or not (name[0].isupper() or name[0].isdigit()):
             continue
-        if place is None:
-            ctx.problem(sentence.line, f"the event {name!r} has no known place")
+        if place is None:  # an event the release mentions, not one it was announced at
+            ctx.problem(
+                sentence.line, f"the event {name!r} has no place stated: not recorded as the release's"
+            )
+            break
         record["event"] = {
             "id": slugify(name),
             "name": name,

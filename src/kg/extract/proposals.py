@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.extract.context import Context
+from kg.extract.context import UNKNOWN, Context
 from kg.extract.text import Span
 from kg.iris import slugify
 
@@ -51,6 +51,13 @@ def _free_id(ctx: Context, kind: str, base: str) -> str:
 
 
 def _propose(ctx: Context, kind: str, entry: dict[str, Any], sentence: Span) -> str:
+    if "en" not in entry["name"]:
+        # A reference entry needs its English name, which a French release does not give: nothing is made up.
+        name = next(iter(entry["name"].values()))
+        ctx.problem(
+            sentence.line, f"{name!r} is not in data/reference/ ({kind}); add it with its English name"
+        )
+        return UNKNOWN
     table = ctx.proposals.setdefault(kind, {})
     for known in table.values():
         if known["name"] == entry["name"]:
@@ -73,7 +80,8 @@ def propose_organization(ctx: Context, words: str, sentence: Span) -> str:
         "from the words of its name, not stated."
     )
     ref = _propose(ctx, "organizations", entry, sentence)
-    ctx.problem(sentence.line, f"organisation {name!r} is not in data/reference/: proposed as {ref!r}")
+    if ref != UNKNOWN:
+        ctx.problem(sentence.line, f"organisation {name!r} is not in data/reference/: proposed as {ref!r}")
     return ref
 
 
@@ -85,7 +93,8 @@ def propose_program(ctx: Context, words: str, sentence: Span) -> str:
         entry["acronyms"] = acronyms
     entry["administered_by"] = ctx.publisher if ctx.publisher in ctx.reference.organizations else "dfait"
     ref = _propose(ctx, "programs", entry, sentence)
-    ctx.problem(sentence.line, f"program {name!r} is not in data/reference/: proposed as {ref!r}")
+    if ref != UNKNOWN:
+        ctx.problem(sentence.line, f"program {name!r} is not in data/reference/: proposed as {ref!r}")
     return ref
 
 
@@ -94,7 +103,8 @@ def propose_place(ctx: Context, words: str, sentence: Span) -> str:
     name = " ".join(words.split()).strip(" .,;:")
     entry: dict[str, Any] = {"id": slugify(name), "type": "city", "name": {ctx.lang.code: name}}
     ref = _propose(ctx, "places", entry, sentence)
-    ctx.problem(sentence.line, f"place {name!r} is not in data/reference/: proposed as {ref!r}")
+    if ref != UNKNOWN:
+        ctx.problem(sentence.line, f"place {name!r} is not in data/reference/: proposed as {ref!r}")
     return ref
 
 
