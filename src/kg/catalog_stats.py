@@ -66,7 +66,8 @@ STATS_QUERY = (
 
 
 def _date(text: str | None) -> date | None:
-    # schema:datePublished is an xsd:dateTime with its offset: the date as published, not converted to UTC.
+    # schema:datePublished is an xsd:dateTime with its offset or an xsd:date: the date as published, never
+    # converted to UTC.
     return date.fromisoformat(text[:10]) if text else None
 
 

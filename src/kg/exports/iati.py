@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 from rdflib import Graph, Literal, URIRef
 
 from kg.exports.graphread import ProjectFacts, iris, label, projects, text
-from kg.vocab import KG, SCHEMA, SKOS
+from kg.vocab import KG, OA, SCHEMA, SKOS
 
 IATI_VERSION = "2.03"
 MEDIA_TYPE = "application/xml"
@@ -78,12 +78,22 @@ def _org(parent: ET.Element, tag: str, g: Graph, node: URIRef, **attrs: str) -> 
 
 
 def _regions(activity: ET.Element, g: Graph, project: URIRef, base: str) -> None:
-    """UN M49 regions (vocabulary 2) share 100 %; one outside M49 goes to vocabulary 99 (docs/iati.md)."""
+    """Countries (ISO 3166-1 alpha-2) and UN M49 regions (vocabulary 2) share 100 %; regions outside M49 share
+    100 % in vocabulary 99 (docs/iati.md). IATI 2.03 puts recipient-country before recipient-region."""
     places = iris(g, project, KG.beneficiaryRegion)
-    m49 = [p for p in places if g.value(p, KG.m49Code) is not None]
-    other = [p for p in places if g.value(p, KG.m49Code) is None]
-    for place, share in zip(m49, split_percentages(len(m49)), strict=True):
-        attrs = {"code": str(g.value(place, KG.m49Code)), "vocabulary": REGION_M49, "percentage": str(share)}
+    countries = [p for p in places if g.value(p, KG.iso3166Alpha2) is not None]
+    m49 = [p for p in places if p not in countries and g.value(p, KG.m49Code) is not None]
+    other = [p for p in places if p not in countries and g.value(p, KG.m49Code) is None]
+    shares = iter(split_percentages(len(countries) + len(m49)))
+    for place in countries:
+        attrs = {"code": str(g.value(place, KG.iso3166Alpha2)), "percentage": str(next(shares))}
+        _narratives(ET.SubElement(activity, "recipient-country", attrs), _names(g, place))
+    for place in m49:
+        attrs = {
+            "code": str(g.value(place, KG.m49Code)),
+            "vocabulary": REGION_M49,
+            "percentage": str(next(shares)),
+        }
         _narratives(ET.SubElement(activity, "recipient-region", attrs), _names(g, place))
     for place, share in zip(other, split_percentages(len(other)), strict=True):
         attrs = {
@@ -125,6 +135,21 @@ def _announced(g: Graph, project: URIRef) -> date:
     return date.fromisoformat(str(published)[:10])  # the date as published (local time in Ottawa)
 
 
+def _stated_sentence(g: Graph, project: URIRef) -> dict[str, str]:
+    """For a project the release states in its body, with no description: the sentence that states Canada's
+    grant to it, in the release's language (IATI requires a description; this is the release's own text)."""
+    release = g.value(project, KG.announcedIn)
+    lang = str(g.value(release, SCHEMA.inLanguage) or "en")
+    for grant in sorted(g.subjects(SCHEMA.fundedItem, project), key=str):
+        for evidence in sorted(g.objects(grant, KG.evidence), key=str):
+            if str(g.value(evidence, KG.evidenceField)) != "amount":
+                continue
+            for selector in sorted(g.objects(evidence, OA.hasSelector), key=str):
+                if (exact := g.value(selector, OA.exact)) is not None:
+                    return {lang: str(exact)}
+    return {}
+
+
 def _activity(root: ET.Element, g: Graph, p: ProjectFacts, base: str, updated: str) -> None:
     attrs = {
         "last-updated-datetime": updated,
@@ -139,7 +164,9 @@ def _activity(root: ET.Element, g: Graph, p: ProjectFacts, base: str, updated: s
     titles = {lang: text(g, p.iri, SCHEMA.name, lang) for lang in ("en", "fr")}
     _narratives(ET.SubElement(activity, "title"), titles)
     descriptions = {lang: text(g, p.iri, SCHEMA.description, lang) for lang in ("en", "fr")}
-    if descriptions["en"]:
+    if not any(descriptions.values()):
+        descriptions = _stated_sentence(g, p.iri)
+    if any(descriptions.values()):
         _narratives(ET.SubElement(activity, "description", {"type": "1"}), descriptions)
     government = base + "organization/government-of-canada"
     _org(activity, "participating-org", g, URIRef(government), role=ROLE_FUNDING)

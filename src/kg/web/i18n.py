@@ -52,6 +52,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "void": "VoID description",
         "shown": "shown",
         "showing_first": "Showing the first values only.",
+        "only_in_en": "Published in English only: this text has no translation into this language.",
+        "only_in_fr": "Published in French only: this text has no English translation.",
+        "only_in_es": "Published in Spanish only: this text has no English translation.",
     },
     "fr": {
         "about": "À propos de ce jeu de données",
@@ -102,6 +105,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "void": "Description VoID",
         "shown": "affichés",
         "showing_first": "Seules les premières valeurs sont affichées.",
+        "only_in_en": "Publié en anglais seulement : ce texte n'a pas de traduction française.",
+        "only_in_fr": "Publié en français seulement : ce texte n'a pas de traduction dans cette langue.",
+        "only_in_es": "Publié en espagnol seulement : ce texte n'a pas de traduction française.",
     },
 }
 

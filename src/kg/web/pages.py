@@ -13,7 +13,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.vocab import KG, KG_ONTOLOGY, OA, SCHEMA
-from kg.web.labels import humanize, short_name
+from kg.web.labels import LABEL_PREDICATES, humanize, short_name
 from kg.web.reader import Node, ResourceReader
 
 MAX_EVIDENCE = 100
@@ -65,6 +65,9 @@ class EvidenceRow:
 class ResourcePage:
     iri: str
     label: str
+    label_lang: str | None = None
+    """The language of the label when it is not the page's: a text published in one language only (an
+    English-only release on the French page) is shown in its language and said to be, never left empty."""
     types: list[Link] = field(default_factory=list)
     properties: list[PropertyRow] = field(default_factory=list)
     incoming: list[IncomingGroup] = field(default_factory=list)
@@ -132,6 +135,7 @@ class PageBuilder:
         result = ResourcePage(
             iri=iri, label=self.reader.label(URIRef(iri), self.lang) or self.link(URIRef(iri)).label
         )
+        result.label_lang = _other_language(pairs, result.label, self.lang)
         result.truncated = len(pairs) >= self.reader.max_values
         grouped: dict[str, list[Node]] = {}
         for pred, obj in pairs:
@@ -185,6 +189,19 @@ class PageBuilder:
                 )
             )
         return sorted(groups, key=lambda g: g.predicate.label.lower()), capped
+
+
+def _other_language(pairs: list[tuple[URIRef, Node]], label: str, lang: str) -> str | None:
+    """The language tag of the literal shown as the label, when it is another language than ``lang``."""
+    for predicate in LABEL_PREDICATES:
+        tags = {
+            (o.language or "").split("-")[0]
+            for p, o in pairs
+            if str(p) == predicate and isinstance(o, Literal) and str(o) == label
+        }
+        if tags:
+            return None if lang in tags or "" in tags else min(tags)
+    return None
 
 
 def _in_language(node: Node, lang: str) -> bool:
