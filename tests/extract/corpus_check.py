@@ -102,7 +102,9 @@ def compare(expected: dict[str, Any], draft: ExtractResult, reference: Reference
         wrong.append("time")
     if record.get("number") != expected.get("number"):
         wrong.append("number")
-    people = {reference.people[a["person"]].name for a in record["announced_by"] if a["person"] in reference.people}
+    people = {
+        reference.people[a["person"]].name for a in record["announced_by"] if a["person"] in reference.people
+    }
     if expected["minister"]["name"] not in people:
         wrong.append("minister")
     total, stated = record.get("total"), expected.get("total")
@@ -131,7 +133,8 @@ def compare(expected: dict[str, Any], draft: ExtractResult, reference: Reference
         ids = _resolve(grant["organisation"], reference.organizations, orgs)
         if not any(
             {i["organization"] for i in project["implementers"]} & ids
-            and (project["amount"]["qualifier"], project["amount"]["value"]) == (grant["qualifier"], grant["value"])
+            and (project["amount"]["qualifier"], project["amount"]["value"])
+            == (grant["qualifier"], grant["value"])
             for project in record.get("projects", [])
         ):
             wrong.append(f"grant {grant['stated']} to {grant['organisation']}")

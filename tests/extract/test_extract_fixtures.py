@@ -132,7 +132,7 @@ def test_html_draft_keeps_the_extracted_text_as_source(reference: Reference) -> 
         ("en-2012-03-23-cut-short.txt", "project 3: no amount read"),
         ("en-2012-03-23-cut-short.txt", "cut short"),
         ("en-2013-05-06-html-entities.html", "organisation 'Pan American Health Organization' is not in"),
-        ("en-2013-05-06-html-entities.html", "place 'Mexico City' is not in data/reference/: proposed"),
+        ("en-2013-05-06-html-entities.html", "'Mexico City', a place not in data/reference/ whose country"),
         ("en-2014-01-30-unnumbered.txt", "organisation 'CICAD' is not in data/reference/: proposed"),
         ("en-2014-01-30-unnumbered.txt", "a post not in data/reference/posts.yaml"),
         ("fr-2013-02-01-hiver.txt", "project 1 names no region; proposed from its implementer"),

@@ -207,10 +207,25 @@ def location_and_event(ctx: Context, body: Body) -> dict[str, Any]:
             continue
         place, words = _place(ctx, match.end(), prefer_city=True)
         if place is None and words:
-            place = propose_place(ctx, words, sentence)
+            # a city the reference lacks: proposed when the sentence names its (known) country after it
+            after = match.end() + len(words)
+            country, _ = (
+                _place(ctx, after + 2, prefer_city=False)
+                if ctx.doc.norm[after : after + 2] == ", "
+                else (None, "")
+            )
+            if country is not None and ctx.reference.places[country].type == "country":
+                place = propose_place(ctx, words, sentence, parent=country)
+            else:
+                ctx.problem(
+                    sentence.line,
+                    f"the announcement was made in {words!r}, a place not in data/reference/ whose country the release does not state: not recorded",
+                )
+                break
         elif place is None:
             ctx.problem(sentence.line, "the announcement was made in a place that cannot be read")
-        record["location"] = cited("place", place or UNKNOWN, sentence)
+            break
+        record["location"] = cited("place", place, sentence)
         break
     for sentence in body.sentences:
         match = ctx.lang.event.search(ctx.doc.norm, sentence.start, sentence.end)

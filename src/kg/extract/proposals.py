@@ -98,10 +98,15 @@ def propose_program(ctx: Context, words: str, sentence: Span) -> str:
     return ref
 
 
-def propose_place(ctx: Context, words: str, sentence: Span) -> str:
-    """Propose a city named ``words`` (where an announcement was made); its id."""
+def propose_place(ctx: Context, words: str, sentence: Span, parent: str) -> str:
+    """Propose a city named ``words`` (where an announcement was made) in the country ``parent``; its id."""
     name = " ".join(words.split()).strip(" .,;:")
-    entry: dict[str, Any] = {"id": slugify(name), "type": "city", "name": {ctx.lang.code: name}}
+    entry: dict[str, Any] = {
+        "id": slugify(name),
+        "type": "city",
+        "parent": parent,
+        "name": {ctx.lang.code: name},
+    }
     ref = _propose(ctx, "places", entry, sentence)
     if ref != UNKNOWN:
         ctx.problem(sentence.line, f"place {name!r} is not in data/reference/: proposed as {ref!r}")
