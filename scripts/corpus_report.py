@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "extract"))
 
-from corpus_check import run_corpus, table  # noqa: E402
+from corpus_check import run_corpus, table
 
 if __name__ == "__main__":
     print(table(run_corpus()))

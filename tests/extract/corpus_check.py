@@ -1,4 +1,4 @@
-"""The corpus of real releases through `kg extract` and `kg add`: what is read right, what is added as drafted.
+"""The corpus of real releases through `kg extract` and `kg add`: what is read right, what is added.
 
 Shared by tests/extract/test_corpus_extract.py and scripts/corpus_report.py (the README table). For each
 release of tests/corpus/releases/ (in date order, as a user would add them), the draft of `kg extract` is
@@ -213,13 +213,15 @@ def table(outcomes: list[Outcome]) -> str:
     def share(n: int) -> str:
         return f"{n} of {total} ({round(100 * n / total) if total else 0}%)"
 
+    read_right = sum(o.read_right for o in outcomes)
+    drafted = sum(o.as_drafted for o in outcomes)
+    wrong = sum(o.added and not o.read_right for o in outcomes)
+    refused = sum(not o.added for o in outcomes)
     lines = [
-        "| releases in the corpus | read right | added as drafted (no invented value) | added, with a fact read wrong |"
-        " refused, with a review list |",
+        "| releases in the corpus | read right | added as drafted (no invented value) |"
+        " added, with a fact read wrong | refused, with a review list |",
         "|---|---|---|---|---|",
-        f"| {total} | {share(sum(o.read_right for o in outcomes))} | {share(sum(o.as_drafted for o in outcomes))} |"
-        f" {share(sum(o.added and not o.read_right for o in outcomes))} |"
-        f" {share(sum(not o.added for o in outcomes))} |",
+        f"| {total} | {share(read_right)} | {share(drafted)} | {share(wrong)} | {share(refused)} |",
         "",
         "| release | added | facts read wrong | why refused |",
         "|---|---|---|---|",

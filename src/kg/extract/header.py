@@ -217,9 +217,9 @@ def location_and_event(ctx: Context, body: Body) -> dict[str, Any]:
             if country is not None and ctx.reference.places[country].type == "country":
                 place = propose_place(ctx, words, sentence, parent=country)
             else:
+                message = f"the announcement was made in {words!r}, a place not in data/reference/"
                 ctx.problem(
-                    sentence.line,
-                    f"the announcement was made in {words!r}, a place not in data/reference/ whose country the release does not state: not recorded",
+                    sentence.line, f"{message} whose country the release does not state: not recorded"
                 )
                 break
         elif place is None:
