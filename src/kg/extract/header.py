@@ -161,7 +161,7 @@ def announced_by(ctx: Context, body: Body) -> tuple[list[dict[str, Any]], Span |
         line = body.sentences[0].line if body.sentences else 1
         ctx.problem(line, "no sentence says who announced the release")
         return [], None
-    entries = []
+    entries: list[dict[str, Any]] = []
     for mention in people:
         if any(e["person"] == mention.refs[0] for e in entries):
             continue
