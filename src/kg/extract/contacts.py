@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from kg.extract.context import UNKNOWN, Context, cited
 from kg.extract.layout import Layout
@@ -56,6 +57,9 @@ def contacts(ctx: Context, layout: Layout) -> list[dict[str, Any]]:
     return entries
 
 
+_SITE = re.compile(r"\s*https?://(?P<host>[^/\s]+)")
+
+
 def publisher(ctx: Context, layout: Layout, contact_entries: list[dict[str, Any]]) -> str:
     """The department that publishes the release: the one its media contacts belong to."""
     orgs = ctx.reference.organizations
@@ -81,6 +85,12 @@ def publisher(ctx: Context, layout: Layout, contact_entries: list[dict[str, Any]
             )
             return mention.refs[0]
     where = layout.headline.line if layout.headline else 1
+    if site := _SITE.match(ctx.doc.norm):  # the address a saved page came from, on its first line
+        host = site["host"].removeprefix("www.")
+        for org in orgs.values():
+            if org.kind == "department" and org.url and urlsplit(org.url).netloc.removeprefix("www.") == host:
+                ctx.problem(1, f"publisher {org.id} read from the address of the page, {site['host']}")
+                return org.id
     for program in ctx.programs_named:  # the department that runs the program the release funds through
         admin = ctx.reference.programs[program].administered_by
         if orgs[admin].kind == "department":

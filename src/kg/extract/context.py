@@ -47,7 +47,7 @@ class Context:
     def funder(self) -> set[str]:
         """The publisher, the administrators of the programs named, and the organisations they belong to:
         the funder, never an implementer."""
-        orgs = [self.publisher] + [
+        orgs = [self.publisher, "government-of-canada"] + [
             self.reference.programs[p].administered_by for p in self.programs if p in self.reference.programs
         ]
         return {o for org in orgs if org for o in (org, *ancestors(self.reference, org))}

@@ -10,6 +10,7 @@ from typing import Any
 
 from kg.errors import SourceError
 from kg.extract.attribution import attribute_programs
+from kg.extract.body import body_projects
 from kg.extract.contacts import contacts, publisher
 from kg.extract.context import UNKNOWN, Context, Problem
 from kg.extract.header import (
@@ -154,6 +155,10 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
         attribute_programs(ctx, layout.body, ctx.programs, projects)
         record["backgrounder"] = background
         record["projects"] = projects
+    elif stated := body_projects(
+        ctx, body.sentences, [s for s in (layout.headline, *body.sentences[:1]) if s]
+    ):
+        record["projects"] = stated
     if proposed := reference_section(ctx):
         record["reference"] = proposed
     _check_total(ctx, record)
