@@ -87,10 +87,14 @@ def publisher(ctx: Context, layout: Layout, contact_entries: list[dict[str, Any]
     where = layout.headline.line if layout.headline else 1
     if site := _SITE.match(ctx.doc.norm):  # the address a saved page came from, on its first line
         host = site["host"].removeprefix("www.")
-        for org in orgs.values():
-            if org.kind == "department" and org.url and urlsplit(org.url).netloc.removeprefix("www.") == host:
-                ctx.problem(1, f"publisher {org.id} read from the address of the page, {site['host']}")
-                return org.id
+        for department in orgs.values():
+            if (
+                department.kind == "department"
+                and department.url
+                and urlsplit(department.url).netloc.removeprefix("www.") == host
+            ):
+                ctx.problem(1, f"publisher {department.id} read from the address of the page, {site['host']}")
+                return department.id
     for program in ctx.programs_named:  # the department that runs the program the release funds through
         admin = ctx.reference.programs[program].administered_by
         if orgs[admin].kind == "department":
