@@ -21,7 +21,6 @@ from typing import Any
 import yaml
 
 from kg.add import add_release, publish
-from kg.errors import KgError
 from kg.extract import UNKNOWN, ExtractResult, extract_file
 from kg.project import build_project
 from kg.settings import Settings
@@ -186,7 +185,7 @@ def run_corpus(workdir: Path | None = None) -> list[Outcome]:
                 source.write_text(draft.source_text, encoding="utf-8")
                 try:
                     result = add_release(settings, record, source)
-                except KgError as exc:
+                except Exception as exc:  # a crash of `kg add` is a refusal to report too
                     outcome.refused = [f"error: {str(exc).split(': ', 1)[-1][:90]}"]
                 else:
                     outcome.added = result.added

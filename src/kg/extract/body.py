@@ -101,6 +101,8 @@ def _title(ctx: Context, sentence: Span, after: int) -> Span:
     end = sentence.end
     while end > start and ctx.doc.norm[end - 1] in ".;:!?":
         end -= 1
+    if not ctx.doc.norm[start:end].strip(" .;:!?"):  # the amount ends the sentence: its words are the name
+        start, end = sentence.start, sentence.end - (ctx.doc.norm[sentence.end - 1] in ".;:!?")
     return ctx.doc.span(start, end)
 
 

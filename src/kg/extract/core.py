@@ -158,7 +158,13 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
     elif stated := body_projects(
         ctx, body.sentences, [s for s in (layout.headline, *body.sentences[:1]) if s]
     ):
-        record["projects"] = stated
+        if record["programs"]:
+            record["projects"] = stated
+        else:  # a grant is funded through a program; none is named, and none is made up
+            line = ctx.doc.line_of(stated[0]["amount"]["at"])
+            ctx.problem(
+                line, f"{len(stated)} grant(s) stated, but no program named to fund them: not recorded"
+            )
     if proposed := reference_section(ctx):
         record["reference"] = proposed
     _check_total(ctx, record)
