@@ -46,6 +46,11 @@ class Outcome:
         return not self.wrong
 
     @property
+    def invented(self) -> list[str]:
+        """Facts the draft states wrongly (not merely leaves out): header facts, the total, the programs."""
+        return [w for w in self.wrong if not w.startswith(("organisation ", "grant "))]
+
+    @property
     def as_drafted(self) -> bool:
         """Added as drafted with no invented value: `kg add` took it, and every fact checked is right."""
         return self.added and not self.wrong
