@@ -256,6 +256,8 @@ class Reference:
     themes: dict[str, Theme]
     codelists: dict[str, Codelist]
     instruments: dict[str, Instrument]
+    proposed_by: dict[tuple[str, str], Path] = field(default_factory=dict)
+    """The record that proposed each entry not from data/reference/, by (``Proposal.kind``, id)."""
 
 
 PROPOSAL_KINDS = ("organizations", "programs", "places")

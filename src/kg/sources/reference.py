@@ -266,26 +266,27 @@ def merge_reference(base: Reference, releases: Iterable[Release]) -> Reference:
         "programs": dict(base.programs),
         "places": dict(base.places),
     }
-    origin: dict[tuple[str, str], str] = {}
+    origin = dict(base.proposed_by)
     added: list[tuple[Release, Proposal]] = []
     for release in releases:
         for proposal in release.proposals:
             key = proposal.entry.id
             if key in tables[proposal.kind]:
-                where = origin.get((proposal.kind, key), f"data/reference/{proposal.kind}.yaml")
+                where = str(origin.get((proposal.kind, key), f"data/reference/{proposal.kind}.yaml"))
                 raise SourceError(
                     f"{proposal.where}.id: {key!r} is already defined in {where}",
                     path=release.path,
                     line=proposal.line,
                 )
             tables[proposal.kind][key] = proposal.entry
-            origin[(proposal.kind, key)] = str(release.path)
+            origin[(proposal.kind, key)] = release.path
             added.append((release, proposal))
     merged = replace(
         base,
         organizations={k: v for k, v in tables["organizations"].items() if isinstance(v, Organization)},
         programs={k: v for k, v in tables["programs"].items() if isinstance(v, Program)},
         places={k: v for k, v in tables["places"].items() if isinstance(v, Place)},
+        proposed_by=origin,
     )
     for release, proposal in added:
         _check_proposal(release, proposal, merged)

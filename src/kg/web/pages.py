@@ -13,7 +13,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.vocab import KG, KG_ONTOLOGY, OA, SCHEMA
-from kg.web.labels import LABEL_PREDICATES, humanize, short_name
+from kg.web.labels import humanize, short_name
 from kg.web.reader import Node, ResourceReader
 
 MAX_EVIDENCE = 100
@@ -28,6 +28,8 @@ class Link:
     label: str
     href: str | None
     short: str
+    lang: str | None = None
+    """The language of the label when it is not the page's (a text published in one language only)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ class PageBuilder:
         if label is None:
             local = self.linker.local_path(iri)
             label = local.lstrip("/") if local else humanize(iri) if short != iri else iri
-        return Link(iri, label, self.linker.href(iri), short)
+        return Link(iri, label, self.linker.href(iri), short, self.reader.label_language(node, self.lang))
 
     def predicate_link(self, predicate: str) -> Link:
         label = self.reader.label(URIRef(predicate), self.lang) or humanize(predicate)
@@ -135,7 +137,7 @@ class PageBuilder:
         result = ResourcePage(
             iri=iri, label=self.reader.label(URIRef(iri), self.lang) or self.link(URIRef(iri)).label
         )
-        result.label_lang = _other_language(pairs, result.label, self.lang)
+        result.label_lang = self.reader.label_language(URIRef(iri), self.lang)
         result.truncated = len(pairs) >= self.reader.max_values
         grouped: dict[str, list[Node]] = {}
         for pred, obj in pairs:
@@ -208,19 +210,6 @@ class PageBuilder:
                 )
             )
         return sorted(groups, key=lambda g: g.predicate.label.lower()), capped
-
-
-def _other_language(pairs: list[tuple[URIRef, Node]], label: str, lang: str) -> str | None:
-    """The language tag of the literal shown as the label, when it is another language than ``lang``."""
-    for predicate in LABEL_PREDICATES:
-        tags = {
-            (o.language or "").split("-")[0]
-            for p, o in pairs
-            if str(p) == predicate and isinstance(o, Literal) and str(o) == label
-        }
-        if tags:
-            return None if lang in tags or "" in tags else min(tags)
-    return None
 
 
 def _in_language(node: Node, lang: str) -> bool:

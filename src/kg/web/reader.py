@@ -145,9 +145,17 @@ class ResourceReader:
         """The label of a node in ``lang`` (an amount's label is the amount in words), or None."""
         if not isinstance(node, URIRef):
             return None
-        return self._label(str(node), lang)
+        found = self._label(str(node), lang)
+        return found[0] if found else None
 
-    def _label_uncached(self, iri: str, lang: str) -> str | None:
+    def label_language(self, node: Node, lang: str) -> str | None:
+        """The language of the label shown for ``lang`` when it is another one: a text published in one
+        language only (an English-only release on a French page), so a page can say so."""
+        found = self._label(str(node), lang) if isinstance(node, URIRef) else None
+        tag = (found[1] or "").split("-")[0] if found else ""
+        return tag if tag and tag != lang else None
+
+    def _label_uncached(self, iri: str, lang: str) -> tuple[str, str | None] | None:
         pairs = self.outgoing(iri, limit=300)
         by_predicate: dict[str, list[Node]] = {}
         for pred, obj in pairs:
@@ -155,13 +163,17 @@ class ResourceReader:
         if str(KG.qualifier) in by_predicate:
             amount = self.amount_words(by_predicate, lang)
             if amount:
-                return amount
+                return amount, None
         for predicate in LABEL_PREDICATES:
             literals = [
                 (str(o), o.language) for o in by_predicate.get(predicate, []) if isinstance(o, Literal)
             ]
             if literals:
-                return pick_label(literals, lang)
+                text = pick_label(literals, lang)
+                tags = sorted(
+                    (tag or "" for value, tag in literals if value == text), key=lambda t: t != lang
+                )
+                return (text, tags[0] or None) if text is not None else None
         return None
 
     @staticmethod
