@@ -109,7 +109,7 @@ def compare(expected: dict[str, Any], draft: ExtractResult, reference: Reference
     people = {
         reference.people[a["person"]].name for a in record["announced_by"] if a["person"] in reference.people
     }
-    if expected["minister"]["name"] not in people:
+    if (expected.get("minister") or {}).get("name") not in (people or {None}):
         wrong.append("minister")
     total, stated = record.get("total"), expected.get("total")
     if stated is None and total is not None:

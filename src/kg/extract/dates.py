@@ -51,7 +51,10 @@ _DATE_WORDS = (
 # "April 30, 2012 - The Honourable ...", "Le 30 avril 2012 - L'honorable ..." (or the date alone on a line).
 DATED = re.compile(rf"(?P<date>{_DATE_WORDS})(?:\s*-\s*|\s*$)")
 # "Ottawa, Ontario, March 3, 2010 - ...", "Ottawa (Ontario), le 3 mars 2010 - ...".
-PLACED = re.compile(rf"(?P<place>[A-Z][^\d;:!?\"]{{1,80}}?),\s+(?P<date>{_DATE_WORDS})(?:\s*-\s*|\s*$)")
+# Also "Ottawa, Ontario - 10 April 2014" and a wire's "OTTAWA, Canada, 11 novembre 2016/APO/ --".
+PLACED = re.compile(
+    rf"(?P<place>[A-Z][^\d;:!?\"]{{1,80}}?)(?:,|\s+-)\s+(?P<date>{_DATE_WORDS})(?:/[A-Z]+/)?(?:\s*-+\s*|\s*$)"
+)
 _DATE_MDY = re.compile(r"^(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})$")
 _DATE_DMY = re.compile(
     r"^(?:le\s+)?(?P<day>\d{1,2})(?:er)?\s+(?P<month>[^\W\d_]+)\.?\s+(?P<year>\d{4})$", re.IGNORECASE

@@ -28,6 +28,7 @@ _JUNK = re.compile(
     r"|archivée\s+dans\s+le\s+Web)\b)",
     re.I,
 )
+_PLACE_LINE = re.compile(r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3},\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}")
 _DATELINE_WITHIN = 12  # blocks from the top: a dateline lower down is a date the body mentions
 
 
@@ -86,6 +87,12 @@ def _headline(doc: Document, blocks: list[Span]) -> tuple[int | None, int, Datel
         if found is None:
             continue
         above = [i for i in range(index) if not _junk(doc, blocks[i])]
+        if (
+            above
+            and found.lede == block.end
+            and _PLACE_LINE.fullmatch(doc.norm, blocks[above[-1]].start, blocks[above[-1]].end)
+        ):
+            above.pop()  # "The Hague, Netherlands" above a date on its own line: the dateline's place
         return (above[-1] if above else None), (above[-1] + 1 if above else index), found
     first = next((i for i, block in enumerate(blocks) if not _junk(doc, block)), None)
     return first, (first + 1 if first is not None else len(blocks)), None
