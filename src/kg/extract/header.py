@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kg.extract.body import RECALLED
 from kg.extract.context import UNKNOWN, Context, cited, quoted
 from kg.extract.dates import read_dateline
 from kg.extract.layout import Layout
@@ -257,9 +258,28 @@ def _amount(found: Found, sentence: Span) -> dict[str, Any]:
     return {**amount_fields(found), "quote": sentence.text, "at": sentence.start}
 
 
+_GIVING = {
+    "en": re.compile(
+        r"\b(?:is|are|will\s+be|will)\s+(?:contribut|provid|invest|allocat|giv|fund|support)\w*", re.I
+    ),
+    "fr": re.compile(
+        r"\b(?:verse|versera|fournit|fournira|contribue|contribuera|investit|investira|accorde)\b", re.I
+    ),
+}
+
+
 def total(ctx: Context, body: Body, announcing: Span | None) -> dict[str, Any] | None:
-    """The announced total: the first amount (not a yearly rate) of the announcing sentence."""
-    sentences = ([announcing] if announcing else []) + [s for s in body.sentences if s != announcing]
+    """The announced total: the first amount (not a yearly rate) of the announcing sentence; failing that,
+    of the first sentence saying what Canada is giving now ("Our government is contributing nearly $4
+    million"). An amount recalled from the past ("Since 2011, Canada has provided ...") is not the total."""
+    others = [
+        s
+        for s in body.sentences
+        if s != announcing
+        and _GIVING[ctx.lang.code].search(ctx.doc.norm, s.start, s.end)
+        and not RECALLED.search(ctx.doc.norm, s.start, s.end)
+    ]
+    sentences = ([announcing] if announcing else []) + others
     for sentence in sentences:
         lump = [
             f
