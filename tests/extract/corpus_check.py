@@ -219,13 +219,16 @@ def table(outcomes: list[Outcome]) -> str:
 
     read_right = sum(o.read_right for o in outcomes)
     drafted = sum(o.as_drafted for o in outcomes)
-    wrong = sum(o.added and not o.read_right for o in outcomes)
+    partial = sum(o.added and bool(o.wrong) and not o.invented for o in outcomes)
+    invented = sum(o.added and bool(o.invented) for o in outcomes)
     refused = sum(not o.added for o in outcomes)
     lines = [
-        "| releases in the corpus | read right | added as drafted (no invented value) |"
-        " added, with a fact read wrong | refused, with a review list |",
-        "|---|---|---|---|---|",
-        f"| {total} | {share(read_right)} | {share(drafted)} | {share(wrong)} | {share(refused)} |",
+        "| releases | every fact read right | added as drafted, every fact right |"
+        " added, an organisation or grant left out (in its review list) | added with a fact read wrong |"
+        " refused, with a review list |",
+        "|---|---|---|---|---|---|",
+        f"| {total} | {share(read_right)} | {share(drafted)} | {share(partial)} | {share(invented)} |"
+        f" {share(refused)} |",
         "",
         "| release | added | facts read wrong | why refused |",
         "|---|---|---|---|",
