@@ -22,8 +22,9 @@ _PLACE_PHRASE = re.compile(
 _POST_WORDS = re.compile(r"^,\s*(?P<post>(?:Minister|ministre|Secretary|Secrétaire|Parliamentary)[^,]*)")
 _UNKNOWN_PROGRAM = {
     "en": re.compile(
-        r"(?<![\w'-])(?!(?:The|This|That|Its|Our|Their|Each|Every)\s)(?:[A-Z][\w'-]*\s+){1,8}"
-        r"Program(?:me)?\b(?:\s+\([A-Z]{2,8}\))?"
+        r"(?<![\w'-])(?!(?:The|This|That|Its|Our|Their|Each|Every)\s)"
+        r"(?:[A-Z][\w'-]*\s+(?:(?:and|of|for|on|against)\s+(?=[A-Z]))?){1,8}"
+        r"Program(?:me)?\b(?:\s+\([A-Z][A-Za-z]{1,8}\))?"
     ),
     "fr": re.compile(r"\bProgramme\s+(?:d'|de\s+|du\s+|des\s+|pour\s+)[^,.;()]+?(?=\s*[(,.;]|$)"),
 }
