@@ -40,11 +40,12 @@ def test_problems_go_to_stderr_with_their_line_and_exit_1(tmp_path: Path) -> Non
     text = tmp_path / "en-2013-05-06-html-entities.txt"
     lines = err.splitlines()
     assert lines == [
-        f"{text}:9: the announcement was made in 'Mexico City', a place not in data/reference/places.yaml",
+        f"{text}:9: the announcement was made in 'Mexico City', a place not in data/reference/ whose country "
+        "the release does not state: not recorded",
         f"{text}:9: the event 'Regional Meeting on the Implementation of Non-Proliferation Commitments' "
-        "has no known place",
-        f"{text}:31: project 1: unknown organisation 'Pan American Health Organization (PAHO)' "
-        "(not in data/reference/organizations.yaml)",
+        "has no place stated: not recorded as the release's",
+        f"{text}:31: organisation 'Pan American Health Organization' is not in data/reference/: proposed as "
+        "'pan-american-health-organization'",
     ]
     assert record.read_text(encoding="utf-8") == (
         FIXTURES / "en-2013-05-06-html-entities.expected.yaml"

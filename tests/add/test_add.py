@@ -238,7 +238,10 @@ def test_cli_add_a_release_text(work: Path, tmp_path: Path) -> None:
     before = file_hashes(work)
     html = ROOT / "tests" / "extract" / "fixtures" / "en-2013-05-06-html-entities.html"
     code, _, err = _cli(work, "add", str(html))
-    assert code == 1 and "en-2013-05-06-html-entities.txt:31: project 1: unknown organisation" in err
+    assert (
+        code == 1
+        and "en-2013-05-06-html-entities.txt:31: organisation 'Pan American Health Organization'" in err
+    )
     assert "problem(s) to review" in err
     assert file_hashes(work) == before
     # This invented release restates ACCBP's yearly cap as the seed release states it: that is no clash.

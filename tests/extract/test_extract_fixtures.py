@@ -12,6 +12,7 @@ import yaml
 from kg.errors import SourceError
 from kg.extract import UNKNOWN, ExtractResult, extract_file
 from kg.sources import Reference, check_release, read_release, read_source_text
+from kg.sources.reference import merge_reference
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RELEASES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html"))
@@ -92,8 +93,9 @@ def test_draft_reads_back_or_is_refused(
     source.write_bytes(result.source_text.encode("utf-8"))
     draft = tmp_path / f"{result.record['id']}.yaml"
     draft.write_text(result.to_yaml(), encoding="utf-8")
-    if not _has_unknown(result.record):
-        check_release(read_release(draft), reference, read_source_text(source))
+    if not _has_unknown(result.record):  # with the entries its reference: section proposes
+        release = read_release(draft)
+        check_release(release, merge_reference(reference, [release]), read_source_text(source))
     else:
         assert result.problems
         with pytest.raises(SourceError):
@@ -129,11 +131,11 @@ def test_html_draft_keeps_the_extracted_text_as_source(reference: Reference) -> 
         ("en-2010-10-29-no-backgrounder.txt", "cannot read the amount"),
         ("en-2012-03-23-cut-short.txt", "project 3: no amount read"),
         ("en-2012-03-23-cut-short.txt", "cut short"),
-        ("en-2013-05-06-html-entities.html", "unknown organisation 'Pan American Health Organization"),
-        ("en-2013-05-06-html-entities.html", "'Mexico City', a place not in"),
-        ("en-2014-01-30-unnumbered.txt", "unknown organisation 'CICAD'"),
+        ("en-2013-05-06-html-entities.html", "organisation 'Pan American Health Organization' is not in"),
+        ("en-2013-05-06-html-entities.html", "'Mexico City', a place not in data/reference/ whose country"),
+        ("en-2014-01-30-unnumbered.txt", "organisation 'CICAD' is not in data/reference/: proposed"),
         ("en-2014-01-30-unnumbered.txt", "a post not in data/reference/posts.yaml"),
-        ("fr-2013-02-01-hiver.txt", "unknown program 'Programme d’aide au renforcement des capacités anti"),
+        ("fr-2013-02-01-hiver.txt", "project 1 names no region; proposed from its implementer"),
     ],
 )
 def test_what_cannot_be_read_is_reported(name: str, message: str, reference: Reference) -> None:

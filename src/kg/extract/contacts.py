@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from kg.extract.context import UNKNOWN, Context, cited
 from kg.extract.layout import Layout
@@ -56,6 +57,9 @@ def contacts(ctx: Context, layout: Layout) -> list[dict[str, Any]]:
     return entries
 
 
+_SITE = re.compile(r"\s*https?://(?P<host>[^/\s]+)")
+
+
 def publisher(ctx: Context, layout: Layout, contact_entries: list[dict[str, Any]]) -> str:
     """The department that publishes the release: the one its media contacts belong to."""
     orgs = ctx.reference.organizations
@@ -81,5 +85,20 @@ def publisher(ctx: Context, layout: Layout, contact_entries: list[dict[str, Any]
             )
             return mention.refs[0]
     where = layout.headline.line if layout.headline else 1
+    if site := _SITE.match(ctx.doc.norm):  # the address a saved page came from, on its first line
+        host = site["host"].removeprefix("www.")
+        for department in orgs.values():
+            if (
+                department.kind == "department"
+                and department.url
+                and urlsplit(department.url).netloc.removeprefix("www.") == host
+            ):
+                ctx.problem(1, f"publisher {department.id} read from the address of the page, {site['host']}")
+                return department.id
+    for program in ctx.programs_named:  # the department that runs the program the release funds through
+        admin = ctx.reference.programs[program].administered_by
+        if orgs[admin].kind == "department":
+            ctx.problem(where, f"publisher {admin} read from the program {program}, which it administers")
+            return admin
     ctx.problem(where, "no publishing department found (none of data/reference/organizations.yaml is named)")
     return UNKNOWN

@@ -34,8 +34,12 @@ class Context:
     problems: list[Problem] = field(default_factory=list)
     publisher: str | None = None
     programs: list[str] = field(default_factory=list)
+    programs_named: list[str] = field(default_factory=list)
+    """Known programs the body names, in text order (before ``programs`` is read)."""
     used_amounts: set[int] = field(default_factory=set)
     """Offsets of the amounts the record holds; any other amount of the text is reported."""
+    proposals: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """Reference entries proposed for the record's ``reference:`` section, by kind and id (proposals.py)."""
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message))
@@ -43,7 +47,7 @@ class Context:
     def funder(self) -> set[str]:
         """The publisher, the administrators of the programs named, and the organisations they belong to:
         the funder, never an implementer."""
-        orgs = [self.publisher] + [
+        orgs = [self.publisher, "government-of-canada"] + [
             self.reference.programs[p].administered_by for p in self.programs if p in self.reference.programs
         ]
         return {o for org in orgs if org for o in (org, *ancestors(self.reference, org))}

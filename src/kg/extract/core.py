@@ -10,6 +10,7 @@ from typing import Any
 
 from kg.errors import SourceError
 from kg.extract.attribution import attribute_programs
+from kg.extract.body import body_projects
 from kg.extract.contacts import contacts, publisher
 from kg.extract.context import UNKNOWN, Context, Problem
 from kg.extract.header import (
@@ -27,6 +28,7 @@ from kg.extract.layout import read_layout
 from kg.extract.money import find_amounts, unread_money
 from kg.extract.names import build_lexicons
 from kg.extract.projects import backgrounder
+from kg.extract.proposals import reference_section
 from kg.extract.text import Document, Span
 from kg.sources.records import Reference
 from kg.sources.yamlout import to_yaml
@@ -118,6 +120,9 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
     layout = read_layout(doc, ctx.lang)
     body = read_body(ctx, layout)
     contact_entries = contacts(ctx, layout)
+    ctx.programs_named = [
+        m.refs[0] for s in body.sentences for m in ctx.lex.programs.find(doc, s.start, s.end)
+    ]
     ctx.publisher = publisher(ctx, layout, contact_entries)
     head = header_fields(ctx, layout, body, PurePath(source_name).stem)
     record: dict[str, Any] = {"id": head.pop("id"), "source": source_name, **head}
@@ -150,6 +155,18 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
         attribute_programs(ctx, layout.body, ctx.programs, projects)
         record["backgrounder"] = background
         record["projects"] = projects
+    elif stated := body_projects(
+        ctx, body.sentences, [s for s in (layout.headline, *body.sentences[:1]) if s]
+    ):
+        if record["programs"]:
+            record["projects"] = stated
+        else:  # a grant is funded through a program; none is named, and none is made up
+            line = ctx.doc.line_of(stated[0]["amount"]["at"])
+            ctx.problem(
+                line, f"{len(stated)} grant(s) stated, but no program named to fund them: not recorded"
+            )
+    if proposed := reference_section(ctx):
+        record["reference"] = proposed
     _check_total(ctx, record)
     _report_amounts(ctx, body.sentences + later)
     problems = tuple(sorted(ctx.problems, key=lambda p: p.line))

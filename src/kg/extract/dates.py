@@ -43,6 +43,18 @@ def _zones() -> dict[str, tuple[int, str]]:
 ZONES = _zones()
 
 DATELINE = re.compile(r"\(\s*N[o°º]\.?\s*(?P<number>\d+)\s*-\s*(?P<rest>[^()]*?)\s*\)")
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE_WORDS = (
+    rf"(?:(?:[Ll]e\s+)?\d{{1,2}}(?:er)?\s+(?i:{_MONTH_NAMES})\.?\s+\d{{4}}"
+    rf"|(?i:{_MONTH_NAMES})\.?\s+\d{{1,2}},?\s+\d{{4}})"
+)
+# "April 30, 2012 - The Honourable ...", "Le 30 avril 2012 - L'honorable ..." (or the date alone on a line).
+DATED = re.compile(rf"(?P<date>{_DATE_WORDS})(?:\s*-\s*|\s*$)")
+# "Ottawa, Ontario, March 3, 2010 - ...", "Ottawa (Ontario), le 3 mars 2010 - ...".
+# Also "Ottawa, Ontario - 10 April 2014" and a wire's "OTTAWA, Canada, 11 novembre 2016/APO/ --".
+PLACED = re.compile(
+    rf"(?P<place>[A-Z][^\d;:!?\"]{{1,80}}?)(?:,|\s+-)\s+(?P<date>{_DATE_WORDS})(?:/[A-Z]+/)?(?:\s*-+\s*|\s*$)"
+)
 _DATE_MDY = re.compile(r"^(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})$")
 _DATE_DMY = re.compile(
     r"^(?:le\s+)?(?P<day>\d{1,2})(?:er)?\s+(?P<month>[^\W\d_]+)\.?\s+(?P<year>\d{4})$", re.IGNORECASE
@@ -59,7 +71,7 @@ _TIME_FR = re.compile(r"^(?P<hour>\d{1,2})\s*h\s*(?P<minute>\d{2})?\s+(?P<zone>[
 class Dateline:
     """What a dateline says; ``problems`` lists what could not be read (``published`` is then None)."""
 
-    number: int
+    number: int | None
     day: str | None
     published: str | None
     problems: tuple[str, ...]
@@ -126,17 +138,53 @@ def _offset(minutes: int) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def read_dateline(inside: str, number: int) -> Dateline:
-    """Read the parts after the number: date, then time and zone (``inside`` is normalised text)."""
+@dataclass(frozen=True)
+class DatelineAt:
+    """A dateline found at ``start:end`` of a block; the lede's own words begin at ``lede``.
+
+    ``words`` is what ``read_dateline`` reads: for a numbered dateline the parts after the number (date,
+    time and zone), else the date alone.
+    """
+
+    start: int
+    end: int
+    lede: int
+    number: int | None
+    words: str
+
+
+def find_dateline(norm: str, start: int, end: int) -> DatelineAt | None:
+    """The dateline of a block of normalised text, in any of the three styles of the family.
+
+    Numbered, anywhere in the block: "(No. 175 - June 22, 2011 - 8:45 p.m. ET)". At the start of the
+    block: a date, "April 30, 2012 - ..." ("Le 30 avril 2012 - ..."), or a place and a date, "Ottawa,
+    Ontario, March 3, 2010 - ..." ("Ottawa (Ontario), le 3 mars 2010 - ..."); the dash ends the dateline.
+    """
+    if match := DATELINE.search(norm, start, end):
+        return DatelineAt(match.start(), match.end(), match.end(), int(match["number"]), match["rest"])
+    for pattern in (DATED, PLACED):
+        if match := pattern.match(norm, start, end):
+            rest = norm[match.end() : end]
+            if re.fullmatch(r"[^.!?:;]+\s-\s[^.!?:;]+", rest.strip()) and len(rest) < 120:
+                # a line of its own: "September 21, 2016 - New York City, New York - Global Affairs Canada"
+                return DatelineAt(match.start(), end, end, None, match["date"])
+            return DatelineAt(match.start(), match.end("date"), match.end(), None, match["date"])
+    return None
+
+
+def read_dateline(inside: str, number: int | None) -> Dateline:
+    """Read what a dateline says: the date, then (numbered datelines) the time and zone, if given.
+
+    A date without a time reads as the date alone: no time of day is made up.
+    """
     parts = [p.strip() for p in re.split(r"\s+-\s+", inside) if p.strip()]
     problems: list[str] = []
-    day = _read_date(parts[0]) if parts else None
+    day = _read_date(" ".join(parts[0].split())) if parts else None
     if day is None:
         problems.append(f"cannot read the date in the dateline: {inside!r}")
         return Dateline(number, None, None, tuple(problems))
     if len(parts) < 2:
-        problems.append("the dateline gives no time of day, so the publication time is unknown")
-        return Dateline(number, day.isoformat(), None, tuple(problems))
+        return Dateline(number, day.isoformat(), day.isoformat(), tuple(problems))
     time = _read_time(parts[1])
     if time is None:
         problems.append(f"cannot read the time and time zone in the dateline: {parts[1]!r}")

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kg.extract.body import RECALLED
 from kg.extract.context import UNKNOWN, Context, cited, quoted
-from kg.extract.dates import DATELINE, read_dateline
+from kg.extract.dates import read_dateline
 from kg.extract.layout import Layout
 from kg.extract.money import Found, amount_fields, find_amounts
 from kg.extract.names import Mention
+from kg.extract.proposals import propose_place, propose_program
 from kg.extract.text import Span
 from kg.iris import slugify
 
@@ -20,8 +22,9 @@ _PLACE_PHRASE = re.compile(
 _POST_WORDS = re.compile(r"^,\s*(?P<post>(?:Minister|ministre|Secretary|Secrétaire|Parliamentary)[^,]*)")
 _UNKNOWN_PROGRAM = {
     "en": re.compile(
-        r"(?<![\w'-])(?!(?:The|This|That|Its|Our|Their|Each|Every)\s)(?:[A-Z][\w'-]*\s+){1,8}"
-        r"Program(?:me)?\b(?:\s+\([A-Z]{2,8}\))?"
+        r"(?<![\w'-])(?!(?:The|This|That|Its|Our|Their|Each|Every)\s)"
+        r"(?:[A-Z][\w'-]*\s+(?:(?:and|of|for|on|against)\s+(?=[A-Z]))?){1,8}"
+        r"Program(?:me)?\b(?:\s+\([A-Z][A-Za-z]{1,8}\))?"
     ),
     "fr": re.compile(r"\bProgramme\s+(?:d'|de\s+|du\s+|des\s+|pour\s+)[^,.;()]+?(?=\s*[(,.;]|$)"),
 }
@@ -39,43 +42,57 @@ class Body:
 
 def read_body(ctx: Context, layout: Layout) -> Body:
     dateline: Span | None = None
-    number: int | None = None
-    inside = ""
+    found = layout.dateline
     sentences: list[Span] = []
-    for index, block in enumerate(layout.body):
+    for block in layout.body:
         start = block.start
-        if dateline is None and index < 3:
-            match = DATELINE.search(ctx.doc.norm, block.start, block.end)
-            if match:
-                dateline = ctx.doc.span(match.start(), match.end())
-                number, inside, start = int(match["number"]), match["rest"], match.end()
+        if found is not None and block.start <= found.start < block.end:
+            dateline = ctx.doc.span(found.start, found.end)
+            start = found.lede
+            if found.start > block.start:  # words before a numbered dateline are a sentence of their own
+                sentences.extend(ctx.doc.sentences(block.start, found.start))
         sentences.extend(ctx.doc.sentences(start, block.end))
-    return Body(dateline, number, inside, sentences)
+    if dateline is None:
+        return Body(None, None, "", sentences)
+    assert found is not None
+    return Body(dateline, found.number, found.words, sentences)
+
+
+def _release_id(ctx: Context, body: Body, day: str, headline: Span | None) -> str:
+    """``news-release-{number}-{day}`` when the release is numbered, else ``news-release-{day}-{words}``
+    from the first words of the headline (two releases of one day have different headlines)."""
+    suffix = "" if ctx.lang.code == "en" else f"-{ctx.lang.code}"
+    if body.number is not None:
+        return f"news-release-{body.number}-{day}{suffix}"
+    words = slugify(headline.text if headline else "").split("-")
+    short = "-".join(words[:6]).strip("-")
+    return f"news-release-{day}-{short}{suffix}" if short else f"news-release-{day}{suffix}"
 
 
 def header_fields(ctx: Context, layout: Layout, body: Body, source_stem: str) -> dict[str, Any]:
-    """id, language, number, headline, dateline and published (in record order)."""
+    """id, language, number (when stated), headline, dateline and published (in record order)."""
     record: dict[str, Any] = {}
     day: str | None = None
     published: str | None = None
     line = layout.headline.line if layout.headline else 1
-    if body.dateline is None or body.number is None:
-        ctx.problem(line, "no dateline '(No. N - date - time zone)' found at the start of the release")
+    if body.dateline is None:
+        styles = "'(No. N - date - time)', 'Month D, YYYY -' or 'City, Month D, YYYY -'"
+        ctx.problem(line, f"no dateline ({styles}) found at the start of the release")
     else:
         dateline = read_dateline(body.dateline_inside, body.number)
         for message in dateline.problems:
             ctx.problem(body.dateline.line, message)
         day, published = dateline.day, dateline.published
-    if body.number is not None and day is not None:
-        suffix = "" if ctx.lang.code == "en" else f"-{ctx.lang.code}"
-        record["id"] = f"news-release-{body.number}-{day}{suffix}"
+    if day is not None:
+        record["id"] = _release_id(ctx, body, day, layout.headline)
     else:
         record["id"] = slugify(source_stem) or UNKNOWN
-        ctx.problem(line, f"release id taken from the file name ({record['id']}): no number and date read")
+        ctx.problem(line, f"release id taken from the file name ({record['id']}): no date read")
     record["language"] = ctx.lang.code
-    record["number"] = body.number if body.number is not None else UNKNOWN
+    if body.number is not None:
+        record["number"] = body.number
     if layout.headline is None:
-        ctx.problem(1, "the text is empty: no headline")
+        ctx.problem(line, "no headline found above the dateline")
         record["headline"] = {"text": UNKNOWN, "at": 0}
     else:
         record["headline"] = quoted(layout.headline)
@@ -112,19 +129,50 @@ def _check_post(ctx: Context, person: str, mention: Mention, sentence: Span) -> 
         )
 
 
+_BEHALF = re.compile(r"\b(?:on\s+behalf\s+of|au\s+nom\s+de)\b.*", re.IGNORECASE)
+_TITLED = r"(?:Minister(?:\s+of\s+State)?|Secretary|ministre(?:\s+d'État)?|secrétaire\s+parlementaire)\s+"
+
+
+def _people(ctx: Context, sentence: Span) -> list[Mention]:
+    """The known people a sentence names as its actors: by full name, or by surname after a title ("Minister
+    Baird", "Parliamentary Secretary Oliphant"); not those it acts "on behalf of"."""
+    stop = sentence.end
+    if behalf := _BEHALF.search(ctx.doc.norm, sentence.start, sentence.end):
+        stop = behalf.start()
+    found = ctx.lex.people.find(ctx.doc, sentence.start, stop)
+    for person in ctx.reference.people.values():
+        surname = re.escape(person.name.split()[-1])
+        pattern = re.compile(rf"(?<![\w-]){_TITLED}(?P<name>{surname})(?![\w-])", re.IGNORECASE)
+        for match in pattern.finditer(ctx.doc.norm, sentence.start, stop):
+            if not any(m.start <= match.start("name") < m.end for m in found):
+                found.append(Mention(match.start("name"), match.end("name"), (person.id,), person.name))
+    return sorted(found, key=lambda m: m.start)
+
+
 def announced_by(ctx: Context, body: Body) -> tuple[list[dict[str, Any]], Span | None]:
-    """The people who announce the release, from the sentence that says "announced"."""
+    """The people who announce the release: those of the sentence that says "announced", else those of the
+    lede (the first sentences), as the release names them."""
     sentence = _first_sentence(body.sentences, ctx.lang.announce, ctx)
+    people = _people(ctx, sentence) if sentence else []
+    if not people:
+        for lede in body.sentences[:2]:
+            if _people(ctx, lede) or ctx.lang.honourable.search(ctx.doc.norm, lede.start, lede.end):
+                sentence, people = lede, _people(ctx, lede)
+                break
     if sentence is None:
         line = body.sentences[0].line if body.sentences else 1
         ctx.problem(line, "no sentence says who announced the release")
         return [], None
-    people = ctx.lex.people.find(ctx.doc, sentence.start, sentence.end)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for mention in people:
+        if any(e["person"] == mention.refs[0] for e in entries):
+            continue
         entries.append(cited("person", mention.refs[0], sentence))
         _check_post(ctx, mention.refs[0], mention, sentence)
+    behalf = _BEHALF.search(ctx.doc.norm, sentence.start, sentence.end)
     for match in ctx.lang.honourable.finditer(ctx.doc.norm, sentence.start, sentence.end):
+        if behalf and match.start() > behalf.start():
+            continue
         if not any(m.start < match.end("name") and match.start("name") < m.end for m in people):
             ctx.problem(
                 sentence.line,
@@ -160,12 +208,26 @@ def location_and_event(ctx: Context, body: Body) -> dict[str, Any]:
         if match is None:
             continue
         place, words = _place(ctx, match.end(), prefer_city=True)
-        if place is None:
-            ctx.problem(
-                sentence.line,
-                f"the announcement was made in {words or '?'!r}, a place not in data/reference/places.yaml",
+        if place is None and words:
+            # a city the reference lacks: proposed when the sentence names its (known) country after it
+            after = match.end() + len(words)
+            country, _ = (
+                _place(ctx, after + 2, prefer_city=False)
+                if ctx.doc.norm[after : after + 2] == ", "
+                else (None, "")
             )
-        record["location"] = cited("place", place or UNKNOWN, sentence)
+            if country is not None and ctx.reference.places[country].type == "country":
+                place = propose_place(ctx, words, sentence, parent=country)
+            else:
+                message = f"the announcement was made in {words!r}, a place not in data/reference/"
+                ctx.problem(
+                    sentence.line, f"{message} whose country the release does not state: not recorded"
+                )
+                break
+        elif place is None:
+            ctx.problem(sentence.line, "the announcement was made in a place that cannot be read")
+            break
+        record["location"] = cited("place", place, sentence)
         break
     for sentence in body.sentences:
         match = ctx.lang.event.search(ctx.doc.norm, sentence.start, sentence.end)
@@ -177,8 +239,11 @@ def location_and_event(ctx: Context, body: Body) -> dict[str, Any]:
         name = ctx.doc.text[match.end() : match.end() + length]
         if not name or not (name[0].isupper() or name[0].isdigit()):
             continue
-        if place is None:
-            ctx.problem(sentence.line, f"the event {name!r} has no known place")
+        if place is None:  # an event the release mentions, not one it was announced at
+            ctx.problem(
+                sentence.line, f"the event {name!r} has no place stated: not recorded as the release's"
+            )
+            break
         record["event"] = {
             "id": slugify(name),
             "name": name,
@@ -194,9 +259,28 @@ def _amount(found: Found, sentence: Span) -> dict[str, Any]:
     return {**amount_fields(found), "quote": sentence.text, "at": sentence.start}
 
 
+_GIVING = {
+    "en": re.compile(
+        r"\b(?:is|are|will\s+be|will)\s+(?:contribut|provid|invest|allocat|giv|fund|support)\w*", re.I
+    ),
+    "fr": re.compile(
+        r"\b(?:verse|versera|fournit|fournira|contribue|contribuera|investit|investira|accorde)\b", re.I
+    ),
+}
+
+
 def total(ctx: Context, body: Body, announcing: Span | None) -> dict[str, Any] | None:
-    """The announced total: the first amount (not a yearly rate) of the announcing sentence."""
-    sentences = ([announcing] if announcing else []) + [s for s in body.sentences if s != announcing]
+    """The announced total: the first amount (not a yearly rate) of the announcing sentence; failing that,
+    of the first sentence saying what Canada is giving now ("Our government is contributing nearly $4
+    million"). An amount recalled from the past ("Since 2011, Canada has provided ...") is not the total."""
+    others = [
+        s
+        for s in body.sentences
+        if s != announcing
+        and _GIVING[ctx.lang.code].search(ctx.doc.norm, s.start, s.end)
+        and not RECALLED.search(ctx.doc.norm, s.start, s.end)
+    ]
+    sentences = ([announcing] if announcing else []) + others
     for sentence in sentences:
         lump = [
             f
@@ -256,13 +340,15 @@ def programs(ctx: Context, body: Body, later: list[Span]) -> list[dict[str, Any]
             if any(a < match.end() and match.start() < b for a, b in known_spans):
                 continue
             name = ctx.doc.text[match.start() : match.end()].strip()
-            ctx.problem(sentence.line, f"unknown program {name!r} (not in data/reference/programs.yaml)")
-            entries.append(cited("program", UNKNOWN, sentence))
+            if not ctx.doc.text[match.end() :].strip():
+                ctx.problem(sentence.line, f"the text ends inside a program's name: {name!r}")
+                continue
+            ref = propose_program(ctx, name, sentence)
+            if all(e["program"] != ref for e in entries):
+                entries.append(cited("program", ref, sentence))
     if not entries:
         opening = body.sentences[0] if body.sentences else None
         ctx.problem(opening.line if opening else 1, "no funding program named")
-        if opening:
-            entries.append(cited("program", UNKNOWN, opening))
     return entries
 
 

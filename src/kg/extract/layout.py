@@ -5,10 +5,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.dates import DatelineAt, find_dateline
 from kg.extract.lang import Language
 from kg.extract.text import Document, Span
 
-_LABELS = re.compile(r"^(?:News\s+Release|Media\s+Release|Communiqué|Communiqué\s+de\s+presse)$", re.I)
+# What a page saved from the web puts above a release: its address, labels, site banners and notices,
+# menus and breadcrumbs. None of it is the headline.
+_LABELS = re.compile(
+    r"^(?:News\s+Releases?|Media\s+Releases?|Communiqués?(?:\s+de\s+presse)?|Archived(?:\s+Content)?"
+    r"|Contenu\s+archivé|Archivée?s?|Statement|Déclaration"
+    r"|(?:Skip|Passer)\b.*|Français|English|Home|Accueil|Menu|Search|Recherche|Media\s+Room"
+    r"|Salle\s+de\s+presse|Foreign\s+Affairs.*Canada|Affaires\s+étrangères.*Canada|Government\s+of\s+Canada"
+    r"|Gouvernement\s+du\s+Canada|Canada|Date\s+(?:Modified|de\s+modification).*|Top\s+of\s+Page"
+    r"|Haut\s+de\s+la\s+page|Source\s*:.*|URL\s*:.*)$",
+    re.I,
+)
+_JUNK = re.compile(
+    r"^(?:<?(?:https?://|www\.)\S*>?$"  # the address the page was saved from
+    r"|.*\s[>»]\s"  # a breadcrumb: Home > Media Room > News Releases
+    r"|News\s+Release\s+Article\s+from\b.*|Communiqué\s+(?:de\s+presse\s+)?(?:article\s+)?d[eu']\s.*"
+    r"|.*\b(?:identified\s+as\s+archived|identifiée\s+comme\s+étant\s+archivée|archived\s+on\s+the\s+Web"
+    r"|archivée\s+dans\s+le\s+Web)\b)",
+    re.I,
+)
+_PLACE_LINE = re.compile(r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3},\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}")
+_DATELINE_WITHIN = 12  # blocks from the top: a dateline lower down is a date the body mentions
+
+
+def _junk(doc: Document, block: Span) -> bool:
+    norm = doc.norm[block.start : block.end]
+    return bool(_LABELS.match(norm) or _JUNK.match(norm))
 
 
 @dataclass(frozen=True)
@@ -21,6 +47,8 @@ class Layout:
     contacts: list[list[Span]]
     backgrounder_title: Span | None
     backgrounder: list[Span]
+    dateline: DatelineAt | None = None
+    """The dateline, in the first blocks of the body."""
 
 
 def _first(blocks: list[Span], start: int, pattern: re.Pattern[str], doc: Document) -> int | None:
@@ -45,14 +73,44 @@ def _groups(doc: Document, first_line: int, stop_line: int) -> list[list[Span]]:
     return groups
 
 
+_ARCHIVED = re.compile(r"(?:Archived|Archivée?)\s*-\s*")
+
+
+def _headline(doc: Document, blocks: list[Span]) -> tuple[int | None, int, DatelineAt | None]:
+    """The index of the headline (None when there is none), of the first block of the body, and the dateline.
+
+    The headline is the block just above the dateline, passing over labels, banners and the page's address;
+    without a dateline, the first block that is none of those.
+    """
+    for index, block in enumerate(blocks[:_DATELINE_WITHIN]):
+        found = find_dateline(doc.norm, block.start, block.end)
+        if found is None:
+            continue
+        above = [i for i in range(index) if not _junk(doc, blocks[i])]
+        if (
+            above
+            and found.lede == block.end
+            and _PLACE_LINE.fullmatch(doc.norm, blocks[above[-1]].start, blocks[above[-1]].end)
+        ):
+            above.pop()  # "The Hague, Netherlands" above a date on its own line: the dateline's place
+        return (above[-1] if above else None), (above[-1] + 1 if above else index), found
+    first = next((i for i, block in enumerate(blocks) if not _junk(doc, block)), None)
+    return first, (first + 1 if first is not None else len(blocks)), None
+
+
+def _title(doc: Document, block: Span) -> Span:
+    """The headline without the "Archived - " that an archived page puts before it."""
+    match = _ARCHIVED.match(doc.norm, block.start, block.end)
+    return doc.span(match.end(), block.end) if match else block
+
+
 def read_layout(doc: Document, lang: Language) -> Layout:
     blocks = doc.blocks()
-    first = 0
-    while first < len(blocks) and _LABELS.match(doc.norm[blocks[first].start : blocks[first].end]):
-        first += 1
-    if first >= len(blocks):
+    first, body_start, dateline = _headline(doc, blocks)
+    if body_start >= len(blocks):
         return Layout(None, [], None, [], None, [], None, [])
-    headline = blocks[first]
+    headline = _title(doc, blocks[first]) if first is not None else None
+    first = body_start - 1
     mark = _first(blocks, first + 1, lang.end_mark, doc)
     after = mark + 1 if mark is not None else first + 1
     header = _first(blocks, after, lang.contact_header, doc)
@@ -71,11 +129,12 @@ def read_layout(doc: Document, lang: Language) -> Layout:
         backgrounder = blocks[title + 1 : stop_block]
     return Layout(
         headline=headline,
-        body=blocks[first + 1 : body_end],
+        body=[b for b in blocks[first + 1 : body_end] if not _junk(doc, b)],
         end_mark=blocks[mark] if mark is not None else None,
         after_mark=blocks[mark + 1 : after_mark_end] if mark is not None else [],
         contact_header=blocks[header] if header is not None else None,
         contacts=contacts,
         backgrounder_title=blocks[title] if title is not None else None,
         backgrounder=backgrounder,
+        dateline=dateline,
     )

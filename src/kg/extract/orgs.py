@@ -14,6 +14,7 @@ from typing import Any
 from kg.extract.contacts import ORGANISATION_WORDS
 from kg.extract.context import UNKNOWN, Context, cited
 from kg.extract.names import Mention, ancestors, most_specific
+from kg.extract.proposals import propose_organization
 from kg.extract.text import Span
 
 _ACRONYM = re.compile(r"^[A-Z]{2,8}$")
@@ -151,13 +152,10 @@ def implementers(
                 chosen.append(ref)
                 entries.append(_entry(ctx, mention, sentence))
         if unknown:
-            ctx.problem(
-                sentence.line,
-                f"project {number}: unknown organisation {unknown!r}"
-                " (not in data/reference/organizations.yaml)",
-            )
-            entries.append(cited("organization", UNKNOWN, sentence))
-            chosen.append(UNKNOWN)
+            ref = propose_organization(ctx, unknown, sentence)
+            if ref not in chosen:
+                entries.append(cited("organization", ref, sentence))
+                chosen.append(ref)
     if entries:
         return chosen, entries
     in_title = [
