@@ -80,17 +80,17 @@ def _load_dataset(settings: Settings, files: tuple[Path, ...]) -> Any:
     from rdflib import Dataset
 
     from kg.errors import BuildError
+    from kg.rdf_input import read_untrusted
 
     dataset = Dataset()
-    paths = list(files) or [settings.dist_dir / NQUADS_DUMP]
-    for path in paths:
-        if not path.is_file():
-            raise BuildError(f"{path}: no such file (run `kg build` first)")
-        fmt = RdfFormat.from_path(path.name)
-        try:
-            dataset.parse(path, format=fmt.rdflib_name, publicID=settings.base_iri)
-        except Exception as exc:  # rdflib raises many unrelated types for bad input
-            raise BuildError(f"{path}: cannot parse as {fmt.label}: {exc}") from exc
+    if not files:  # the build's own dump, written by kg
+        built = settings.dist_dir / NQUADS_DUMP
+        if not built.is_file():
+            raise BuildError(f"{built}: no such file (run `kg build` first)")
+        dataset.parse(built, format=RdfFormat.NQUADS.rdflib_name, publicID=settings.base_iri)
+    for path in files:  # anyone's files: checked and parsed in a child process (kg.rdf_input)
+        nquads = read_untrusted(path, base_iri=settings.base_iri)
+        dataset.parse(data=nquads.decode("utf-8"), format=RdfFormat.NQUADS.rdflib_name)
     return dataset
 
 
@@ -142,14 +142,18 @@ def _query_text(query: str, settings: Settings) -> str:
 def query(settings: Settings, query: str, files: tuple[Path, ...], output: str) -> None:
     """Run QUERY (a .rq file, a name in queries/, or SPARQL text) over the built graph."""
     from kg.errors import BuildError
+    from kg.rdf_input import read_untrusted
     from kg.store import KgStore
     from kg.table import format_table
 
     store = KgStore()
-    for path in files or (settings.dist_dir / NQUADS_DUMP,):
-        if not path.is_file():
-            raise BuildError(f"{path}: no such file (run `kg build` first)")
-        store.load_file(path, base_iri=settings.base_iri)
+    for path in files:  # anyone's files: checked and parsed in a child process (kg.rdf_input)
+        store.load(read_untrusted(path, base_iri=settings.base_iri), RdfFormat.NQUADS)
+    if not files:  # the build's own dump, written by kg
+        built = settings.dist_dir / NQUADS_DUMP
+        if not built.is_file():
+            raise BuildError(f"{built}: no such file (run `kg build` first)")
+        store.load_file(built, base_iri=settings.base_iri)
     result = store.query(_query_text(query, settings), prefixes=PREFIXES)
     if output == "table":
         click.echo(format_table(result), nl=False)
