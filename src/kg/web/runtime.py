@@ -19,7 +19,6 @@ from kg.dumps import MANIFEST_FILE, read_manifest
 from kg.errors import BuildError
 from kg.formats import RdfFormat
 from kg.iris import slugify
-from kg.rdf_input import read_untrusted
 from kg.settings import Settings
 from kg.sparql import prepare_store
 from kg.store import KgStore
@@ -83,6 +82,8 @@ def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions
     Triples, and the default graph of dataset files, go to the file's own named graph; named graphs of
     TriG/N-Quads files keep their names. Relative IRIs resolve against the base IRI, never ``file:``.
     """
+    from kg.rdf_input import read_untrusted  # here, not at the top: only `kg serve FILE` needs it
+
     memory = KgStore()
     for path, graph in zip(files, graph_names(files, settings.base_iri), strict=True):
         # Anyone's files: checked and parsed in a child process with a deadline (kg.rdf_input).
