@@ -80,17 +80,17 @@ def _load_dataset(settings: Settings, files: tuple[Path, ...]) -> Any:
     from rdflib import Dataset
 
     from kg.errors import BuildError
+    from kg.rdf_input import read_untrusted
 
     dataset = Dataset()
-    paths = list(files) or [settings.dist_dir / NQUADS_DUMP]
-    for path in paths:
-        if not path.is_file():
-            raise BuildError(f"{path}: no such file (run `kg build` first)")
-        fmt = RdfFormat.from_path(path.name)
-        try:
-            dataset.parse(path, format=fmt.rdflib_name, publicID=settings.base_iri)
-        except Exception as exc:  # rdflib raises many unrelated types for bad input
-            raise BuildError(f"{path}: cannot parse as {fmt.label}: {exc}") from exc
+    if not files:  # the build's own dump, written by kg
+        built = settings.dist_dir / NQUADS_DUMP
+        if not built.is_file():
+            raise BuildError(f"{built}: no such file (run `kg build` first)")
+        dataset.parse(built, format=RdfFormat.NQUADS.rdflib_name, publicID=settings.base_iri)
+    for path in files:  # anyone's files: checked and parsed in a child process (kg.rdf_input)
+        nquads = read_untrusted(path, base_iri=settings.base_iri)
+        dataset.parse(data=nquads.decode("utf-8"), format=RdfFormat.NQUADS.rdflib_name)
     return dataset
 
 
@@ -131,13 +131,36 @@ def validate(settings: Settings, files: tuple[Path, ...], output: str, sources_d
     sys.exit(0 if report.conforms else 1)
 
 
+def _read_query_file(path: Path) -> str:
+    """A ``.rq`` file as text: UTF-8, at most the endpoint's query size (one-line errors)."""
+    from kg.errors import SourceError
+    from kg.sparql import QueryLimits
+
+    limit = QueryLimits().max_query_bytes
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if len(data) > limit:
+        raise SourceError(f"larger than the {limit} bytes a query may be", path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError("not UTF-8 text", path=path, line=data.count(b"\n", 0, exc.start) + 1) from None
+
+
 def _query_text(query: str, settings: Settings) -> str:
     candidates = [Path(query)]
     if "/" not in query and not query.endswith(".rq"):
         candidates.append(settings.data_dir.parent / "queries" / f"{query}.rq")
     for path in candidates:
-        if path.suffix == ".rq" and path.is_file():
-            return path.read_text(encoding="utf-8")
+        try:
+            is_file = path.suffix == ".rq" and path.is_file()
+        except OSError:  # query text too long for a file name
+            continue
+        if is_file:
+            return _read_query_file(path)
         if path.suffix == ".rq" and path.parent.is_dir() and len(query) < 256 and "{" not in query:
             raise click.BadParameter(f"{path}: no such query file")
     return query
@@ -153,20 +176,39 @@ def _query_text(query: str, settings: Settings) -> str:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--timeout",
+    envvar="KG_QUERY_TIMEOUT",
+    default=60.0,
+    type=click.FloatRange(min=0, min_open=True),
+    show_default=True,
+    help="Seconds the query may run (after loading the data); it is then stopped.",
+)
 @click.pass_obj
 @_one_line_errors
-def query(settings: Settings, query: str, files: tuple[Path, ...], output: str) -> None:
-    """Run QUERY (a .rq file, a name in queries/, or SPARQL text) over the built graph."""
+def query(settings: Settings, query: str, files: tuple[Path, ...], output: str, timeout: float) -> None:
+    """Run QUERY (a .rq file, a name in queries/, or SPARQL text) over the built graph.
+
+    The query passes the SPARQL endpoint's guard (no SERVICE, no update, no deep nesting) and runs in a
+    separate process that is stopped at the time limit.
+    """
     from kg.errors import BuildError
-    from kg.store import KgStore
+    from kg.rdf_input import read_untrusted
+    from kg.sparql import QueryLimits
+    from kg.sparql.local import run_local_query
     from kg.table import format_table
 
-    store = KgStore()
-    for path in files or (settings.dist_dir / NQUADS_DUMP,):
-        if not path.is_file():
-            raise BuildError(f"{path}: no such file (run `kg build` first)")
-        store.load_file(path, base_iri=settings.base_iri)
-    result = store.query(_query_text(query, settings), prefixes=PREFIXES)
+    text = _query_text(query, settings)
+    data: list[Path | bytes] = []
+    for path in files:  # anyone's files: checked and parsed in a child process (kg.rdf_input)
+        data.append(read_untrusted(path, base_iri=settings.base_iri))
+    if not files:  # the build's own dump, written by kg
+        built = settings.dist_dir / NQUADS_DUMP
+        if not built.is_file():
+            raise BuildError(f"{built}: no such file (run `kg build` first)")
+        data.append(built)
+    limits = QueryLimits(timeout_s=timeout, memory_mb=4096)
+    result = run_local_query(text, data, base_iri=settings.base_iri, prefixes=PREFIXES, limits=limits)
     if output == "table":
         click.echo(format_table(result), nl=False)
         return

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.errors import BuildError
+from kg.errors import SourceError
 from kg.settings import Settings
 from kg.web.config import WebOptions
 from kg.web.runtime import Prepared, graph_names, prepare_files
@@ -71,9 +71,9 @@ def test_graph_names_are_unique_slugs() -> None:
 def test_bad_files_are_one_line_errors(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     options = WebOptions(store_dir=tmp_path / "stores")
-    with pytest.raises(BuildError, match="no such file"):
+    with pytest.raises(SourceError, match="no such file"):
         prepare_files([tmp_path / "missing.ttl"], settings, options)
     odd = tmp_path / "data.xyz"
     odd.write_text("x")
-    with pytest.raises(BuildError, match="extension"):
+    with pytest.raises(SourceError, match="extension"):
         prepare_files([odd], settings, options)

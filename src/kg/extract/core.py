@@ -173,13 +173,25 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
     return ExtractResult(record, problems, text, source_name, html_source)
 
 
+MAX_RELEASE_BYTES = 2 * 1024 * 1024
+
+
 def extract_file(path: Path, reference: Reference) -> ExtractResult:
     """Read a release file (UTF-8 text or HTML, line ends untouched) and extract its draft record.
 
     The one function here that reads a file; a file that cannot be read raises ``SourceError``.
     """
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"cannot read the release text: {exc}", path=path) from exc
+        with path.open("rb") as handle:
+            data = handle.read(MAX_RELEASE_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read the release text: {exc.strerror or exc}", path=path) from None
+    if len(data) > MAX_RELEASE_BYTES:
+        # A release is a few pages (No. 175 is 8.5 KB); reading 20 MB of words took 36 s.
+        raise SourceError(f"larger than the {MAX_RELEASE_BYTES // 2**20} MB a release text may be", path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError("cannot read the release text: not UTF-8", path=path, line=line) from None
     return extract_release(text, source_name=path.name, reference=reference)

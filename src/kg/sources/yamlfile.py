@@ -1,4 +1,12 @@
-"""Read YAML with the line of every mapping and key, so errors can name the line of a bad field."""
+"""Read YAML with the line of every mapping and key, so errors can name the line of a bad field.
+
+Records come from people and from ``kg extract`` drafts, so the reader treats them as untrusted input
+(docs/security.md, "Files a user hands to kg"): a file is at most ``MAX_YAML_BYTES``; aliases (``*name``) are
+refused, because a few hundred bytes of nested aliases stand for billions of values and every walk over them
+(ours stamps each mapping with its file) takes exponential time; nesting deeper than ``MAX_YAML_DEPTH`` is
+refused; and every way PyYAML fails (a control character, a huge integer, deep recursion) becomes one
+``SourceError`` naming the file and, when known, the line.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +28,50 @@ class Mapping(dict[str, Any]):
     key_lines: dict[str, int]
 
 
+MAX_YAML_BYTES = 8 * 1024 * 1024  # the curated record of release No. 175 is 28 KB
+MAX_YAML_DEPTH = 64  # records nest about 6 levels
+
+
+def _check_tree(root: yaml.Node) -> None:
+    """Refuse aliases and deep nesting before anything walks the tree (one pass, each node once).
+
+    The composer hands an alias back as the very node its anchor names, so a node met twice is an alias.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                "aliases (*name) are not accepted in records: write the value out",
+                node.start_mark,
+            )
+        seen.add(id(node))
+        if depth > MAX_YAML_DEPTH:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"nested deeper than {MAX_YAML_DEPTH} levels", node.start_mark
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in node.value]
+        elif isinstance(node, yaml.MappingNode):
+            stack += [(part, depth + 1) for pair in node.value for part in pair]
+
+
+def _construct_int(loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.ScalarNode) -> int:
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError as exc:  # Python refuses integers of more than 4300 digits
+        raise yaml.constructor.ConstructorError(
+            None, None, f"not a usable integer ({len(str(node.value))} characters)", node.start_mark
+        ) from exc
+
+
 class _LineLoader(yaml.SafeLoader):
-    pass
+    def construct_document(self, node: yaml.Node) -> Any:
+        _check_tree(node)
+        return super().construct_document(node)
 
 
 def _construct_mapping(loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.MappingNode) -> Mapping:
@@ -56,10 +106,15 @@ if yaml.__with_libyaml__:  # PyYAML's wheels bundle libyaml; a build without it 
         with ``_LineLoader``, so an error is worded as before, whichever parser found it.
         """
 
+        def construct_document(self, node: yaml.Node) -> Any:
+            _check_tree(node)
+            return super().construct_document(node)
+
     _LOADERS = (_FastLineLoader, _LineLoader)
 
 for _loader in _LOADERS:
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
     _loader.yaml_implicit_resolvers = dict(_RESOLVERS)
 
 
@@ -75,25 +130,47 @@ def _set_path(value: Any, path: Path) -> None:
 
 def _load(text: str) -> Any:
     """Parse with the first loader that succeeds: libyaml when there is one, else (or on any error) Python."""
+    first: yaml.YAMLError | None = None
     for loader in _LOADERS[:-1]:
         try:
             return yaml.load(text, Loader=loader)
-        except yaml.YAMLError:
-            pass  # read again below: the error, if there is one, in the pure-Python loader's words
-    return yaml.load(text, Loader=_LOADERS[-1])
+        except yaml.YAMLError as exc:
+            first = exc  # read again below: the error, if there is one, in the pure-Python loader's words
+    try:
+        return yaml.load(text, Loader=_LOADERS[-1])
+    except RecursionError:
+        # The Python composer recurses once per level; libyaml stops at 1000 levels with a marked error.
+        if first is not None:
+            raise first from None
+        raise yaml.YAMLError("nested too deeply") from None
+
+
+def _read(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_YAML_BYTES + 1)
+        if len(data) > MAX_YAML_BYTES:
+            raise SourceError(f"larger than the {MAX_YAML_BYTES // 2**20} MB a YAML file may be", path=path)
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read: {exc}", path=path) from exc
 
 
 def load_yaml(path: Path) -> Mapping:
-    """Parse a YAML file whose top level is a mapping; syntax errors name the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"cannot read: {exc}", path=path) from exc
+    """Parse a YAML file whose top level is a mapping; every error names the file (and the line if known)."""
+    text = _read(path)
     try:
         data = _load(text)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise SourceError(f"YAML error: {exc.problem}", path=path, line=line) from exc
+    except yaml.reader.ReaderError as exc:  # a control character (NUL, ESC, BEL ...), even in a comment
+        line = text.count("\n", 0, exc.position) + 1
+        raise SourceError(
+            f"YAML error: character #x{exc.character:04x} is not allowed", path=path, line=line
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise SourceError(f"YAML error: {exc}", path=path) from exc
     if not isinstance(data, Mapping):
         raise SourceError("expected a mapping at the top level", path=path, line=1)
     _set_path(data, path)
