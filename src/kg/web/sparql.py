@@ -25,6 +25,7 @@ from kg.vocab import sparql_prologue
 from kg.web.http import (
     chosen_format,
     etag_for,
+    link_header,
     not_acceptable,
     page_variant,
     rdf_response,
@@ -126,8 +127,8 @@ def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> 
     if answer.truncated:
         response.headers["X-KG-Truncated"] = "true"
         response.headers["X-KG-Row-Limit"] = str(st.queries.limits.max_rows)
-        response.headers["Link"] = (
-            f'<{url_for("system.limits")}>; rel="describedby"; title="result truncated"'
+        response.headers["Link"] = link_header(
+            [(url_for("system.limits"), "describedby", None)], title="result truncated"
         )
     return response
 
