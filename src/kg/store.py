@@ -10,7 +10,7 @@ import gzip
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -363,6 +363,7 @@ class CappedResult:
     body: bytes
     rows: int
     truncated: bool
+    unbound: tuple[str, ...] = ()
 
 
 def _capped_solutions(
@@ -391,7 +392,12 @@ def _capped_solutions(
         parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         return _bytes(parsed.serialize(format=_OX_RESULTS[fmt]))
 
-    return _fit("solutions", render, len(bindings), truncated, max_bytes)
+    fitted = _fit("solutions", render, len(bindings), truncated, max_bytes)
+    kept = bindings[: fitted.rows]
+    # Variables bound in no row of a non-empty answer: e.g. an aggregate whose evaluation failed, which
+    # SPARQL 1.1 Query §11.6 answers as unbound, not as an error. The answer says so (X-KG-Unbound).
+    unbound = tuple(n for n in names if kept and not any(n in row for row in kept))
+    return replace(fitted, unbound=unbound)
 
 
 def _capped_triples(result: ox.QueryTriples, fmt: RdfFormat, max_rows: int, max_bytes: int) -> CappedResult:

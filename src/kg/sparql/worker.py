@@ -53,6 +53,7 @@ class Reply:
     kind: Literal["solutions", "boolean", "graph"] = "solutions"
     rows: int = 0
     truncated: bool = False
+    unbound: tuple[str, ...] = ()
     message: str = ""
     line: int | None = None
     column: int | None = None
@@ -101,7 +102,10 @@ def execute(store: KgStore, job: Job) -> tuple[Reply, bytes]:
         return Reply("error", message=str(exc), line=exc.line, column=exc.column), b""
     except MemoryError:
         return Reply("oom", message="the query ran out of memory"), b""
-    return Reply("ok", kind=result.kind, rows=result.rows, truncated=result.truncated), result.body
+    reply = Reply(
+        "ok", kind=result.kind, rows=result.rows, truncated=result.truncated, unbound=result.unbound
+    )
+    return reply, result.body
 
 
 def _one_malloc_arena() -> None:

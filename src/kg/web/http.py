@@ -33,7 +33,8 @@ CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 EXPOSED_HEADERS = (
-    "ETag, Link, Location, Content-Location, Retry-After, X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows"
+    "ETag, Link, Location, Content-Location, Retry-After, "
+    "X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows, X-KG-Unbound"
 )
 T = TypeVar("T")
 

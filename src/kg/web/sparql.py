@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
@@ -124,6 +125,8 @@ def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> 
     response = _html(st, query, answer) if fmt == "html" else _answer(answer)
     for name in vary:  # a POST's answer is not cached, but still depends on these
         response.vary.add(name)
+    if answer.unbound:  # e.g. GROUP_CONCAT over IRIs: an error the SPARQL semantics answer as unbound
+        response.headers["X-KG-Unbound"] = ", ".join(quote(name, safe="_") for name in answer.unbound)
     if answer.truncated:
         response.headers["X-KG-Truncated"] = "true"
         response.headers["X-KG-Row-Limit"] = str(st.queries.limits.max_rows)
