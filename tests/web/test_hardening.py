@@ -101,6 +101,8 @@ def test_an_aggregate_error_is_told_apart_from_a_result(served: str) -> None:
     assert reply.status == 200
     assert json.loads(reply.body)["results"]["bindings"] == [{}]
     assert reply.header("X-KG-Unbound") == "x"
+    page = fetch(served, "/sparql?format=html&query=" + quote(text), headers={"Accept-Language": "en"})
+    assert "No row binds these variables" in page.text and "<code>x</code>" in page.text
     fixed = fetch(served, "/sparql?query=" + quote(text.replace("(?o)", "(STR(?o))")))
     assert json.loads(fixed.body)["results"]["bindings"] == [
         {"x": {"type": "literal", "value": "http://example.org/a"}}

@@ -224,6 +224,7 @@ def _html(st: AppState, query: ProtocolRequest, answer: QueryAnswer) -> Response
         boolean=boolean,
         text=text,
         truncated=answer.truncated,
+        unbound=answer.unbound,
         limits=st.queries.limits if st.queries else None,
     )
     return Response(body, content_type="text/html; charset=utf-8")
