@@ -139,8 +139,9 @@ class OriginGuard:
         return self._checked(environ, start_response)
 
     def _checked(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        host = environ.get("HTTP_HOST") or _server_host(environ)
-        if not host_allowed(host, self.allowed):
+        host = environ.get("HTTP_HOST")
+        # No Host at all (HTTP/1.0 health checks): URLs come from the server's own address, no client's.
+        if host is not None and not host_allowed(host, self.allowed):
             body = (
                 b"400 Bad Request: this server does not answer for that host name (see KG_ALLOWED_HOSTS).\n"
             )
@@ -157,10 +158,6 @@ class OriginGuard:
         if self.public is not None:
             _use_public_url(environ, self.public)
         return self.app(environ, start_response)
-
-
-def _server_host(environ: WSGIEnvironment) -> str:
-    return f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}".rstrip(":")
 
 
 def _ignore_header_script_name(environ: WSGIEnvironment) -> None:

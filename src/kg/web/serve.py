@@ -124,6 +124,13 @@ def run(
             announce(
                 f"Watching {settings.dist_dir}: a new `kg build` or `kg add` is served without a restart."
             )
+        if options.host.strip("[]") in ("0.0.0.0", "::") and not (
+            options.allowed_hosts or options.public_url
+        ):
+            announce(
+                "Answering only for loopback host names: set KG_ALLOWED_HOSTS (or --public-url) to the "
+                "names clients use."
+            )
         announce("Press Ctrl-C to stop.")
         previous = signal.signal(signal.SIGTERM, _stop)
         try:
