@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -279,3 +280,12 @@ def test_request_limits_are_the_same_on_both_servers(served: str) -> None:
     assert fetch(served, "/-/health", headers=many).status == 200
     more = {f"X-Pad-{i}": "a" for i in range(110)}
     assert fetch(served, "/-/health", headers=more).status == 431
+
+
+def test_a_request_without_host_is_answered(live: str) -> None:
+    """HTTP/1.0 health checks (HAProxy's ``httpchk``) send no ``Host``: nothing to echo, so answered."""
+    port = urlsplit(live).port
+    with socket.create_connection(("127.0.0.1", port or 80), timeout=10) as sock:
+        sock.sendall(b"GET /-/health HTTP/1.0\r\n\r\n")
+        head = sock.recv(64)
+    assert head.startswith(b"HTTP/1.") and b" 200 " in head
