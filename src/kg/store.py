@@ -84,25 +84,11 @@ class QueryResult:
 
 def _solutions(variables: tuple[str, ...], rows: tuple[tuple[Term | None, ...], ...]) -> ox.QuerySolutions:
     # pyoxigraph cannot build QuerySolutions from Python values, so round-trip through SPARQL JSON.
-    def term_json(term: Term) -> dict[str, str]:
-        if isinstance(term, ox.NamedNode):
-            return {"type": "uri", "value": term.value}
-        if isinstance(term, ox.BlankNode):
-            return {"type": "bnode", "value": term.value}
-        if isinstance(term, ox.Literal):
-            out = {"type": "literal", "value": term.value}
-            if term.language:
-                out["xml:lang"] = term.language
-            elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                out["datatype"] = term.datatype.value
-            return out
-        raise QueryError("RDF-star terms are not supported in results")
-
     doc = {
         "head": {"vars": list(variables)},
         "results": {
             "bindings": [
-                {v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
                 for row in rows
             ]
         },

@@ -289,3 +289,15 @@ def test_a_request_without_host_is_answered(live: str) -> None:
         sock.sendall(b"GET /-/health HTTP/1.0\r\n\r\n")
         head = sock.recv(64)
     assert head.startswith(b"HTTP/1.") and b" 200 " in head
+
+
+def test_unbound_names_only_variables_no_row_binds(live: str) -> None:
+    def unbound(text: str) -> str | None:
+        return fetch(live, "/sparql?query=" + quote(text), headers={"Accept": "text/csv"}).header(
+            "X-KG-Unbound"
+        )
+
+    assert unbound("SELECT ?x { FILTER(false) }") is None  # no row: nothing to tell
+    assert unbound("SELECT ?x ?y { VALUES (?x ?y) { (1 UNDEF) (UNDEF 2) } }") is None
+    assert unbound("SELECT ?s ?nothing { ?s ?p ?o } LIMIT 2") == "nothing"
+    assert unbound("SELECT (SUM(?o) AS ?total) (COUNT(*) AS ?n) { VALUES ?o { 'a' 1 } }") == "total"
