@@ -218,6 +218,11 @@ def test_script_name_header_does_not_rewrite_urls(gunicorn: str) -> None:
     reply = fetch(gunicorn, attack + query, headers={"SCRIPT_NAME": attack})
     assert reply.status == 404
     assert not any("<script" in value or '"' in value.split(";")[0] for _, value in reply.headers.items())
+    # A prefix the path does not start with: gunicorn answers 500 itself (escaped) and keeps serving.
+    mismatch = fetch(gunicorn, "/catalog.ttl", headers={"SCRIPT_NAME": "/<zzz>"})
+    assert mismatch.status in (400, 500) and "<zzz>" not in mismatch.text
+    assert not any("zzz" in value for _, value in mismatch.headers.items())
+    assert fetch(gunicorn, "/-/health").status == 200
     truncated = fetch(gunicorn, query)  # KG_MAX_ROWS=3: cut, with a Link to the limits
     assert truncated.header("X-KG-Truncated") == "true"
     assert (
