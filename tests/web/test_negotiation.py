@@ -34,7 +34,7 @@ RESOURCE = with_html(RESOURCE_OFFERS, first=True)
         (BROWSER, "html"),
         ("text/turtle", RdfFormat.TURTLE),
         ("application/ld+json", RdfFormat.JSONLD),
-        ("application/json", None),
+        ("application/json", RdfFormat.JSONLD),  # plain JSON clients get JSON-LD, not a 406
         ("application/n-triples", RdfFormat.NTRIPLES),
         ("text/plain", RdfFormat.NTRIPLES),
         ("application/rdf+xml", RdfFormat.RDFXML),

@@ -148,8 +148,12 @@ RDF_OFFERS: list[tuple[str, RdfFormat]] = _rdf_offers(
 """CONSTRUCT/DESCRIBE results and whole graphs: every RDF format, Turtle first."""
 
 RESOURCE_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
-RESOURCE_OFFERS: list[tuple[str, RdfFormat]] = _rdf_offers(RESOURCE_FORMATS)
-"""The description of one resource: the four triple formats."""
+RESOURCE_OFFERS: list[tuple[str, RdfFormat]] = [
+    *_rdf_offers(RESOURCE_FORMATS),
+    ("application/json", RdfFormat.JSONLD),
+]
+"""The description of one resource: the four triple formats; a client asking plain JSON gets JSON-LD (which
+is JSON), as Linked Data clients such as pyld and fetch() users expect, instead of a 406."""
 
 RESULTS_OFFERS: list[tuple[str, ResultsFormat]] = [(f.media_type, f) for f in ResultsFormat] + [
     (m, f) for f in ResultsFormat for m in f.media_types[1:]
