@@ -245,10 +245,23 @@ def query(settings: Settings, query: str, files: tuple[Path, ...], output: str, 
     show_default=True,
     help="SPARQL query worker processes.",
 )
+@click.option(
+    "--public-url",
+    envvar="KG_PUBLIC_URL",
+    default=None,
+    help="Public base URL written in every answer (e.g. https://data.example.org/kg/); "
+    "its host is allowed besides KG_ALLOWED_HOSTS.",
+)
 @click.pass_context
 @_one_line_errors
 def serve(
-    ctx: click.Context, files: tuple[Path, ...], host: str, port: int, timeout: float, workers: int
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    host: str,
+    port: int,
+    timeout: float,
+    workers: int,
+    public_url: str | None,
 ) -> None:
     """Serve the built graph (or RDF FILES) as Linked Data with a SPARQL endpoint."""
     from kg.dumps import MANIFEST_FILE
@@ -260,7 +273,9 @@ def serve(
         click.echo(f"No build in {settings.dist_dir}: building first.", err=True)
         ctx.invoke(build)
     try:
-        options = WebOptions.from_env(host=host, port=port, timeout=timeout, workers=workers)
+        options = WebOptions.from_env(
+            host=host, port=port, timeout=timeout, workers=workers, public_url=public_url
+        )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
     run(settings, files, options, announce=lambda line: click.echo(line, err=True))

@@ -10,7 +10,7 @@ import gzip
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,25 +84,11 @@ class QueryResult:
 
 def _solutions(variables: tuple[str, ...], rows: tuple[tuple[Term | None, ...], ...]) -> ox.QuerySolutions:
     # pyoxigraph cannot build QuerySolutions from Python values, so round-trip through SPARQL JSON.
-    def term_json(term: Term) -> dict[str, str]:
-        if isinstance(term, ox.NamedNode):
-            return {"type": "uri", "value": term.value}
-        if isinstance(term, ox.BlankNode):
-            return {"type": "bnode", "value": term.value}
-        if isinstance(term, ox.Literal):
-            out = {"type": "literal", "value": term.value}
-            if term.language:
-                out["xml:lang"] = term.language
-            elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                out["datatype"] = term.datatype.value
-            return out
-        raise QueryError("RDF-star terms are not supported in results")
-
     doc = {
         "head": {"vars": list(variables)},
         "results": {
             "bindings": [
-                {v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
                 for row in rows
             ]
         },
@@ -364,6 +350,7 @@ class CappedResult:
     body: bytes
     rows: int
     truncated: bool
+    unbound: tuple[str, ...] = ()
 
 
 def _capped_solutions(
@@ -392,7 +379,12 @@ def _capped_solutions(
         parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         return _bytes(parsed.serialize(format=_OX_RESULTS[fmt]))
 
-    return _fit("solutions", render, len(bindings), truncated, max_bytes)
+    fitted = _fit("solutions", render, len(bindings), truncated, max_bytes)
+    kept = bindings[: fitted.rows]
+    # Variables bound in no row of a non-empty answer: e.g. an aggregate whose evaluation failed, which
+    # SPARQL 1.1 Query §11.6 answers as unbound, not as an error. The answer says so (X-KG-Unbound).
+    unbound = tuple(n for n in names if kept and not any(n in row for row in kept))
+    return replace(fitted, unbound=unbound)
 
 
 def _capped_triples(result: ox.QueryTriples, fmt: RdfFormat, max_rows: int, max_bytes: int) -> CappedResult:

@@ -22,7 +22,7 @@ def test_every_route_is_documented(app: Flask) -> None:
 
 
 def test_every_option_is_documented() -> None:
-    for option in ("--host", "--port", "--timeout", "--workers"):
+    for option in ("--host", "--port", "--timeout", "--workers", "--public-url"):
         assert f"`{option}`" in DOC
     for field in fields(WebOptions):
         if field.name in ("incoming_page", "count_cap"):

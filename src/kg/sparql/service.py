@@ -188,7 +188,9 @@ class QueryService:
         if reply.status != "ok":
             raise QueryError(reply.message, line=reply.line, column=reply.column)
         media_type = (request.graph_format if reply.kind == "graph" else request.result_format).media_type
-        return QueryAnswer(reply.kind, body, media_type, reply.truncated, reply.rows, cached=False)
+        return QueryAnswer(
+            reply.kind, body, media_type, reply.truncated, reply.rows, cached=False, unbound=reply.unbound
+        )
 
     def _acquire(self) -> Worker:
         if self._closed:

@@ -80,6 +80,8 @@ class QueryAnswer:
     :param truncated: rows or bytes were cut at a limit; ``rows`` says how many were kept.
     :param rows: solutions or triples in ``body`` (0 for ASK).
     :param cached: served from the result cache.
+    :param unbound: SELECT variables bound in no row of a non-empty answer (an aggregate whose
+        evaluation failed is unbound, SPARQL 1.1 Query §11.6): a client can tell it from a value.
     """
 
     kind: Literal["solutions", "boolean", "graph"]
@@ -88,6 +90,7 @@ class QueryAnswer:
     truncated: bool
     rows: int
     cached: bool
+    unbound: tuple[str, ...] = ()
 
 
 class QueryBusy(QueryError):

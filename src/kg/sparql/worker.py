@@ -54,6 +54,7 @@ class Reply:
     kind: Literal["solutions", "boolean", "graph"] = "solutions"
     rows: int = 0
     truncated: bool = False
+    unbound: tuple[str, ...] = ()
     message: str = ""
     line: int | None = None
     column: int | None = None
@@ -110,7 +111,10 @@ def execute(store: KgStore, job: Job, graphs: frozenset[str] | None = None) -> t
         return Reply("error", message=str(exc), line=exc.line, column=exc.column), b""
     except MemoryError:
         return Reply("oom", message="the query ran out of memory"), b""
-    return Reply("ok", kind=result.kind, rows=result.rows, truncated=result.truncated), result.body
+    reply = Reply(
+        "ok", kind=result.kind, rows=result.rows, truncated=result.truncated, unbound=result.unbound
+    )
+    return reply, result.body
 
 
 def _one_malloc_arena() -> None:

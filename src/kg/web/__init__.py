@@ -26,6 +26,7 @@ from kg.web.http import apply_safety_headers, preflight, text_response
 from kg.web.i18n import translator
 from kg.web.labels import choose_language, format_number
 from kg.web.negotiation import HTML_TYPES, negotiate
+from kg.web.origin import OriginGuard, PublicUrl, allowed_host_names, local_path
 from kg.web.reader import ResourceReader
 from kg.web.state import EXTENSION, AppState, QueryRunner
 
@@ -70,6 +71,13 @@ def create_app(
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _crash)
     app.context_processor(_template_context)
+    public = PublicUrl.parse(options.public_url) if options.public_url else None
+    app.wsgi_app = OriginGuard(  # type: ignore[method-assign]
+        app.wsgi_app,
+        allowed=allowed_host_names(options.allowed_hosts, public, options.host),
+        public=public,
+        trusted_proxies=options.trusted_proxies,
+    )
     return app
 
 
@@ -119,10 +127,12 @@ def _template_context() -> dict[str, object]:
     other = "fr" if lang == "en" else "en"
     args = {k: v for k, v in request.args.items() if k != "lang"}
     args["lang"] = other
+    here = local_path(request.script_root, request.path)
     return {
         "lang": lang,
         "t": translator(lang),
-        "switch_url": f"{request.path}?{urlencode(args)}",
+        "here": here,
+        "switch_url": f"{here}?{urlencode(args)}",
         "switch_lang": other,
         "root": request.script_root,
     }

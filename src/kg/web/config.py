@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from kg.dumps import DumpInfo
+from kg.web.origin import PublicUrl
 
 Redirect = Literal["303", "200"]
 ENV_PREFIX = "KG_"
@@ -37,6 +38,13 @@ class WebOptions:
     :param count_cap: incoming links counted exactly up to this number, then shown as "more than".
     :param page_cache_bytes: rendered resource documents kept in memory per process (``0``: none).
     :param reload_interval: seconds between two looks at ``dist/`` for a new build to serve (``0``: never).
+    :param public_url: the public base URL (``https://data.example.org/kg/``): every URL the server writes
+        uses it, whatever the request's ``Host`` (``""``: the request's own origin, once allowed).
+    :param allowed_hosts: comma-separated host names a request's ``Host`` may name (``.example.org``: and
+        its subdomains; ``*``: any); others answer 400. ``""``: loopback names, the public URL's host and
+        the ``host`` listened on. See ``kg.web.origin``.
+    :param trusted_proxies: how many proxies in front set ``X-Forwarded-*`` (``0``: those headers are
+        ignored; never set it when clients can reach the server directly).
     """
 
     host: str = "127.0.0.1"
@@ -52,6 +60,9 @@ class WebOptions:
     count_cap: int = 250_000
     page_cache_bytes: int = 64_000_000
     reload_interval: float = 2.0
+    public_url: str = ""
+    allowed_hosts: str = ""
+    trusted_proxies: int = 0
 
     def __post_init__(self) -> None:
         if self.redirect not in ("303", "200"):
@@ -60,6 +71,10 @@ class WebOptions:
             raise ValueError("timeout, workers, max_rows and max_body_bytes must be positive")
         if self.reload_interval < 0:
             raise ValueError("reload_interval must be 0 (never) or a number of seconds")
+        if self.trusted_proxies < 0:
+            raise ValueError("trusted_proxies must be 0 (none) or the number of proxies in front")
+        if self.public_url:
+            PublicUrl.parse(self.public_url)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> WebOptions:

@@ -25,6 +25,7 @@ from kg.dumps import jsonld_context
 from kg.formats import TEXT_PLAIN, RdfFormat
 from kg.web.labels import choose_language
 from kg.web.negotiation import BadFormatParameter, Offers, choose, describe_offers
+from kg.web.origin import header_url
 from kg.web.state import AppState
 
 CSP = (
@@ -32,7 +33,8 @@ CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 EXPOSED_HEADERS = (
-    "ETag, Link, Location, Content-Location, Retry-After, X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows"
+    "ETag, Link, Location, Content-Location, Retry-After, "
+    "X-KG-Truncated, X-KG-Row-Limit, X-KG-Rows, X-KG-Unbound"
 )
 T = TypeVar("T")
 
@@ -174,13 +176,20 @@ def rdf_response(body: bytes, fmt: RdfFormat, status: int = 200) -> Response:
     return response
 
 
-def link_header(links: Sequence[tuple[str, str, str | None]]) -> str:
-    """``Link`` value from ``(url, rel, media type)`` triples."""
+def link_header(links: Sequence[tuple[str, str, str | None]], title: str | None = None) -> str:
+    """``Link`` value (RFC 8288 §3) from ``(url, rel, media type)`` triples.
+
+    A URL holds parts of the request (its path, its root), so it is percent-encoded where it could end the
+    ``<...>`` target or the header (:func:`kg.web.origin.header_url`); ``rel``, ``type`` and ``title`` are
+    ours, never the client's.
+    """
     parts = []
     for url, rel, media_type in links:
-        part = f'<{url}>; rel="{rel}"'
+        part = f'<{header_url(url)}>; rel="{rel}"'
         if media_type:
             part += f'; type="{media_type}"'
+        if title:
+            part += f'; title="{title}"'
         parts.append(part)
     return ", ".join(parts)
 
@@ -188,6 +197,9 @@ def link_header(links: Sequence[tuple[str, str, str | None]]) -> str:
 def apply_safety_headers(response: Response) -> Response:
     """Headers every answer carries (after_request)."""
     headers = response.headers
+    for name in ("Location", "Content-Location"):  # URLs made from the request: never a second header
+        if name in headers:
+            headers[name] = header_url(headers[name])
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Content-Security-Policy", CSP)

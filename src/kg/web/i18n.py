@@ -48,6 +48,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "triples": "triples",
         "truncated": "The result was cut at the row limit; narrow the query or use LIMIT/OFFSET.",
         "types": "Types",
+        "unbound": (
+            "No row binds these variables. An error inside an expression or an aggregate leaves its variable "
+            "unbound in SPARQL (GROUP_CONCAT of IRIs or numbers, say: use STR()):"
+        ),
         "value": "Value",
         "void": "VoID description",
         "void_intro": "What the dataset holds, generated from the data (W3C VoID). As RDF:",
@@ -114,6 +118,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "Le résultat a été coupé à la limite de lignes; précisez la requête ou utilisez LIMIT/OFFSET."
         ),
         "types": "Types",
+        "unbound": (
+            "Aucune ligne ne lie ces variables. En SPARQL, une erreur dans une expression ou un agrégat "
+            "laisse sa variable non liée (GROUP_CONCAT d'IRI ou de nombres, par exemple : utilisez STR()) :"
+        ),
         "value": "Valeur",
         "void": "Description VoID",
         "void_intro": (

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kg.settings import Settings
 from kg.sparql import QueryLimits, QueryService
@@ -21,6 +21,34 @@ from kg.web.config import WebOptions
 from kg.web.live import GRACE_SECONDS, LiveApp, Served, fingerprint
 from kg.web.runtime import Prepared, prepare_files, prepare_release
 from kg.web.state import EXTENSION
+
+# The request limits of gunicorn's defaults (27.0.1 config.py: limit_request_line 4094,
+# limit_request_field_size 8190, limit_request_fields 100), so both servers refuse the same requests.
+MAX_REQUEST_LINE = 4094
+MAX_HEADER_FIELD = 8190
+MAX_HEADER_FIELDS = 100
+
+
+class LimitedRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler with gunicorn's request limits: a request line over 4,094 bytes answers 414, a
+    header line over 8,190 bytes (with its CRLF) or more than 100 header fields 431 (Python's own limits
+    are 64 KB per line and 100 fields)."""
+
+    def parse_request(self) -> bool:
+        if len(self.raw_requestline.rstrip(b"\r\n")) > MAX_REQUEST_LINE:
+            self.requestline = self.request_version = self.command = ""
+            self.send_error(414, "Request line too long (send long SPARQL queries by POST)")
+            return False
+        if not super().parse_request():
+            return False
+        fields = self.headers.items()
+        if len(fields) > MAX_HEADER_FIELDS:
+            self.send_error(431, "Too many header fields")
+            return False
+        if any(len(name) + len(value) + 4 > MAX_HEADER_FIELD for name, value in fields):
+            self.send_error(431, "Header field too long")
+            return False
+        return True
 
 
 def query_limits(options: WebOptions) -> QueryLimits:
@@ -87,12 +115,21 @@ def run(
     live = serving(settings, files, options, announce)
     with live:
         title = live.current.app.extensions[EXTENSION].dataset.title
-        server = make_server(options.host, options.port, live, threaded=True)
+        server = make_server(
+            options.host, options.port, live, threaded=True, request_handler=LimitedRequestHandler
+        )
         host = f"[{options.host}]" if ":" in options.host else options.host
         announce(f"Serving {title} on http://{host}:{server.port}/ (SPARQL: /sparql)")
         if not files and options.reload_interval > 0:
             announce(
                 f"Watching {settings.dist_dir}: a new `kg build` or `kg add` is served without a restart."
+            )
+        if options.host.strip("[]") in ("0.0.0.0", "::") and not (
+            options.allowed_hosts or options.public_url
+        ):
+            announce(
+                "Answering only for loopback host names: set KG_ALLOWED_HOSTS (or --public-url) to the "
+                "names clients use."
             )
         announce("Press Ctrl-C to stop.")
         previous = signal.signal(signal.SIGTERM, _stop)

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
@@ -25,6 +26,7 @@ from kg.vocab import sparql_prologue
 from kg.web.http import (
     chosen_format,
     etag_for,
+    link_header,
     not_acceptable,
     page_variant,
     rdf_response,
@@ -127,11 +129,13 @@ def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> 
     response = _html(st, query, answer) if fmt == "html" else _answer(answer)
     for name in vary:  # a POST's answer is not cached, but still depends on these
         response.vary.add(name)
+    if answer.unbound:  # e.g. GROUP_CONCAT over IRIs: an error the SPARQL semantics answer as unbound
+        response.headers["X-KG-Unbound"] = ", ".join(quote(name, safe="_") for name in answer.unbound)
     if answer.truncated:
         response.headers["X-KG-Truncated"] = "true"
         response.headers["X-KG-Row-Limit"] = str(st.queries.limits.max_rows)
-        response.headers["Link"] = (
-            f'<{url_for("system.limits")}>; rel="describedby"; title="result truncated"'
+        response.headers["Link"] = link_header(
+            [(url_for("system.limits"), "describedby", None)], title="result truncated"
         )
     return response
 
@@ -224,6 +228,7 @@ def _html(st: AppState, query: ProtocolRequest, answer: QueryAnswer) -> Response
         boolean=boolean,
         text=text,
         truncated=answer.truncated,
+        unbound=answer.unbound,
         limits=st.queries.limits if st.queries else None,
     )
     return Response(body, content_type="text/html; charset=utf-8")
