@@ -250,27 +250,36 @@ def linked_build(dist_dir: Path) -> Path | None:
 
 def link_dist(dist_dir: Path, build: Path) -> None:
     """Point ``dist_dir`` at ``build``: one ``rename`` of a new symbolic link over the old one, so a reader
-    always finds a whole build, old or new, and each build's files never change once linked.
+    always finds a whole build, old or new, and each build's files never change once linked."""
+    swap_link(new_link(dist_dir, build), dist_dir)
+
+
+def new_link(dist_dir: Path, build: Path) -> Path:
+    """A hidden symbolic link to ``build`` beside ``dist_dir``, for ``swap_link``: made first, it proves
+    that the folder of ``dist`` can be written before anything is committed."""
+    link = dist_dir.with_name(f".{dist_dir.name}.link-{os.getpid()}")
+    try:
+        link.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(build, dist_dir.parent), link)
+    except OSError as exc:
+        raise BuildError(f"cannot link {dist_dir} to a new build: {exc.strerror or exc}") from exc
+    return link
+
+
+def swap_link(link: Path, dist_dir: Path) -> None:
+    """Replace ``dist_dir`` by the symbolic ``link``: one ``rename``, the moment the new build is published.
 
     A plain ``dist/`` folder (written by an older kg) is moved into the builds first: the one moment without
     ``dist``, once per project; the next run links the newest build if a crash falls there.
     """
-    target = os.path.relpath(build, dist_dir.parent)
-    try:
-        if os.readlink(dist_dir) == target:
-            return
-    except OSError:
-        pass
     try:
         if dist_dir.is_dir() and not dist_dir.is_symlink():
             stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(dist_dir.stat().st_mtime))
             os.rename(dist_dir, tempfile.mkdtemp(prefix=f"{stamp}-", dir=builds_dir(dist_dir)))
-        link = dist_dir.with_name(f".{dist_dir.name}.link-{os.getpid()}")
-        link.unlink(missing_ok=True)
-        os.symlink(target, link)
         os.replace(link, dist_dir)
         _fsync(dist_dir.parent)
     except OSError as exc:
+        link.unlink(missing_ok=True)
         raise BuildError(f"cannot link {dist_dir} to the new build: {exc.strerror or exc}") from exc
 
 

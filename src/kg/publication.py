@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.dumps import MANIFEST_FILE, builds_dir, link_dist, linked_build
+from kg.dumps import MANIFEST_FILE, builds_dir, link_dist, linked_build, new_link, swap_link
 from kg.errors import BuildError
 from kg.settings import Settings
 
@@ -70,6 +70,7 @@ def commit(settings: Settings, build: Path, moves: Sequence[tuple[Path, Path]]) 
             [str(a.relative_to(settings.data_dir)), str(b.relative_to(settings.data_dir))] for a, b in moves
         ],
     }
+    link = new_link(settings.dist_dir, build)  # fails here, before the commit, if dist/'s folder is read-only
     temporary = journal.with_name(f"{JOURNAL}.{os.getpid()}{HIDDEN_SUFFIX}")
     try:
         with temporary.open("w", encoding="utf-8") as out:
@@ -80,9 +81,10 @@ def commit(settings: Settings, build: Path, moves: Sequence[tuple[Path, Path]]) 
         _fsync_dir(settings.data_dir)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
+        link.unlink(missing_ok=True)
         raise BuildError(f"cannot write {journal}: {exc.strerror or exc}; nothing was changed") from exc
     try:
-        _roll_forward(settings, entry)
+        _roll_forward(settings, entry, link)
     except (OSError, BuildError) as exc:
         raise BuildError(
             f"the release is committed but not yet in place ({exc}); the next `kg add`, `kg build` or "
@@ -166,7 +168,7 @@ def pin(build: Path) -> Pin:
     return Pin(handle)
 
 
-def _roll_forward(settings: Settings, entry: Mapping[str, object]) -> None:
+def _roll_forward(settings: Settings, entry: Mapping[str, object], link: Path | None = None) -> None:
     moves = entry.get("moves")
     assert isinstance(moves, list)
     for source, target in moves:
@@ -176,7 +178,9 @@ def _roll_forward(settings: Settings, entry: Mapping[str, object]) -> None:
             os.replace(hidden, final)
             _fsync_dir(final.parent)
     build = builds_dir(settings.dist_dir) / str(entry.get("build"))
-    if build.is_dir():
+    if link is not None:
+        swap_link(link, settings.dist_dir)
+    elif build.is_dir():
         link_dist(settings.dist_dir, build)
     (settings.data_dir / JOURNAL).unlink(missing_ok=True)
     _fsync_dir(settings.data_dir)

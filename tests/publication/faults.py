@@ -65,9 +65,9 @@ class Faults:
             os.kill(os.getpid(), signal.SIGKILL)
 
     def _in_read_only(self, path: object) -> bool:
-        if not isinstance(path, str | Path):
+        if not isinstance(path, str | Path) or not os.path.isabs(path):  # relative: under a dir_fd
             return False
-        return Path(os.path.abspath(path)).parent == self.read_only
+        return Path(os.path.normpath(path)).parent == self.read_only
 
     def install(self) -> None:
         for name in STEPS:

@@ -68,3 +68,13 @@ def tree(work: Path) -> dict[str, str]:
             if path.is_file():
                 files[str(path.relative_to(work))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return files
+
+
+def start(work: Path, *args: str, faults: tuple[str, ...] = ()) -> subprocess.Popen[str]:
+    """``kg`` as ``kg()`` runs it, without waiting for it."""
+    command = [sys.executable, str(FAULTS), *faults, "--"]
+    command += ["--data-dir", str(work / "data"), "--dist-dir", str(work / "dist"), *args]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    return subprocess.Popen(
+        command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
