@@ -240,20 +240,21 @@ class KgStore:
         graph_format: RdfFormat,
         max_rows: int,
         max_bytes: int,
+        union_of_all_graphs: bool = False,
     ) -> CappedResult:
         """Run a query on an explicit dataset and serialise at most ``max_rows`` rows / ``max_bytes`` bytes.
 
         Rows are pulled one at a time and pulling stops at ``max_rows + 1``, so a huge result costs only what
-        is kept. The dataset is always given: a ``FROM`` in the query text never widens it.
+        is kept. The dataset is always given (a ``FROM`` in the query never widens it), or, when the caller
+        checked that every graph is public and the query has no ``FROM``, ``union_of_all_graphs``.
 
         :raises QueryError: a syntax error (with line and column) or an evaluation error, on one line.
         """
         try:
-            result = self._store.query(
-                sparql,
-                default_graph=[ox.NamedNode(g) for g in default_graph],
-                named_graphs=[ox.NamedNode(g) for g in named_graphs],
-            )
+            union: dict[str, Any] = {"use_default_graph_as_union": True}
+            listed = {"default_graph": [ox.NamedNode(g) for g in default_graph]}
+            listed["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            result = self._store.query(sparql, **(union if union_of_all_graphs else listed))
             if isinstance(result, ox.QueryBoolean):
                 body = QueryResult("boolean", boolean=bool(result)).serialize(result_format)
                 return CappedResult("boolean", body, 0, False)

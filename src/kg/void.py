@@ -15,7 +15,8 @@ from datetime import datetime
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from kg.dumps import DumpInfo
+from kg.dumps import DUMP_STEM, DumpInfo
+from kg.formats import RdfFormat
 from kg.settings import Settings
 from kg.vocab import KG_ONTOLOGY, PREFIXES
 
@@ -93,6 +94,14 @@ def dataset_stats(quads: Iterable[tuple[str, str, str, str]]) -> DatasetStats:
     )
 
 
+def dump_files(dumps: Iterable[DumpInfo]) -> list[DumpInfo]:
+    """The files that are RDF dumps of the whole dataset (VoID §6.5 ``void:dataDump``): ``kg.ttl``,
+    ``kg.nq.gz``... The CSV tables, the IATI XML, the catalog and the JSON-LD context are published files
+    too, but not dumps of this dataset in RDF: they are listed in the DCAT catalog only."""
+    rdf_types = {m for fmt in RdfFormat for m in fmt.media_types}
+    return [d for d in dumps if d.name.startswith(f"{DUMP_STEM}.") and d.media_type in rdf_types]
+
+
 def dataset_iri(settings: Settings) -> URIRef:
     """The IRI of the dataset itself: the VoID document's ``#dataset``."""
     return URIRef(f"{settings.base_iri}.well-known/void#dataset")
@@ -144,9 +153,7 @@ def void_graph(
     if endpoint_url:
         graph.add((ds, VOID.sparqlEndpoint, URIRef(endpoint_url)))
     base = downloads_url or f"{settings.base_iri}downloads/"
-    for dump in dumps:
-        if dump.name.endswith(".json") or dump.name == "context.jsonld":
-            continue
+    for dump in dump_files(dumps):
         url = URIRef(f"{base}{dump.name}")
         graph.add((ds, VOID.dataDump, url))
         graph.add((url, DCTERMS["format"], Literal(dump.media_type)))

@@ -12,6 +12,7 @@ from kg.web.negotiation import (
     RESULTS_OFFERS,
     BadFormatParameter,
     choose,
+    choose_among,
     describe_offers,
     from_name,
     from_suffix,
@@ -33,7 +34,7 @@ RESOURCE = with_html(RESOURCE_OFFERS, first=True)
         (BROWSER, "html"),
         ("text/turtle", RdfFormat.TURTLE),
         ("application/ld+json", RdfFormat.JSONLD),
-        ("application/json", None),
+        ("application/json", RdfFormat.JSONLD),  # plain JSON clients get JSON-LD, not a 406
         ("application/n-triples", RdfFormat.NTRIPLES),
         ("text/plain", RdfFormat.NTRIPLES),
         ("application/rdf+xml", RdfFormat.RDFXML),
@@ -66,7 +67,7 @@ def test_results_keep_graph_and_result_types_apart() -> None:
     assert negotiate("text/csv", RESULTS_OFFERS) is ResultsFormat.CSV
     assert negotiate("text/tab-separated-values", RESULTS_OFFERS) is ResultsFormat.TSV
     assert negotiate("text/turtle", RESULTS_OFFERS) is None
-    assert negotiate("text/csv", BOOLEAN_OFFERS) is None
+    assert negotiate("text/csv", BOOLEAN_OFFERS) is ResultsFormat.CSV  # the bare word, as Oxigraph
     assert negotiate("application/sparql-results+json", RDF_OFFERS) is None
 
 
@@ -124,3 +125,23 @@ def test_406_lists_each_media_type_once() -> None:
     assert listed[0] == "text/html"
     assert "text/turtle" in listed
     assert len(listed) == len(set(listed))
+
+
+def test_format_values_with_one_meaning_are_one_format() -> None:
+    every = [*RESULTS_OFFERS, *RDF_OFFERS]
+    tsv = ["tsv", "text/tab-separated-values"]
+    assert choose_among(None, tsv, RESULTS_OFFERS, every) is ResultsFormat.TSV
+    jsonld = ["json-ld", "application/ld+json,application/x-json+ld"]
+    assert choose_among(None, jsonld, RDF_OFFERS, every) is RdfFormat.JSONLD
+    assert choose_among(None, ["n3"], RDF_OFFERS, every) is RdfFormat.TURTLE
+    assert choose_among(None, ["rdf"], RDF_OFFERS, every) is RdfFormat.RDFXML
+    with pytest.raises(BadFormatParameter):
+        choose_among(None, ["json", "xml"], RESULTS_OFFERS, every)
+
+
+def test_a_format_of_another_query_form_leaves_the_choice_to_accept() -> None:
+    every = [*RESULTS_OFFERS, *RDF_OFFERS]
+    assert choose_among("*/*", ["turtle"], RESULTS_OFFERS, every) is ResultsFormat.JSON
+    assert choose_among("text/csv", ["turtle"], RESULTS_OFFERS, every) is ResultsFormat.CSV
+    assert choose_among("*/*", ["csv"], RDF_OFFERS, every) is RdfFormat.TURTLE
+    assert choose_among("*/*", ["nonsense"], RESULTS_OFFERS, every) is None  # known to no form: 406

@@ -30,6 +30,7 @@ PROJECT_IRI = URIRef(BASE + PROJECT)
         ("application/n-triples", "nt"),
         ("application/rdf+xml", "rdf"),
         ("text/turtle;q=0.4, application/ld+json;q=0.8", "jsonld"),
+        ("application/json", "jsonld"),
     ],
 )
 def test_a_thing_answers_303_to_its_document(client: FlaskClient, accept: str | None, suffix: str) -> None:
@@ -140,10 +141,38 @@ def test_page_embeds_schema_org_json_ld(client: FlaskClient) -> None:
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert len(blocks) == 1
     data = json.loads(blocks[0])
-    assert data["@context"] == "https://schema.org/"
+    assert data["@context"] == {"@vocab": "https://schema.org/"}  # inline: expands offline, to https terms
     assert data["@id"] == str(PROJECT_IRI)
     assert data["@type"] == "Project"
     assert any(n.get("@value") == "Interpol Mobile Police Training Program" for n in data["name"])
+    # The block is RDF: a JSON-LD processor (rdflib's, offline) reads the graph's own terms and the money.
+    page = Graph().parse(data=blocks[0], format="json-ld")
+    assert (PROJECT_IRI, RDF.type, SCHEMA.Project) in page
+    grant = URIRef(BASE + "grant/interpol-mobile-police-training-program")
+    assert (PROJECT_IRI, SCHEMA.funding, grant) in page
+    amount = page.value(grant, SCHEMA.amount)
+    assert page.value(amount, SCHEMA.minValue).toPython() == 2_000_000
+    assert str(page.value(amount, SCHEMA.currency)) == "CAD"
+    assert all(str(p).startswith(("https://schema.org/", str(RDF))) for p in page.predicates())
+
+
+@pytest.mark.parametrize("suffix", ["ttl", "jsonld", "nt", "rdf"])
+def test_follow_your_nose_to_the_figure(client: FlaskClient, suffix: str) -> None:
+    """One GET of a project's document tells how much it got: its grant and the grant's amount are in it;
+    a grant's document holds its amount."""
+    fmt = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}[suffix]
+    project = Graph().parse(data=client.get(f"/{PROJECT}.{suffix}").data, format=fmt)
+    grant = URIRef(BASE + "grant/interpol-mobile-police-training-program")
+    assert (grant, SCHEMA.fundedItem, PROJECT_IRI) in project
+    amount = project.value(grant, SCHEMA.amount)
+    assert amount is not None
+    assert project.value(amount, SCHEMA.minValue).toPython() == 2_000_000
+    assert str(project.value(amount, SCHEMA.currency)) == "CAD"
+    assert str(project.value(amount, KG.statedAs)) == "over $2 million"
+    alone = Graph().parse(
+        data=client.get(f"/grant/interpol-mobile-police-training-program.{suffix}").data, format=fmt
+    )
+    assert alone.value(alone.value(grant, SCHEMA.amount), SCHEMA.minValue).toPython() == 2_000_000
 
 
 def test_amounts_read_with_their_qualifier(client: FlaskClient) -> None:

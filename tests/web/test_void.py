@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -73,3 +74,27 @@ def test_well_known_void(client: FlaskClient, graph: Graph) -> None:
         == "application/ld+json"
     )
     assert client.get("/.well-known/void", headers={"Accept": "text/csv"}).status_code == 406
+
+
+def test_void_lists_rdf_dumps_of_the_dataset_only(client: FlaskClient) -> None:
+    """CSV tables, IATI XML, the catalog and the JSON-LD context stay in DCAT; VoID names the RDF dumps."""
+    void = Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data)
+    ds = next(void.subjects(RDF.type, VOID.Dataset))
+    dumps = {str(d).rsplit("/", 1)[1] for d in void.objects(ds, VOID.dataDump)}
+    kinds = {name.removesuffix(".gz").rsplit(".", 1)[1] for name in dumps}
+    assert kinds == {"ttl", "nt", "jsonld", "rdf", "trig", "nq"}
+    assert all(name.startswith("kg.") for name in dumps), dumps
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_void_has_an_html_view(client: FlaskClient, lang: str) -> None:
+    """A person following the VoID link of a page gets a page, not an RDF/XML download."""
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get(f"/.well-known/void?lang={lang}", headers={"Accept": browser})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.text
+    assert ("VoID description" if lang == "en" else "Description VoID") in page
+    assert "kg.ttl.gz" in page and "projects.csv" not in page and "https://schema.org/Project" in page
+    assert 'href="/.well-known/void?format=ttl"' in page
+    # A client without preferences still gets RDF.
+    assert client.get("/.well-known/void", headers={"Accept": "*/*"}).mimetype == "text/turtle"

@@ -29,6 +29,7 @@ from kg.sparql.cache import AnswerCache
 from kg.sparql.guard import Dataset, inspect_query, resolve_dataset
 from kg.sparql.lexer import normalise
 from kg.sparql.pool import Worker, WorkerDied, WorkerTimedOut
+from kg.sparql.schema_http import schema_org_https
 from kg.sparql.types import QueryAnswer, QueryBusy, QueryLimits, QueryRequest
 from kg.sparql.worker import Job
 
@@ -88,6 +89,7 @@ class QueryService:
         :raises QueryTimeout: the query ran past ``timeout_s`` and was killed.
         :raises QueryCrashed: the engine died while running the query.
         """
+        request = replace(request, text=schema_org_https(request.text))
         try:
             info = inspect_query(request.text, self.limits, self.public_graphs)
             dataset = resolve_dataset(info, request.default_graphs, request.named_graphs, self.public_graphs)
@@ -156,6 +158,7 @@ class QueryService:
             graph_format=request.graph_format,
             default_graphs=dataset.default_graphs,
             named_graphs=dataset.named_graphs,
+            every_public_graph=dataset.every_public_graph,
             max_rows=self.limits.max_rows,
             max_bytes=self.limits.max_result_bytes,
         )

@@ -148,18 +148,21 @@ RDF_OFFERS: list[tuple[str, RdfFormat]] = _rdf_offers(
 """CONSTRUCT/DESCRIBE results and whole graphs: every RDF format, Turtle first."""
 
 RESOURCE_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES, RdfFormat.RDFXML)
-RESOURCE_OFFERS: list[tuple[str, RdfFormat]] = _rdf_offers(RESOURCE_FORMATS)
-"""The description of one resource: the four triple formats."""
+RESOURCE_OFFERS: list[tuple[str, RdfFormat]] = [
+    *_rdf_offers(RESOURCE_FORMATS),
+    ("application/json", RdfFormat.JSONLD),
+]
+"""The description of one resource: the four triple formats; a client asking plain JSON gets JSON-LD (which
+is JSON), as Linked Data clients such as pyld and fetch() users expect, instead of a 406."""
 
 RESULTS_OFFERS: list[tuple[str, ResultsFormat]] = [(f.media_type, f) for f in ResultsFormat] + [
     (m, f) for f in ResultsFormat for m in f.media_types[1:]
 ]
 """SELECT results: SPARQL JSON first, then XML, CSV, TSV."""
 
-BOOLEAN_OFFERS: list[tuple[str, ResultsFormat]] = [
-    (m, f) for m, f in RESULTS_OFFERS if f in (ResultsFormat.JSON, ResultsFormat.XML)
-]
-"""ASK results: CSV and TSV have no boolean form."""
+BOOLEAN_OFFERS: list[tuple[str, ResultsFormat]] = list(RESULTS_OFFERS)
+"""ASK results. SPARQL 1.1 CSV/TSV (§1) define no boolean form; as Oxigraph's server (and SPARQLWrapper,
+which asks ``text/csv`` for an ASK in CSV) expect, the body is the bare word ``true`` or ``false``."""
 
 
 def with_html(offers: Offers[T], *, first: bool = False) -> list[tuple[str, T | Html]]:
@@ -190,10 +193,10 @@ def _names(value: object) -> tuple[str, ...]:
         return ("txt", "text")
     if isinstance(value, RdfFormat):
         extra = {
-            RdfFormat.TURTLE: ("turtle",),
+            RdfFormat.TURTLE: ("turtle", "n3"),  # a Turtle document is N3: SPARQLWrapper asks N3
             RdfFormat.NTRIPLES: ("ntriples", "n-triples"),
             RdfFormat.JSONLD: ("json-ld", "json"),
-            RdfFormat.RDFXML: ("rdfxml", "rdf/xml", "xml"),
+            RdfFormat.RDFXML: ("rdfxml", "rdf/xml", "xml", "rdf", "rdf+xml"),
             RdfFormat.TRIG: (),
             RdfFormat.NQUADS: ("nquads", "n-quads"),
         }[value]
@@ -231,3 +234,32 @@ def choose(
     if format_param:
         return from_name(format_param, offers)
     return negotiate(accept, offers)
+
+
+def choose_among(
+    accept: str | None, values: Sequence[str], offers: Offers[T], known: Offers[object]
+) -> T | None:
+    """The answer format of a SPARQL request whose ``format``/``output``/``results`` gave ``values``.
+
+    Values naming the same offer are one choice (``tsv`` and ``text/tab-separated-values``); a value may list
+    media types (``application/ld+json,application/x-json+ld``: the first one offered counts). A value that
+    names a format of another query form (``turtle`` for a SELECT: SPARQLWrapper sends it, warns, and asks
+    ``*/*``) leaves the choice to ``Accept``; a value no form knows gets None (406), junk a 400.
+
+    :raises BadFormatParameter: junk, or values that name two different offers.
+    """
+    chosen: list[T] = []
+    unknown = False
+    for value in values:
+        names = [part.strip() for part in value.split(",") if part.strip()] or [value]
+        found = next((f for f in (from_name(name, offers) for name in names) if f is not None), None)
+        if found is not None:
+            chosen.append(found)
+        elif all(from_name(name, known) is None for name in names):
+            unknown = True
+    distinct = list(dict.fromkeys(chosen))
+    if len(distinct) > 1:
+        raise BadFormatParameter("give one format (format, output or results name different ones)")
+    if distinct:
+        return distinct[0]
+    return None if unknown else negotiate(accept, offers)

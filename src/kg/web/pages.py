@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from kg.vocab import KG, KG_ONTOLOGY, OA, SCHEMA
 from kg.web.labels import humanize, short_name
@@ -149,8 +149,27 @@ class PageBuilder:
         if str(OA.hasSelector) in grouped:
             result.quote = self.reader.quote(iri)
         result.incoming, result.incoming_capped = self.incoming(iri, incoming_predicate, page, size)
-        result.jsonld = schema_jsonld(iri, pairs)
+        result.jsonld = schema_jsonld(iri, pairs, self._embedded(iri, grouped))
         return result
+
+    def _embedded(self, iri: str, grouped: dict[str, list[Node]]) -> dict[str, Any]:
+        """What the page's schema.org block states in place rather than by reference: a grant's amount, and
+        a project's grants (``funding``) with theirs, so a search engine reads how much, not just a link."""
+        extra: dict[str, Any] = {}
+        amounts = [o for o in grouped.get(str(SCHEMA.amount), []) if isinstance(o, URIRef)]
+        if amounts:
+            extra["amount"] = [schema_jsonld(str(a), self.reader.outgoing(str(a))) for a in amounts]
+        grants = self.reader.funding(iri)
+        if grants:
+            extra["funding"] = []
+            for grant in grants:
+                pairs = [(p, o) for p, o in self.reader.outgoing(str(grant)) if p != SCHEMA.fundedItem]
+                inner = {str(p): o for p, o in pairs if p == SCHEMA.amount and isinstance(o, URIRef)}
+                nested = {
+                    "amount": [schema_jsonld(str(a), self.reader.outgoing(str(a))) for a in inner.values()]
+                }
+                extra["funding"].append(schema_jsonld(str(grant), pairs, nested))
+        return extra
 
     def evidence(self, nodes: list[Node]) -> list[EvidenceRow]:
         rows = []
@@ -191,10 +210,22 @@ def _in_language(node: Node, lang: str) -> bool:
     return isinstance(node, Literal) and (node.language or "").split("-")[0] == lang
 
 
-def schema_jsonld(iri: str, pairs: list[tuple[URIRef, Node]]) -> dict[str, Any]:
-    """The schema.org statements about ``iri`` as compact JSON-LD, for the page's data block."""
+SCHEMA_CONTEXT = {"@vocab": str(SCHEMA)}
+"""The page blocks' context, inline: ``"@context": "https://schema.org/"`` would make a JSON-LD processor
+fetch schema.org's context (no processor works offline with it), whose ``@vocab`` is ``http://schema.org/``,
+so the block expanded to other IRIs than the graph's ``https://schema.org/`` terms."""
+
+
+def schema_jsonld(
+    iri: str, pairs: list[tuple[URIRef, Node]], embedded: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The schema.org statements about ``iri`` as compact JSON-LD, for the page's data block.
+
+    ``embedded`` replaces the references of some properties by the nodes themselves (an amount's value and
+    currency); the nested nodes carry no ``@context`` of their own.
+    """
     schema = str(SCHEMA)
-    doc: dict[str, Any] = {"@context": "https://schema.org/", "@id": iri}
+    doc: dict[str, Any] = {"@context": SCHEMA_CONTEXT, "@id": iri}
     types = [str(o)[len(schema) :] for p, o in pairs if p == RDF.type and str(o).startswith(schema)]
     if types:
         doc["@type"] = types if len(types) > 1 else types[0]
@@ -208,7 +239,11 @@ def schema_jsonld(iri: str, pairs: list[tuple[URIRef, Node]]) -> dict[str, Any]:
             value = {"@id": str(obj)}
         elif isinstance(obj, Literal) and obj.language:
             value = {"@value": str(obj), "@language": obj.language}
+        elif isinstance(obj, Literal) and obj.datatype is not None and obj.datatype != XSD.string:
+            value = {"@value": str(obj), "@type": str(obj.datatype)}  # expands to the graph's own literal
         else:
             value = str(obj)
         doc.setdefault(key, []).append(value)
+    for key, nodes in (embedded or {}).items():
+        doc[key] = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
     return {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in doc.items()}

@@ -23,6 +23,7 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
+FORMAT_PARAMS = ("format", "output", "results")  # Fuseki's, Virtuoso's and SPARQLWrapper's names
 
 
 class ProtocolError(Exception):
@@ -39,7 +40,10 @@ class ProtocolRequest:
     query: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    format: str | None = None
+    formats: tuple[str, ...] = ()
+    """The distinct values of ``format``, ``output`` and ``results``, in order. Clients send the same choice
+    under several names (SPARQLWrapper sends all three, and for TSV both ``tsv`` and its media type): what
+    they mean, and whether they agree, depends on the query form (``kg.web.sparql``)."""
 
 
 def _decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
@@ -123,9 +127,7 @@ def _from_params(
 
 
 def _request(text: str, params: list[tuple[str, str]]) -> ProtocolRequest:
-    formats = _values(params, "format") + _values(params, "output")
-    if len(set(formats)) > 1:
-        raise ProtocolError(400, "give one format (format or output) at most")
+    formats = [value for name in FORMAT_PARAMS for value in _values(params, name) if value.strip()]
     for name in ("default-graph-uri", "named-graph-uri"):
         for value in _values(params, name):
             if not value or any(c in value for c in ' <>"{}|\\^`\r\n\t'):
@@ -134,5 +136,5 @@ def _request(text: str, params: list[tuple[str, str]]) -> ProtocolRequest:
         query=text,
         default_graphs=tuple(dict.fromkeys(_values(params, "default-graph-uri"))),
         named_graphs=tuple(dict.fromkeys(_values(params, "named-graph-uri"))),
-        format=formats[0] if formats else None,
+        formats=tuple(dict.fromkeys(formats)),
     )

@@ -105,17 +105,38 @@ class ResourceReader:
         return [to_rdflib(s) for s in self.store.subjects(predicate, iri, offset=offset, limit=limit)]
 
     def describe(self, iri: str) -> Graph:
-        """The triples about ``iri`` and about its hash children (``{iri}#quote``): its document."""
+        """The document of ``iri``: its triples, those of its hash children (``{iri}#quote``), and the money.
+
+        Follow your nose to the figure: a grant's document holds its amount (value, qualifier, currency,
+        words), and a project's holds the grants that fund it (``schema:fundedItem``, stated on the grant)
+        and their amounts, so a Linked Data client learns how much a project got from one GET.
+        """
         graph = Graph()
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
+        self._add_node(graph, iri, hash_children=True)
+        for grant in self.funding(iri):
+            graph.add((grant, SCHEMA.fundedItem, URIRef(iri)))
+            self._add_node(graph, str(grant), hash_children=False)
+        return graph
+
+    def _add_node(self, graph: Graph, iri: str, *, hash_children: bool) -> None:
         subject = URIRef(iri)
         for predicate, obj in self.outgoing(iri):
             graph.add((subject, predicate, obj))
-            if isinstance(obj, URIRef) and str(obj).startswith(f"{iri}#"):
+            nested = hash_children and str(obj).startswith(f"{iri}#")
+            if isinstance(obj, URIRef) and (nested or predicate == SCHEMA.amount):
                 for p2, o2 in self.outgoing(str(obj), limit=200):
                     graph.add((obj, p2, o2))
-        return graph
+
+    def funding(self, iri: str, limit: int = 20) -> list[URIRef]:
+        """The grants whose ``schema:fundedItem`` is ``iri`` (a project), at most ``limit``."""
+        term = self._self_term(iri)
+        if term is None:
+            return []
+        quads = self.store.quads(predicate=str(SCHEMA.fundedItem), obj=term)
+        grants = {to_rdflib(q.subject) for q in islice(quads, limit)}
+        return sorted(g for g in grants if isinstance(g, URIRef))
 
     def literals(self, iri: str, limit: int = 200) -> list[tuple[str, Literal]]:
         return [(str(p), o) for p, o in self.outgoing(iri, limit) if isinstance(o, Literal)]

@@ -39,7 +39,7 @@ from kg.web.negotiation import (
     BadFormatParameter,
     Choice,
     Html,
-    choose,
+    choose_among,
     with_html,
 )
 from kg.web.pages import Linker
@@ -58,6 +58,10 @@ EXAMPLE = """SELECT ?project ?name WHERE {
 ORDER BY ?name
 LIMIT 50
 """
+
+
+EVERY_OFFER = [*with_html(RESULTS_OFFERS), *RDF_OFFERS]
+"""Every format some query form is answered in: a format parameter naming one of them is not junk."""
 
 
 def _offers(form: str) -> Sequence[tuple[str, Choice]]:
@@ -82,7 +86,7 @@ def endpoint() -> Response:
     try:
         info = inspect_query(query.query, st.queries.limits, st.queries.public_graphs)
         offers = _offers(info.form)
-        fmt = choose(request.headers.get("Accept"), query.format, offers)
+        fmt = choose_among(request.headers.get("Accept"), query.formats, offers, EVERY_OFFER)
     except BadFormatParameter as exc:
         return text_response(400, str(exc))
     except QueryError as exc:
