@@ -31,16 +31,21 @@ def test_kg_build_killed_at_every_step_always_leaves_a_whole_dist(work: Path, tm
     assert kg(work, "build").returncode == 0  # a build over a build: the swap of a linked dist/
     steps = _steps(work, tmp_path, "build")
     assert len(steps) >= 3, steps
+    problems: list[str] = []  # every step is tried, and every problem reported
     for n, step in enumerate(steps, start=1):
         copy = tmp_path / f"crash-{n}"
         shutil.copytree(work, copy, symlinks=True)
         crashed = kg(copy, "build", faults=("--crash-at", str(n)))
         assert crashed.returncode == -9, (step, crashed.stderr)
-        assert dist_is_whole(copy), f"killed before {step}: dist/ is missing or torn"
+        if not dist_is_whole(copy):
+            problems.append(f"killed before {step}: dist/ is missing or torn")
         again = kg(copy, "build")
-        assert again.returncode == 0, (step, again.stderr)
-        assert dist_is_whole(copy) and not leftovers(copy), (step, leftovers(copy))
+        if again.returncode != 0 or not dist_is_whole(copy):
+            problems.append(f"killed before {step}: the next build failed: {again.stderr}")
+        if left := leftovers(copy):
+            problems.append(f"killed before {step}: the next build left {left}")
         shutil.rmtree(copy)
+    assert not problems, "\n".join(problems)
 
 
 def test_kg_add_killed_at_every_step_leaves_data_and_dist_both_old_or_both_new(
@@ -50,29 +55,36 @@ def test_kg_add_killed_at_every_step_leaves_data_and_dist_both_old_or_both_new(
     release, refused it again as a duplicate, and the next ``kg build`` dropped it. Its kills also left
     hidden records, source texts and staging builds that nothing removed."""
     release = incoming.stem
-    record = work / "data" / "releases" / incoming.name
-    source = work / "data" / "sources" / f"{release}.txt"
+    record = Path("data") / "releases" / incoming.name
+    source = Path("data") / "sources" / f"{release}.txt"
     steps = _steps(work, tmp_path, "add", str(incoming))
     assert len(steps) >= 5, steps
+    problems: list[str] = []  # every step is tried, and every problem reported
     for n, step in enumerate(steps, start=1):
         copy = tmp_path / f"crash-{n}"
         shutil.copytree(work, copy, symlinks=True)
         crashed = kg(copy, "add", str(incoming), faults=("--crash-at", str(n)))
         assert crashed.returncode == -9, (step, crashed.stderr)
-        assert dist_is_whole(copy), f"killed before {step}: dist/ is missing or torn"
+        if not dist_is_whole(copy):
+            problems.append(f"killed before {step}: dist/ is missing or torn")
+            continue
         with locked(Settings(data_dir=copy / "data", dist_dir=copy / "dist")):  # what every next run does
-            in_data = (copy / record.relative_to(work)).is_file()
-            assert in_data == release_in_dist(copy, release), f"killed before {step}: data/ and dist/ differ"
+            if (copy / record).is_file() != release_in_dist(copy, release):
+                problems.append(f"killed before {step}: data/ and dist/ differ on the release")
         # The next run (here the same `kg add`, retried) first finishes or undoes the crashed one: the
         # release is then added now, or was already (and is refused as a duplicate).
         again = kg(copy, "add", str(incoming))
-        assert again.returncode == 0 or "Duplicate" in again.stdout, (step, again.stdout, again.stderr)
-        mine = copy / record.relative_to(work), copy / source.relative_to(work)
+        if again.returncode != 0 and "Duplicate" not in again.stdout:
+            problems.append(f"killed before {step}: the retried add failed: {again.stderr}")
         # In data/ too, so no later `kg build` (which builds dist/ from data/ alone) can drop it.
-        assert all(p.is_file() for p in mine), f"killed before {step}: the release is not in data/"
-        assert release_in_dist(copy, release), f"killed before {step}: the release is not in dist/"
-        assert not leftovers(copy), (step, leftovers(copy))
+        if not ((copy / record).is_file() and (copy / source).is_file()):
+            problems.append(f"killed before {step}: after the retry, the release is not in data/")
+        if not release_in_dist(copy, release):
+            problems.append(f"killed before {step}: after the retry, the release is not in dist/")
+        if left := leftovers(copy):
+            problems.append(f"killed before {step}: the next run left {left}")
         shutil.rmtree(copy)
+    assert not problems, "\n".join(problems)
 
 
 def test_the_next_run_removes_what_older_crashed_runs_left(work: Path) -> None:

@@ -74,7 +74,7 @@ def _write_new(path: Path, data: bytes) -> Path:
     except BaseException:
         os.unlink(name)
         raise
-    return Path(name)
+    return path.parent / Path(name).name  # on the same base as ``path`` (mkstemp may make it absolute)
 
 
 def merge(settings: Settings, candidate: Candidate, publish: Stage = stage) -> tuple[Path, Path]:
