@@ -4,8 +4,12 @@ while a new build is published: nothing published is lost, torn or served under 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import stat
+import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -119,3 +123,39 @@ def test_downloads_keep_their_etag_and_bytes_together_across_builds(
             prepared.pin.close()
     assert kg(work, "build").returncode == 0
     assert not leftovers(work)  # let go, the old build is deleted by the next build
+
+
+@contextmanager
+def _tmpfs(folder: Path, size: int) -> Iterator[Path]:
+    """A real file system of ``size`` bytes at ``folder`` (it needs the right to mount: root, here)."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.decode().strip()}); faults cover it")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("no_room", [True, False], ids=["data-full", "dist-full"])
+def test_a_really_full_disk_fails_on_one_line_and_changes_nothing(
+    work: Path, incoming: Path, tmp_path: Path, no_room: bool
+) -> None:
+    """The same as above on a real full file system (ENOSPC): with no room left at all, or room for
+    the hidden record but not for a second build."""
+    used = sum(p.stat().st_size for p in (work / "data").rglob("*") if p.is_file())
+    with _tmpfs(tmp_path / "disk", used + 9_000_000) as disk:
+        shutil.copytree(work, disk / "project", symlinks=True)
+        project = disk / "project"
+        assert kg(project, "build").returncode == 0  # one build fits
+        free = shutil.disk_usage(disk).free
+        if no_room:
+            (disk / "filler").write_bytes(b"\0" * max(free - 4096, 0))
+        before = tree(project)
+        added = kg(project, "add", str(incoming))
+        assert added.returncode == 2 and _one_line_error(added.stderr), added.stderr
+        assert "No space left on device" in added.stderr
+        assert tree(project) == before and not leftovers(project)
