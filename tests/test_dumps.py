@@ -104,4 +104,5 @@ def test_failed_build_leaves_previous_dumps_whole(tmp_path: Path, dataset: Datas
     with pytest.raises(RuntimeError):
         write_dumps(dataset, target, extra=explode)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
-    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.builds", "dist"]
+    assert list((tmp_path / ".dist.builds").iterdir()) == [target.resolve()]  # no staging build left

@@ -62,13 +62,17 @@ def build(settings: Settings) -> None:
     from kg.dumps import union_view, write_dumps
     from kg.exports.files import export_files
     from kg.project import build_project
+    from kg.publication import locked, prune
 
-    dataset = build_project(settings)
-    # Exports, tables and the DCAT catalog go into the same atomic build (and its manifest).
-    now = datetime.now(UTC).replace(microsecond=0)
-    infos = write_dumps(
-        dataset, settings.dist_dir, extra=lambda staging: export_files(dataset, settings, staging, when=now)
-    )
+    # The lock `kg add` takes too: a build never publishes records read before an add committed its own.
+    with locked(settings):
+        dataset = build_project(settings)
+        # Exports, tables and the DCAT catalog go into the same atomic build (and its manifest).
+        now = datetime.now(UTC).replace(microsecond=0)
+        infos = write_dumps(
+            dataset, settings.dist_dir, extra=lambda folder: export_files(dataset, settings, folder, when=now)
+        )
+        prune(settings)
     graphs = sum(1 for g in dataset.graphs() if len(g))
     click.echo(
         f"Built {len(union_view(dataset))} triples in {graphs} named graphs; "
@@ -265,10 +269,14 @@ def serve(
 ) -> None:
     """Serve the built graph (or RDF FILES) as Linked Data with a SPARQL endpoint."""
     from kg.dumps import MANIFEST_FILE
+    from kg.publication import locked
     from kg.web.config import WebOptions
     from kg.web.serve import run
 
     settings: Settings = ctx.obj
+    if not files:
+        with locked(settings, wait=False):  # finish a crashed `kg add` (unless one is running now)
+            pass
     if not files and not (settings.dist_dir / MANIFEST_FILE).is_file():
         click.echo(f"No build in {settings.dist_dir}: building first.", err=True)
         ctx.invoke(build)

@@ -1,7 +1,10 @@
 """Write the dumps of a build into ``dist/``: every format, gzipped too, with a SHA-256 manifest.
 
-The new dumps are written to a temporary sibling directory and swapped in only when all of them are
-complete, so a failed build never leaves ``dist/`` half-written.
+Each build is written whole into a folder of its own (``.dist.builds/<id>``, files readable as the umask
+says), synced to disk, and only then published: ``dist`` is a symbolic link replaced in one ``rename``. So
+``dist/`` is always one whole build, old or new, and the files of a build never change once it is linked
+(a server serves its downloads from the build it loaded: their ETags always match their bytes). Locking,
+the journal that joins ``data/`` to the same step, and the cleanup of old builds are ``kg.publication``'s.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -147,50 +151,136 @@ def _write_dump(staging: Path, fmt: RdfFormat, data: bytes) -> list[DumpInfo]:
     return [_info(path, fmt.media_type), _info(gz, fmt.media_type, "gzip")]
 
 
+def umask_mode(kind: int = 0o777) -> int:
+    """The mode the umask gives a new file (``0o666``) or folder (``0o777``): ``mkdtemp``'s 0700 is not it."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return kind & ~mask
+
+
+def builds_dir(dist_dir: Path) -> Path:
+    """Where the builds live: ``dist`` is a symbolic link to one of them (``.dist.builds/<id>``)."""
+    return dist_dir.with_name(f".{dist_dir.name}.builds")
+
+
+def new_build(dist_dir: Path) -> Path:
+    """A fresh, empty build folder beside ``dist_dir`` (readable as the umask says); nothing links to it yet.
+
+    Its name starts with the time, so the builds sort oldest first.
+    """
+    folder = builds_dir(dist_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        build = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=folder))
+        build.chmod(umask_mode())
+    except OSError as exc:
+        raise BuildError(f"cannot write a build next to {dist_dir}: {exc.strerror or exc}") from exc
+    return build
+
+
+def write_build(
+    dataset: Dataset, build: Path, *, extra: Callable[[Path], list[DumpInfo]] | None = None
+) -> list[DumpInfo]:
+    """Write every dump, the ``extra`` files and the manifest into the empty folder ``build``, synced to disk.
+
+    :raises BuildError: when a file cannot be written (a full disk): the caller removes ``build``.
+    """
+    try:
+        # zlib and SHA-256 let go of the GIL: each dump is compressed in a thread while the next is written.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            written = {
+                fmt: pool.submit(_write_dump, build, fmt, data) for fmt, data in serialize_all(dataset)
+            }
+            infos = [info for fmt in RdfFormat for info in written[fmt].result()]
+        context = build / CONTEXT_FILE
+        context.write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
+        infos.append(_info(context, "application/ld+json"))
+        if extra is not None:
+            infos += extra(build)
+        (build / CHECKSUMS_FILE).write_text(
+            "".join(f"{i.sha256}  {i.name}\n" for i in infos), encoding="utf-8"
+        )
+        manifest = {"files": [asdict(i) for i in infos], "media_type": JSON}
+        (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        for path in build.iterdir():  # a build is linked only once it is on disk: a power cut keeps it whole
+            _fsync(path)
+        _fsync(build)
+    except OSError as exc:
+        raise BuildError(f"cannot write the build in {build}: {exc.strerror or exc}") from exc
+    return infos
+
+
 def write_dumps(
     dataset: Dataset,
     dist_dir: Path,
     *,
     extra: Callable[[Path], list[DumpInfo]] | None = None,
 ) -> list[DumpInfo]:
-    """Write every dump to a fresh directory, then replace ``dist_dir`` with it in one step."""
-    dist_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}-", dir=dist_dir.parent))
+    """Write every dump to a new build folder, then point ``dist_dir`` at it in one step (``link_dist``).
+
+    The caller holds the project's lock (``kg.publication.locked``) when others may write the same ``dist/``.
+    """
+    build = new_build(dist_dir)
     try:
-        # zlib and SHA-256 let go of the GIL: each dump is compressed in a thread while the next is written.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            written = {
-                fmt: pool.submit(_write_dump, staging, fmt, data) for fmt, data in serialize_all(dataset)
-            }
-            infos = [info for fmt in RdfFormat for info in written[fmt].result()]
-        context = staging / CONTEXT_FILE
-        context.write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
-        infos.append(_info(context, "application/ld+json"))
-        if extra is not None:
-            infos += extra(staging)
-        (staging / CHECKSUMS_FILE).write_text(
-            "".join(f"{i.sha256}  {i.name}\n" for i in infos), encoding="utf-8"
-        )
-        manifest = {"files": [asdict(i) for i in infos], "media_type": JSON}
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _swap(staging, dist_dir)
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise BuildError(f"cannot write dumps to {dist_dir}: {exc}") from exc
+        infos = write_build(dataset, build, extra=extra)
+        link_dist(dist_dir, build)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
         raise
     return infos
 
 
-def _swap(staging: Path, dist_dir: Path) -> None:
-    """Replace ``dist_dir`` by ``staging``: two renames, so readers see the old or the new dumps, whole."""
-    old = None
-    if dist_dir.exists():
-        old = dist_dir.with_name(f".{dist_dir.name}-old-{os.getpid()}")
-        dist_dir.rename(old)
-    staging.rename(dist_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _fsync(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def linked_build(dist_dir: Path) -> Path | None:
+    """The build folder ``dist_dir`` links to, or None (no ``dist``, or a plain folder of an older kg)."""
+    try:
+        target = os.readlink(dist_dir)
+    except OSError:
+        return None
+    return dist_dir.parent / target
+
+
+def link_dist(dist_dir: Path, build: Path) -> None:
+    """Point ``dist_dir`` at ``build``: one ``rename`` of a new symbolic link over the old one, so a reader
+    always finds a whole build, old or new, and each build's files never change once linked."""
+    swap_link(new_link(dist_dir, build), dist_dir)
+
+
+def new_link(dist_dir: Path, build: Path) -> Path:
+    """A hidden symbolic link to ``build`` beside ``dist_dir``, for ``swap_link``: made first, it proves
+    that the folder of ``dist`` can be written before anything is committed."""
+    link = dist_dir.with_name(f".{dist_dir.name}.link-{os.getpid()}")
+    try:
+        link.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(build, dist_dir.parent), link)
+    except OSError as exc:
+        raise BuildError(f"cannot link {dist_dir} to a new build: {exc.strerror or exc}") from exc
+    return link
+
+
+def swap_link(link: Path, dist_dir: Path) -> None:
+    """Replace ``dist_dir`` by the symbolic ``link``: one ``rename``, the moment the new build is published.
+
+    A plain ``dist/`` folder (written by an older kg) is moved into the builds first: the one moment without
+    ``dist``, once per project; the next run links the newest build if a crash falls there.
+    """
+    try:
+        if dist_dir.is_dir() and not dist_dir.is_symlink():
+            stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(dist_dir.stat().st_mtime))
+            os.rename(dist_dir, tempfile.mkdtemp(prefix=f"{stamp}-", dir=builds_dir(dist_dir)))
+        os.replace(link, dist_dir)
+        _fsync(dist_dir.parent)
+    except OSError as exc:
+        link.unlink(missing_ok=True)
+        raise BuildError(f"cannot link {dist_dir} to the new build: {exc.strerror or exc}") from exc
 
 
 def read_manifest(dist_dir: Path) -> list[DumpInfo]:

@@ -9,9 +9,10 @@
    read: the yearly cap of each program it funds and that program's grants of the same calendar year
    (``kgsh:ProgramYearWithinCap``), fetched from the built store with a SPARQL CONSTRUCT made only of IRIs
    minted here. Its size, and so the time, does not grow with the graph.
-4. Merge only when it conforms: the source text is copied into ``data/sources/``, ``dist/`` is rebuilt
-   (atomically, ``kg.dumps.write_dumps``) and the record is renamed into ``data/releases/`` last. If anything
-   fails before that rename, the copies are removed: no half-added record is left behind.
+4. Merge only when it conforms: the source text, the record and its translations are written under hidden
+   names, the new build into a folder of its own, and ``kg.publication.commit`` publishes them together
+   (``kg.add.publish``): a crash leaves ``data/`` and ``dist/`` both old or both new once the next command
+   has run. The project's lock (``kg.publication.locked``) is shared with ``kg build``.
 
 The built store is ``dist/kg.nq`` (``load_store``): ``kg add`` trusts it to reflect ``data/``, as ``kg build``
 leaves it. Pure orchestration: no click, no printing.
@@ -19,31 +20,17 @@ leaves it. Pure orchestration: no click, no printing.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from kg.add.candidate import AddResult, Candidate, Check, read_candidate
 from kg.add.check import Setup, check_candidate, context_graph, find_duplicates, focus_nodes, load_store
-from kg.add.publish import Publish, merge, publish
+from kg.add.publish import Publish, merge, publish, stage
 from kg.extract import ExtractResult, extract_file
+from kg.publication import locked
 from kg.settings import Settings
 from kg.store import KgStore
-
-
-@contextmanager
-def _locked(settings: Settings) -> Iterator[None]:
-    """One ``kg add`` at a time per project: an advisory lock on the releases folder (no lock file)."""
-    settings.releases_dir.mkdir(parents=True, exist_ok=True)
-    handle = os.open(settings.releases_dir, os.O_RDONLY)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)  # closing the descriptor releases the lock
 
 
 def add_release(
@@ -53,7 +40,7 @@ def add_release(
     *,
     store: KgStore | None = None,
     setup: Setup | None = None,
-    publish: Publish = publish,
+    publish: Publish = stage,
     translations: Sequence[Path] = (),
 ) -> AddResult:
     """Check one release record (with the project's translations of it) and merge it when it conforms; a
@@ -63,7 +50,7 @@ def add_release(
         record, source, setup.reference, setup.iris, settings.sources_dir, translations
     )
     projects = len(candidate.release.projects)
-    with _locked(settings):
+    with locked(settings):  # shared with `kg build`; finishes or undoes a crashed publication first
         check = check_candidate(candidate, store or load_store(settings), setup, settings)
         language = candidate.release.language
         if not check.ok:
@@ -78,7 +65,7 @@ def add_release_text(
     *,
     store: KgStore | None = None,
     setup: Setup | None = None,
-    publish: Publish = publish,
+    publish: Publish = stage,
     translations: Sequence[Path] = (),
 ) -> tuple[ExtractResult, AddResult | None]:
     """``kg add RELEASE.txt|.html``: extract the draft record; add it only when it has no problem to review.
@@ -116,4 +103,5 @@ __all__ = [
     "merge",
     "publish",
     "read_candidate",
+    "stage",
 ]

@@ -1,13 +1,16 @@
 """``kg add``, last step: write the new release into ``data/`` and rebuild ``dist/``, all or nothing.
 
-The record is the commit point: the source text and the translations are written under hidden names first,
-``dist/`` is replaced whole once the new build is written, and the record is moved in last (then its
-translations, which name it). A failure before that removes what was written.
+The source text, the record and the translations are written under hidden names first, the new build
+into a folder of its own; then ``kg.publication.commit`` makes them all visible as one step (a journal,
+then the moves and the ``dist`` link), which a crash at any moment leaves wholly old or wholly new once
+the next ``kg add``, ``kg build`` or ``kg serve`` has run. A failure before the commit removes what was
+written. The caller holds the project's lock (``kg.publication.locked``).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,64 +19,82 @@ from rdflib import Dataset
 
 from kg.add.candidate import Candidate
 from kg.assets import load_ontology
-from kg.dumps import DumpInfo, write_dumps
-from kg.errors import SourceError
+from kg.dumps import DumpInfo, new_build, umask_mode, write_build, write_dumps
+from kg.errors import BuildError, SourceError
 from kg.iris import Iris
 from kg.mapping import build_dataset
 from kg.project import read_project
+from kg.publication import JOURNAL, commit, prune
 from kg.settings import Settings
 from kg.sources import Release, SourceText, merge_reference
 
-Publish = Callable[[Settings, Dataset], list[DumpInfo]]
+Stage = Callable[[Settings, Dataset], Path]
+"""Write a new build of ``dist/`` into a folder of its own (not yet linked) and return that folder."""
+Publish = Stage  # the name ``add_release`` takes it by
 
 
-def publish(settings: Settings, dataset: Dataset) -> list[DumpInfo]:
-    """Write ``dist/`` as ``kg build`` does: every dump, the exports and the catalog, swapped in at once."""
+def _exports(settings: Settings, dataset: Dataset) -> Callable[[Path], list[DumpInfo]]:
     from datetime import UTC, datetime
 
     from kg.exports.files import export_files
 
     now = datetime.now(UTC).replace(microsecond=0)
-    return write_dumps(
-        dataset, settings.dist_dir, extra=lambda staging: export_files(dataset, settings, staging, when=now)
-    )
+    return lambda folder: export_files(dataset, settings, folder, when=now)
+
+
+def stage(settings: Settings, dataset: Dataset) -> Path:
+    """Write a whole build as ``kg build`` does (every dump, the exports, the catalog), not linked yet."""
+    build = new_build(settings.dist_dir)
+    try:
+        write_build(dataset, build, extra=_exports(settings, dataset))
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return build
+
+
+def publish(settings: Settings, dataset: Dataset) -> list[DumpInfo]:
+    """Write ``dist/`` as ``kg build`` does and link it, then delete the builds no server holds."""
+    infos = write_dumps(dataset, settings.dist_dir, extra=_exports(settings, dataset))
+    prune(settings)
+    return infos
 
 
 def _write_new(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a hidden temporary file next to ``path`` (not ``*.yaml``, so no build reads it)."""
+    """Write ``data`` to a hidden file next to ``path`` (not ``*.yaml``, so no build reads it), synced, with
+    the mode the umask gives a new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".adding", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    return Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(name, umask_mode(0o666))
+    except BaseException:
+        os.unlink(name)
+        raise
+    return path.parent / Path(name).name  # on the same base as ``path`` (mkstemp may make it absolute)
 
 
-def merge(settings: Settings, candidate: Candidate, publish: Publish = publish) -> tuple[Path, Path]:
-    """Copy the source text, rebuild ``dist/`` with the new release, and move the record in, last (then its
-    translations, which name it).
+def merge(settings: Settings, candidate: Candidate, publish: Stage = stage) -> tuple[Path, Path]:
+    """Write the source text, the record and its translations under hidden names and a new build; then
+    commit them together (``kg.publication.commit``).
 
-    A failure before the record is moved in removes what was copied; ``dist/`` is only replaced once the
-    whole new build is written, so it is the old build or the new one, never a mix.
+    A failure before the commit removes what was written; ``data/`` and ``dist/`` are unchanged.
     """
     release = candidate.release
     record = settings.releases_dir / f"{release.id}.yaml"
     source = settings.sources_dir / release.source
-    made: list[Path] = []
-    translated: list[tuple[Path, Path]] = []  # (temporary file, final path)
+    moves: list[tuple[Path, Path]] = []  # (hidden file, final path), the record before its translations
+    build: Path | None = None
     try:
         if not source.exists():
-            settings.sources_dir.mkdir(parents=True, exist_ok=True)
-            made.append(_write_new(source, candidate.source_bytes))
-            os.replace(made[-1], source)
-            made[-1] = source
-        made.append(_write_new(record, candidate.record_bytes))
-        temporary_record = made[-1]
+            moves.append((_write_new(source, candidate.source_bytes), source))
+        moves.append((_write_new(record, candidate.record_bytes), record))
         for translation, data in candidate.translations:
             final = settings.data_dir / "translations" / translation.language / f"{release.id}.yaml"
-            final.parent.mkdir(parents=True, exist_ok=True)
-            made.append(_write_new(final, data))  # a hidden name: no build reads it before it is moved in
-            translated.append((made[-1], final))
+            moves.append((_write_new(final, data), final))
         project = read_project(settings)
         _refuse_known_ids(project.releases, release)
         translations = {**project.translations, release.id: tuple(t for t, _ in candidate.translations)}
@@ -84,15 +105,20 @@ def merge(settings: Settings, candidate: Candidate, publish: Publish = publish) 
             Iris(settings.base_iri),
             translations,
         )
-        publish(settings, dataset)
+        build = publish(settings, dataset)
         if record.exists():  # appeared while we were building: do not overwrite someone's record
             raise SourceError(f"{record} appeared while the release was being added", path=record)
-        os.replace(temporary_record, record)
-        for temporary, final in translated:
-            os.replace(temporary, final)
-    except BaseException:
-        for path in made:
-            path.unlink(missing_ok=True)
+        commit(settings, build, moves)
+    except BaseException as exc:
+        if not (settings.data_dir / JOURNAL).exists():  # not committed: undo
+            for hidden, _ in moves:
+                hidden.unlink(missing_ok=True)
+            if build is not None:
+                shutil.rmtree(build, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise BuildError(
+                f"cannot write the release into {settings.data_dir}: {exc}; nothing was changed"
+            ) from exc
         raise
     return record, source
 
@@ -109,4 +135,4 @@ def _refuse_known_ids(existing: Sequence[tuple[Release, SourceText]], release: R
             )
 
 
-__all__ = ["Publish", "merge", "publish"]
+__all__ = ["Publish", "Stage", "merge", "publish", "stage"]

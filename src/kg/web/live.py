@@ -24,6 +24,7 @@ from flask import Flask
 
 from kg.dumps import MANIFEST_FILE
 from kg.errors import KgError
+from kg.publication import Pin
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -44,6 +45,8 @@ class Served:
     version: str
     store_path: Path | None = None
     """The on-disk store this build was prepared in; removed when the build is retired (see ``LiveApp``)."""
+    pin: Pin | None = None
+    """Pins its ``dist/`` build folder (``kg.publication.pin``); closed when retired."""
 
 
 def fingerprint(dist_dir: Path) -> str | None:
@@ -127,6 +130,8 @@ class LiveApp:
         """Stop an old build's query processes; delete its store unless a build still served uses it."""
         if old.service is not None:
             old.service.close()
+        if old.pin is not None:
+            old.pin.close()
         if old.store_path is not None and old.store_path != self._current.store_path:
             shutil.rmtree(old.store_path, ignore_errors=True)
 
@@ -146,6 +151,8 @@ class LiveApp:
             self._retiring = []
             if self._current.service is not None:
                 self._current.service.close()
+            if self._current.pin is not None:
+                self._current.pin.close()
 
     def __enter__(self) -> LiveApp:
         return self

@@ -19,6 +19,7 @@ from kg.dumps import MANIFEST_FILE, read_manifest
 from kg.errors import BuildError
 from kg.formats import RdfFormat
 from kg.iris import slugify
+from kg.publication import Pin, pin
 from kg.settings import Settings
 from kg.sparql import prepare_store
 from kg.store import KgStore
@@ -34,6 +35,8 @@ class Prepared:
     store_path: Path
     store: KgStore
     dataset: Dataset
+    pin: Pin | None = None
+    """Holds the build folder (``kg.publication.pin``); closing it lets ``kg build`` delete that build."""
 
 
 def _modified(path: Path) -> datetime:
@@ -45,21 +48,29 @@ def prepare_release(settings: Settings, options: WebOptions) -> Prepared:
 
     :raises BuildError: when ``dist/`` holds no complete build.
     """
-    dumps = read_manifest(settings.dist_dir)
-    nquads = settings.dist_dir / NQUADS_DUMP
-    if not nquads.is_file():
-        raise BuildError(f"{nquads}: no such file (run `kg build` first)")
-    store_path, version = prepare_store(nquads, options.store_dir)
-    store = KgStore.open(store_path, read_only=True)
+    # dist/ links to the build folder; serving from that folder (pinned, so no `kg build` deletes it) keeps
+    # each download's bytes the ones its manifest entry, and so its ETag, describes.
+    folder = settings.dist_dir.resolve()
+    held = pin(folder)
+    try:
+        dumps = read_manifest(folder)
+        nquads = folder / NQUADS_DUMP
+        if not nquads.is_file():
+            raise BuildError(f"{nquads}: no such file (run `kg build` first)")
+        store_path, version = prepare_store(nquads, options.store_dir)
+        store = KgStore.open(store_path, read_only=True)
+    except BaseException:
+        held.close()
+        raise
     dataset = Dataset(
         version=version,
-        modified=_modified(settings.dist_dir / MANIFEST_FILE),
+        modified=_modified(folder / MANIFEST_FILE),
         dumps=tuple(dumps),
-        dist_dir=settings.dist_dir,
+        dist_dir=folder,
         sources_dir=settings.sources_dir if settings.sources_dir.is_dir() else None,
         public_graphs=frozenset(store.graphs()),
     )
-    return Prepared(store_path, store, dataset)
+    return Prepared(store_path, store, dataset, held)
 
 
 def graph_names(files: Sequence[Path], base_iri: str) -> list[str]:

@@ -73,8 +73,11 @@ def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: s
         )
     except BaseException:
         service.close()
+        if prepared.pin is not None:
+            prepared.pin.close()
         raise
-    return Served(app, service, seen, prepared.dataset.version, prepared.store_path if owned else None)
+    store_path = prepared.store_path if owned else None
+    return Served(app, service, seen, prepared.dataset.version, store_path, prepared.pin)
 
 
 def load_build(settings: Settings, options: WebOptions) -> Served:
