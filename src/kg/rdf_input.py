@@ -214,17 +214,16 @@ def _exit_detail(code: int) -> str:
 
 def _child() -> None:
     """``python -m kg.rdf_input``: a JSON header line, then the checked bytes on stdin; N-Quads on stdout."""
-    from kg.store import KgStore  # only here: the parent never parses untrusted RDF itself
+    from kg.store import parse_to_nquads  # only here: the parent never parses untrusted RDF itself
 
     header = json.loads(sys.stdin.buffer.readline())
     data = sys.stdin.buffer.read()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     limit = int(header["memory_mb"]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    store = KgStore()
     try:
-        store.load(data, RdfFormat[header["format"]], graph=header["graph"], base_iri=header["base_iri"])
-        out = store.dump(RdfFormat.NQUADS)
+        fmt = RdfFormat[header["format"]]
+        out = parse_to_nquads(data, fmt, graph=header["graph"], base_iri=header["base_iri"])
     except StoreError as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)
         sys.exit(2)

@@ -146,14 +146,20 @@ def test_a_really_full_disk_fails_on_one_line_and_changes_nothing(
 ) -> None:
     """The same as above on a real full file system (ENOSPC): with no room left at all, or room for
     the hidden record but not for a second build."""
-    used = sum(p.stat().st_size for p in (work / "data").rglob("*") if p.is_file())
-    with _tmpfs(tmp_path / "disk", used + 9_000_000) as disk:
+    sizing = tmp_path / "sizing"
+    shutil.copytree(work, sizing, symlinks=True)
+    before = sum(p.stat().st_size for p in sizing.rglob("*") if p.is_file())
+    assert kg(sizing, "build").returncode == 0
+    after = sum(p.stat().st_size for p in sizing.rglob("*") if p.is_file())
+    # Room for the project with one build and half another: the second build of `kg add` cannot fit.
+    with _tmpfs(tmp_path / "disk", after * 4 + 8_000_000) as disk:
         shutil.copytree(work, disk / "project", symlinks=True)
         project = disk / "project"
         assert kg(project, "build").returncode == 0  # one build fits
         free = shutil.disk_usage(disk).free
-        if no_room:
-            (disk / "filler").write_bytes(b"\0" * max(free - 4096, 0))
+        # Then fill it: no room left at all, or room for the hidden record but not for a second build.
+        room = 4096 if no_room else (after - before) // 2
+        (disk / "filler").write_bytes(b"\0" * max(free - room, 0))
         before = tree(project)
         added = kg(project, "add", str(incoming))
         assert added.returncode == 2 and _one_line_error(added.stderr), added.stderr
