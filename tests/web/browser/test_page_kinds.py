@@ -38,9 +38,10 @@ PAGES = {
     + urlencode(
         {"query": "SELECT ?p ?name { ?p a <https://schema.org/Project> ; <https://schema.org/name> ?name }"}
     ),
+    "sparql-error": "/sparql?query=SELEC+x",
     "not-found": "/project/no-such-project",
 }
-NOT_FOUND = {"not-found"}
+STATUS = {"not-found": 404, "sparql-error": 400}
 SWITCH = {"en": "Français", "fr": "English"}
 
 
@@ -53,7 +54,7 @@ def _with_lang(path: str, lang: str) -> str:
 def test_page_kind_renders_accessibly(live: str, tab: Tab, kind: str, lang: str) -> None:
     response = tab.page.goto(live + _with_lang(PAGES[kind], lang))
     assert response is not None
-    assert response.status == (404 if kind in NOT_FOUND else 200)
+    assert response.status == STATUS.get(kind, 200)
     assert "text/html" in response.headers["content-type"]
     page = tab.page
     assert page.locator("html").get_attribute("lang") == lang
