@@ -6,7 +6,7 @@ the only one that imports Flask, and it never imports ``kg.cli``.
 
 URL families, one blueprint each: ``/`` (home), ``/{kind}/{key}`` (resources), ``/sparql`` (sparql),
 ``/downloads/`` (downloads), ``/ontology`` and ``/shapes`` (ontology), ``/.well-known/void`` (void),
-``/catalog`` (catalog), ``/-/...`` (system).
+``/catalog`` (catalog), ``/projects`` and ``/search`` (browse), ``/-/...`` (system).
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ def create_app(
     documents = DocumentCache(options.page_cache_bytes)
     app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents)
 
-    from kg.web import catalog, downloads, home, ontology, resources, sparql, system, wellknown
+    from kg.web import browse, catalog, downloads, home, ontology, resources, sparql, system, wellknown
 
-    for module in (home, system, sparql, downloads, ontology, wellknown, catalog, resources):
+    for module in (home, system, sparql, downloads, ontology, wellknown, catalog, browse, resources):
         app.register_blueprint(module.bp)
 
     app.before_request(_guard)
