@@ -217,7 +217,8 @@ class SearchIndex:
             "snippet(text, -1, char(2), char(3), ' … ', 24) AS snip, bm25(text, 10.0, 1.0) AS score "
             f"FROM text WHERE {where}) SELECT ranked.iri, ranked.kind, ranked.lang, "
             "coalesce(label.title, ''), snip, min(score) AS best "
-            "FROM ranked LEFT JOIN label USING (iri, lang) GROUP BY ranked.iri ORDER BY best, ranked.iri LIMIT ? OFFSET ?",
+            "FROM ranked LEFT JOIN label USING (iri, lang) "
+            "GROUP BY ranked.iri ORDER BY best, ranked.iri LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         hits = [Hit(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
