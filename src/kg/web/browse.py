@@ -10,12 +10,13 @@ an error. A build without an index (``kg serve FILE``, or a build of an older kg
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from kg.browse.fts import fts_expression
 from kg.browse.query import Catalogue, Selection, SelectionError, parse_selection
+from kg.browse.records import FACETS
 from kg.search_index import INDEX_FILE, Hit, SearchIndex, SearchIndexError
 from kg.web.browse_view import ListView, count_words, mark, selection_csv, selection_json, words
 from kg.web.http import etag_for, page_variant, representation, text_response
@@ -132,7 +133,8 @@ def projects_download(suffix: str) -> Response:
 
     def render() -> Response:
         browse = _browse(st)
-        outcome = browse.catalogue.select(selection, lang, _matches(browse, selection))
+        every_value = replace(selection, more=FACETS)  # the JSON lists every facet value with its count
+        outcome = browse.catalogue.select(every_value, lang, _matches(browse, selection))
         if suffix == "csv":
             body = selection_csv(outcome, browse.catalogue, lang)
             response = Response(body, content_type="text/csv; charset=utf-8; header=present")

@@ -319,10 +319,20 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 def selection_json(outcome: Outcome, catalogue: Catalogue, lang: str, query: str) -> str:
+    facets = {
+        facet.name: [
+            {"key": v.term.key, "iri": v.term.iri, "label": v.term.label(lang), "count": v.count}
+            for v in facet.values
+        ]
+        for facet in outcome.facets
+    }
+    amounts = [{"min": _number(b.low), "max": _number(b.high), "count": b.count} for b in outcome.amounts]
     body = {
         "query": query,
         "total": outcome.total,
         "projects": [record_object(r, catalogue, lang) for r in outcome.selected],
+        "facets": facets,
+        "amounts": amounts,
     }
     return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
 
