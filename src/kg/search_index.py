@@ -17,8 +17,9 @@ once linked, and a server pins the build it serves (``kg.publication.pin``).
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -70,27 +71,61 @@ def write_index(data: BrowseData, path: Path) -> None:
                 "INSERT INTO project VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_project_row(p) for p in sorted(data.projects, key=lambda p: p.iri)],
             )
-            db.executemany(
-                "INSERT INTO project_term VALUES (?, ?, ?, ?)",
-                sorted(
-                    (p.iri, facet, iri, int((facet, iri) in p.stated_terms))
-                    for p in data.projects
-                    for facet, iri in p.facet_terms
-                ),
-            )
-            texts = sorted(data.texts, key=lambda t: (t.iri, t.lang))
-            db.executemany(
-                "INSERT OR IGNORE INTO label VALUES (?, ?, ?, ?)",
-                [(t.iri, t.kind, t.lang, t.label) for t in texts if t.label],
-            )
-            db.executemany(
-                "INSERT INTO text VALUES (?, ?, ?, ?, ?)",
-                [(t.iri, t.kind, t.lang, t.title, t.body) for t in texts],
-            )
+            db.executemany("INSERT INTO project_term VALUES (?, ?, ?, ?)", _links(data.projects))
+            _insert_texts(db, sorted(data.texts, key=lambda t: (t.iri, t.lang)))
             db.execute("INSERT INTO text(text) VALUES ('optimize')")  # one b-tree segment: smaller, faster
             db.commit()
     except sqlite3.Error as exc:
         raise BuildError(f"cannot write the search index {path}: {exc}") from exc
+
+
+def extend_index(base: Path, path: Path, data: BrowseData) -> None:
+    """Write to the new file ``path`` the index ``base`` with ``data`` added, in time that grows with
+    ``data``: what a ``kg add`` that builds from the linked build writes, with ``data`` read from the new
+    release's graph and the reference graph. Terms already there stay; the projects and texts of ``data``
+    replace those with the same IRI.
+
+    :raises BuildError: when ``base`` cannot be read or ``path`` written.
+    """
+    try:
+        shutil.copyfile(base, path)
+        with closing(sqlite3.connect(path)) as db:
+            db.execute("PRAGMA journal_mode = OFF")
+            found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if found is None or found[0] != SCHEMA_VERSION:
+                raise BuildError(f"{base}: search index of another kg version: run `kg build`")
+            db.executemany("INSERT OR IGNORE INTO term VALUES (?, ?, ?, ?, ?)", map(_term_row, data.terms))
+            projects = sorted(data.projects, key=lambda p: p.iri)
+            gone = [(p.iri,) for p in projects]
+            db.executemany("DELETE FROM project WHERE iri = ?", gone)
+            db.executemany("DELETE FROM project_term WHERE project = ?", gone)
+            db.executemany(
+                "INSERT INTO project VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", map(_project_row, projects)
+            )
+            db.executemany("INSERT INTO project_term VALUES (?, ?, ?, ?)", _links(projects))
+            texts = sorted(data.texts, key=lambda t: (t.iri, t.lang))
+            replaced = sorted({(t.iri,) for t in texts})
+            db.executemany("DELETE FROM label WHERE iri = ?", replaced)
+            db.executemany("DELETE FROM text WHERE iri = ?", replaced)
+            _insert_texts(db, texts)
+            db.commit()
+    except (OSError, sqlite3.Error) as exc:
+        raise BuildError(f"cannot write the search index {path}: {exc}") from exc
+
+
+def _links(projects: Sequence[ProjectRecord]) -> list[tuple[str, str, str, int]]:
+    return sorted(
+        (p.iri, facet, iri, int((facet, iri) in p.stated_terms))
+        for p in projects
+        for facet, iri in p.facet_terms
+    )
+
+
+def _insert_texts(db: sqlite3.Connection, texts: Sequence[SearchText]) -> None:
+    labels = [(t.iri, t.kind, t.lang, t.label) for t in texts if t.label]
+    db.executemany("INSERT OR IGNORE INTO label VALUES (?, ?, ?, ?)", labels)
+    rows = [(t.iri, t.kind, t.lang, t.title, t.body) for t in texts]
+    db.executemany("INSERT INTO text VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def _term_row(term: Term) -> tuple[str, str, str, str | None, str | None]:
@@ -244,4 +279,13 @@ def _pairs(en: str | None, fr: str | None) -> tuple[tuple[str, str], ...]:
     return tuple((lang, text) for lang, text in (("en", en), ("fr", fr)) if text)
 
 
-__all__ = ["INDEX_FILE", "MEDIA_TYPE", "Hit", "SearchIndex", "SearchIndexError", "SearchText", "write_index"]
+__all__ = [
+    "INDEX_FILE",
+    "MEDIA_TYPE",
+    "Hit",
+    "SearchIndex",
+    "SearchIndexError",
+    "SearchText",
+    "extend_index",
+    "write_index",
+]

@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from rdflib import Dataset as RdfDataset
+from rdflib import Graph
 
 from kg.add import add_release
 from kg.add.publish import publish
 from kg.browse.fts import fts_expression
-from kg.dumps import read_manifest
+from kg.browse.records import browse_data
+from kg.dumps import read_manifest, union_view
+from kg.iris import Iris
 from kg.project import build_project, read_project
-from kg.search_index import INDEX_FILE, SearchIndex
+from kg.search_index import INDEX_FILE, SearchIndex, extend_index, write_index
 from kg.settings import Settings
 from kg.synth import synth_releases
 
@@ -141,3 +145,40 @@ def test_search_by_kind(browse: FlaskClient, kind: str) -> None:
     hits = _hits(browse, word, kind=kind)
     assert hits, kind
     assert browse.get(f"/search?q={word}&kind=nothing").status_code == 400
+
+
+def test_extending_the_index_with_a_release_equals_rebuilding_it(tmp_path: Path, dataset: RdfDataset) -> None:
+    """What a `kg add` building from the linked build can do: the old index plus the records of the new
+    release's graph and the reference graph is the index of the whole new graph."""
+    work = tmp_path / "project"
+    shutil.copytree(ROOT / "data", work / "data")
+    settings = Settings(data_dir=work / "data", dist_dir=work / "dist")
+    project = read_project(settings)
+    synthetic = synth_releases(
+        1, seed=4, reference=project.reference, existing=[release for release, _ in project.releases]
+    )[0]
+    record, source = synthetic.write(tmp_path / "incoming")
+    shutil.copy(record, settings.releases_dir / record.name)
+    shutil.copy(source, settings.sources_dir / source.name)
+    whole = build_project(settings)
+    iris = Iris(settings.base_iri)
+    part = Graph()
+    for name in (iris.graph(synthetic.id), iris.reference_graph):
+        for triple in whole.graph(name):
+            part.add(triple)
+    write_index(browse_data(union_view(dataset)), tmp_path / "old.sqlite")
+    extend_index(tmp_path / "old.sqlite", tmp_path / "extended.sqlite", browse_data(part))
+    write_index(browse_data(union_view(whole)), tmp_path / "rebuilt.sqlite")
+    extended = SearchIndex(tmp_path / "extended.sqlite")
+    rebuilt = SearchIndex(tmp_path / "rebuilt.sqlite")
+    assert len(extended.browse_data().projects) == 13 + len(synthetic.record["projects"])
+    assert set(extended.browse_data().projects) == set(rebuilt.browse_data().projects)
+    assert set(extended.browse_data().terms) == set(rebuilt.browse_data().terms)
+    for words in ("police", "securite", "crim*", synthetic.record["projects"][0]["title"]["text"][:30]):
+        expression = fts_expression(words)
+        assert expression is not None
+        assert extended.match_projects(expression) == rebuilt.match_projects(expression), words
+        assert (
+            extended.search(expression, kind=None, limit=50, offset=0)[0]
+            == rebuilt.search(expression, kind=None, limit=50, offset=0)[0]
+        )

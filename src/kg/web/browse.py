@@ -9,14 +9,17 @@ an error. A build without an index (``kg serve FILE``, or a build of an older kg
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from kg.browse.fts import fts_expression
 from kg.browse.query import Catalogue, Selection, SelectionError, parse_selection
 from kg.browse.records import FACETS
+from kg.dumps import MANIFEST_FILE
 from kg.search_index import INDEX_FILE, Hit, SearchIndex, SearchIndexError
 from kg.web.browse_view import ListView, count_words, mark, selection_csv, selection_json, words
 from kg.web.http import etag_for, page_variant, representation, text_response
@@ -53,10 +56,23 @@ def _browse(st: AppState) -> Browse:
             index = SearchIndex(st.dataset.dist_dir / INDEX_FILE)
             data = index.browse_data()
         except SearchIndexError as exc:
+            if _pending(st.dataset.dist_dir):  # a `kg add` build: `kg build --finish` writes the index
+                abort(
+                    text_response(503, "The search index is being written; try again.", {"Retry-After": "5"})
+                )
             abort(text_response(503, str(exc)))
         loaded = Browse(index, Catalogue(data.projects, data.terms))
         app.extensions[EXTENSION] = loaded
         return loaded
+
+
+def _pending(build: Path) -> bool:
+    """Whether the build's manifest lists the index as still to be written (``pending``)."""
+    try:
+        manifest = json.loads((build / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and INDEX_FILE in manifest.get("pending", [])
 
 
 def _selection() -> Selection:

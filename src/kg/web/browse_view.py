@@ -58,6 +58,8 @@ WORDS: dict[str, dict[str, str]] = {
         "search_empty": "Type words to search for: every word must be found; end one with * to find words "
         "beginning with it.",
         "kind": "Kind of resource",
+        "all_kinds": "all kinds",
+        "facets": "Filters",
         "kind_project": "project",
         "kind_release": "release",
         "kind_organization": "organisation",
@@ -107,6 +109,8 @@ WORDS: dict[str, dict[str, str]] = {
         "search_empty": "Tapez les mots à rechercher : chaque mot doit être trouvé ; terminez un mot par * "
         "pour trouver les mots qui commencent ainsi.",
         "kind": "Type de ressource",
+        "all_kinds": "tous les types",
+        "facets": "Filtres",
         "kind_project": "projet",
         "kind_release": "communiqué",
         "kind_organization": "organisation",
