@@ -224,6 +224,7 @@ def _search_page(st: AppState, q: str, kind: str, page: int, lang: str) -> Respo
         results=results,
         page=page,
         pages=pages,
+        first=(page - 1) * SEARCH_PAGE + 1,
         previous=page_url(page - 1) if page > 1 else None,
         next=page_url(page + 1) if page < pages else None,
         in_projects=f"{request.script_root}/projects?{Selection(q=q).query_string(extra=keep)}"
