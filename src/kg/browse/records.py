@@ -265,6 +265,7 @@ def search_texts(g: Graph) -> Iterator[SearchText]:
                         lang = value.language.split("-")[0]
                         by_lang.setdefault(lang, ([], []))[index].append(str(value))
             for lang, (title, body) in sorted(by_lang.items()):
+                title = list(dict.fromkeys(title))  # a release's name repeats its headline
                 named = dict(_texts(g, node, titles[0])).get(lang)
                 label = named or next(iter([*title, *plain]), "")
                 yield SearchText(str(node), kind, lang, label, " · ".join([*title, *plain]), " ".join(body))

@@ -202,6 +202,7 @@ def _search_page(st: AppState, q: str, kind: str, page: int, lang: str) -> Respo
             "lang": None if h.iri in labels or h.lang in ("", lang) else h.lang,
             "kind": say(f"kind_{h.kind}"),
             "snippet": mark(h.snippet),
+            "snippet_lang": h.lang if h.lang and h.lang != lang else None,
         }
         for h in hits
     ]
