@@ -11,13 +11,13 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "kg"
 
 # Third-party libraries and the only modules (or packages) allowed to import them.
 OWNERS = {
+    "sqlite3": ("kg/search_index.py",),
     "pyoxigraph": ("kg/store.py",),
     "pyshacl": ("kg/validate.py",),
     "flask": ("kg/web/",),
     "werkzeug": ("kg/web/",),
     "jinja2": ("kg/web/",),
     "click": ("kg/cli.py",),
-    "sqlite3": ("kg/search_index.py",),
 }
 # Core modules that must not import the interfaces (web, cli) or the adapters above them.
 CORE = ("kg/errors.py", "kg/settings.py", "kg/vocab.py", "kg/formats.py", "kg/iris.py", "kg/amounts.py")
