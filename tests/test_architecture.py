@@ -11,9 +11,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "kg"
 
 # Third-party libraries and the only modules (or packages) allowed to import them.
 OWNERS = {
-    "sqlite3": ("kg/search_index.py",),
     "pyoxigraph": ("kg/store.py",),
     "pyshacl": ("kg/validate.py",),
+    "sqlite3": ("kg/search_index.py",),
     "flask": ("kg/web/",),
     "werkzeug": ("kg/web/",),
     "jinja2": ("kg/web/",),
