@@ -146,3 +146,11 @@ def test_a_huge_query_string_is_refused_not_crashed(browse: FlaskClient) -> None
     assert browse.get(f"/projects?{many}").status_code == 400
     assert browse.get("/projects?country=" + "x" * 5000).status_code == 200  # one unknown value: nothing
     assert browse.get("/projects.txt").status_code == 404
+
+
+def test_what_a_person_types_is_escaped_in_the_pages(browse: FlaskClient) -> None:
+    attack = '"><script>alert(1)</script>'
+    for path in ("/projects", "/search"):
+        page = _get(browse, f"/projects?q={attack}" if path == "/projects" else f"/search?q={attack}")
+        assert "<script>alert(1)" not in page
+        assert "&lt;script&gt;alert(1)" in page or "%3Cscript%3E" in page
