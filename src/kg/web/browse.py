@@ -13,6 +13,7 @@ import json
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
@@ -40,13 +41,11 @@ class Browse:
     catalogue: Catalogue
 
 
-_lock = threading.Lock()
-
-
 def _browse(st: AppState) -> Browse:
     """The app's index and projects, read once (the build's folder never changes while it is served)."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    with _lock:
+    lock = app.extensions.setdefault(f"{EXTENSION}.lock", threading.Lock())  # one per app, made once
+    with lock:
         found = app.extensions.get(EXTENSION)
         if isinstance(found, Browse):
             return found
@@ -209,8 +208,6 @@ def _search_page(st: AppState, q: str, kind: str, page: int, lang: str) -> Respo
     keep = _keep()
 
     def page_url(n: int) -> str:
-        from urllib.parse import urlencode
-
         pairs = [("q", q), *([("kind", kind)] if kind else []), *([("page", str(n))] if n > 1 else []), *keep]
         return f"{request.script_root}/search?{urlencode(pairs)}"
 
