@@ -66,6 +66,24 @@ class KgStore:
         except SyntaxError as exc:
             raise StoreError(f"cannot load {fmt.label}: {exc}") from exc
 
+    def replace_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace one named graph with N-Triples (what a remote store's Graph Store ``PUT`` does); the text
+        is parsed before the old graph is removed, so a syntax error changes nothing."""
+        name = ox.NamedNode(graph)
+        try:
+            quads = [
+                ox.Quad(t.subject, t.predicate, t.object, name)
+                for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+            ]
+        except SyntaxError as exc:
+            raise StoreError(one_line(f"cannot load N-Triples: {exc}")) from exc
+        self._store.remove_graph(name)
+        self._store.extend(quads)
+
+    def delete_graph(self, graph: str) -> None:
+        """Remove one named graph (a graph that is not there is not an error)."""
+        self._store.remove_graph(ox.NamedNode(graph))
+
     def load_file(self, path: Path, *, graph: str | None = None, base_iri: str | None = None) -> None:
         """Load a file, guessing its format from the extension (``.gz`` is read transparently)."""
         fmt = RdfFormat.from_path(path.name)

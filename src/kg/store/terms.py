@@ -184,14 +184,28 @@ def capped_solutions(
     result: ox.QuerySolutions, fmt: ResultsFormat, max_rows: int, max_bytes: int
 ) -> CappedResult:
     names = [v.value for v in result.variables]
+    # Iterating a solution gives its terms in variable order (None when unbound), 5x faster than indexing.
+    rows = (
+        {n: term_json(t) for n, t in zip(names, solution, strict=True) if t is not None}
+        for solution in result
+    )
+    return capped_bindings(names, rows, fmt, max_rows, max_bytes)
+
+
+def capped_bindings(
+    names: list[str],
+    rows: Iterable[dict[str, dict[str, Any]]],
+    fmt: ResultsFormat,
+    max_rows: int,
+    max_bytes: int,
+) -> CappedResult:
+    """Bindings in SPARQL 1.1 Query Results JSON form, cut at ``max_rows`` rows and ``max_bytes`` bytes."""
     bindings: list[dict[str, dict[str, Any]]] = []
     size, truncated = 0, False
-    for solution in result:
+    for binding in rows:
         if len(bindings) >= max_rows:
             truncated = True
             break
-        # Iterating a solution gives its terms in variable order (None when unbound), 5x faster than indexing.
-        binding = {name: term_json(t) for name, t in zip(names, solution, strict=True) if t is not None}
         size += sum(len(name) + len(str(term["value"])) + 40 for name, term in binding.items())
         if size > max_bytes:
             truncated = True
@@ -214,7 +228,9 @@ def capped_solutions(
     return replace(fitted, unbound=unbound)
 
 
-def capped_triples(result: ox.QueryTriples, fmt: RdfFormat, max_rows: int, max_bytes: int) -> CappedResult:
+def capped_triples(
+    result: Iterable[ox.Triple], fmt: RdfFormat, max_rows: int, max_bytes: int
+) -> CappedResult:
     kept: list[ox.Triple] = []
     size, truncated = 0, False
     for triple in result:
@@ -267,3 +283,81 @@ def term_json(term: Term) -> dict[str, Any]:
     elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
         out["datatype"] = term.datatype.value
     return out
+
+
+# What a remote store sends back (kg.store.remote), read into the same terms the embedded store gives.
+_BNODE_LABEL = re.compile(r"[^A-Za-z0-9_]")
+
+
+def wire_bindings(doc: Any) -> tuple[list[str], list[dict[str, dict[str, Any]]]]:
+    """Variables and bindings of a SPARQL 1.1 Query Results JSON document, as the embedded store writes them.
+
+    Virtuoso 7 writes ``typed-literal`` (the 2008 draft's type) and blank nodes ``nodeID://b1`` (not a blank
+    node label of SPARQL 1.1 Query §19.8): both are read as the recommendation's forms.
+    """
+    try:
+        names = [str(n) for n in doc["head"].get("vars", [])]
+        rows = doc["results"]["bindings"]
+        out: list[dict[str, dict[str, Any]]] = []
+        for row in rows:
+            binding: dict[str, dict[str, Any]] = {}
+            for name, term in row.items():
+                term = dict(term)
+                if term.get("type") == "typed-literal":
+                    term["type"] = "literal"
+                elif term.get("type") == "bnode":
+                    term["value"] = _BNODE_LABEL.sub("_", str(term["value"])) or "b"
+                binding[name] = term
+            out.append(binding)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise QueryError(f"the store sent a malformed SPARQL JSON result ({exc!r})") from None
+    return names, out
+
+
+def solutions_from_bindings(names: list[str], rows: list[dict[str, dict[str, Any]]]) -> QueryResult:
+    doc = {"head": {"vars": names}, "results": {"bindings": rows}}
+    try:
+        parsed = ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
+    except SyntaxError as exc:
+        raise QueryError(one_line(f"the store sent a result that cannot be read: {exc}")) from None
+    assert isinstance(parsed, ox.QuerySolutions)
+    return collect(parsed)
+
+
+def parse_triples(data: bytes, fmt: RdfFormat) -> list[ox.Triple]:
+    """The triples of an RDF text (a remote CONSTRUCT or DESCRIBE answer)."""
+    try:
+        return [q.triple for q in ox.parse(data, format=OX_RDF[fmt])]
+    except SyntaxError as exc:
+        raise QueryError(one_line(f"the store sent RDF that cannot be read: {exc}")) from None
+
+
+def make_quad(subject: Term, predicate: Term, obj: Term, graph: Term | None) -> ox.Quad:
+    """A quad from looked-up terms (``graph`` None: the default graph), as ``KgStore.quads`` yields."""
+    name = graph if isinstance(graph, ox.NamedNode | ox.BlankNode) else ox.DefaultGraph()
+    assert isinstance(predicate, ox.NamedNode) and not isinstance(subject, ox.Literal)
+    return ox.Quad(subject, predicate, obj, name)
+
+
+def named_node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def sparql_term(term: Term | str) -> str | None:
+    """A term written in SPARQL syntax (a str is an IRI), or None for one that cannot be written (a blank
+    node, an IRI with characters IRIREF excludes, SPARQL 1.1 Query §19.8): looked up, it matches nothing."""
+    if isinstance(term, str):
+        term = ox.NamedNode(term) if not re.search(r'[\x00-\x20<>"{}|^`\\]', term) else ox.BlankNode()
+    return None if isinstance(term, ox.BlankNode) else str(term)
+
+
+def graphs_of(nquads: bytes) -> dict[str, bytes]:
+    """N-Quads split into N-Triples per named graph ("" for the default graph), for Graph Store PUTs."""
+    by_graph: dict[str, list[ox.Triple]] = {}
+    try:
+        for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+            name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+            by_graph.setdefault(name, []).append(quad.triple)
+    except SyntaxError as exc:
+        raise StoreError(one_line(f"cannot load N-Quads: {exc}")) from None
+    return {g: as_bytes(ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES)) for g, ts in by_graph.items()}
