@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 import pytest
-from store_servers import OxigraphServer, Server, VirtuosoServer
+from store_servers import OxigraphServer, Server, VirtuosoServer, fresh_prefix
 
 from kg.store import KgStore
 from kg.store.remote import RemoteStore
 
 KINDS = ("embedded", "oxigraph", "virtuoso")
-_SERIAL = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -31,11 +29,6 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     server.stop()
 
 
-def fresh_prefix() -> str:
-    """Graphs of one test: no test sees another's (the servers are shared by the session)."""
-    return f"http://kg.test/{next(_SERIAL)}/graph/"
-
-
 @pytest.fixture(params=KINDS)
 def any_store(request: pytest.FixtureRequest) -> tuple[KgStore | RemoteStore, str]:
     """A store of each kind and the prefix its graphs must use."""
@@ -46,7 +39,7 @@ def any_store(request: pytest.FixtureRequest) -> tuple[KgStore | RemoteStore, st
     return RemoteStore(server.url, graph_prefix=prefix, timeout_s=10), prefix
 
 
-@pytest.fixture(params=KINDS[1:])
+@pytest.fixture(scope="module", params=KINDS[1:])
 def remote_server(request: pytest.FixtureRequest) -> Server:
     server: Server = request.getfixturevalue(f"{request.param}_server")
     return server

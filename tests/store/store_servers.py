@@ -7,6 +7,7 @@ there a missing server fails the tests.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -57,6 +58,14 @@ MaxQueryCostEstimationTime = 0
 # The test instance lets anonymous SPARQL users update and use the Graph Store endpoint: it listens on
 # loopback only, in a temporary folder. Never do this on a store others can reach (docs/serving.md).
 VIRTUOSO_GRANTS = "GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"
+
+
+_SERIAL = itertools.count()
+
+
+def fresh_prefix() -> str:
+    """Graphs of one test: no test sees another's (the servers are shared by the session)."""
+    return f"http://kg.test/{next(_SERIAL)}/graph/"
 
 
 def free_port() -> int:

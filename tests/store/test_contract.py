@@ -8,11 +8,14 @@ on loopback (``store_servers``).
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 
 import pytest
+from store_servers import Server, fresh_prefix
 
-from kg.errors import QueryError, QueryTimeout, StoreError
+from kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
 from kg.formats import RdfFormat, ResultsFormat
 from kg.store import KgStore, display
 from kg.store.remote import RemoteStore, query_form
@@ -172,13 +175,8 @@ def test_query_form() -> None:
     assert query_form("ASK {}") == "ASK"
 
 
-def test_remote_query_time_limit(remote_server: object) -> None:
+def test_remote_query_time_limit(remote_server: Server) -> None:
     """A query past its deadline is stopped and said so, within the deadline and a margin."""
-    from store_servers import Server
-
-    assert isinstance(remote_server, Server)
-    from conftest import fresh_prefix
-
     prefix = fresh_prefix()
     store = RemoteStore(remote_server.url, graph_prefix=prefix, timeout_s=1.0)
     lines = "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(2000))
@@ -197,3 +195,26 @@ def test_remote_query_time_limit(remote_server: object) -> None:
     assert time.monotonic() - started < 4
     # The store still answers (it was not marked down: a slow query says nothing about the store).
     assert store.query(f"ASK {{ GRAPH <{prefix}big> {{ <{EX}s1> ?p ?o }} }}").boolean is True
+
+
+def test_a_stopped_store_times_out_then_fails_at_once_then_recovers(remote_server: Server) -> None:
+    """A store that hangs (SIGSTOP): the first lookup waits its deadline, the next fail at once (503 with
+    Retry-After upstairs), and once the store answers again so does the next call after Retry-After."""
+    assert remote_server.process is not None
+    store = RemoteStore(remote_server.url, graph_prefix=fresh_prefix(), lookup_timeout_s=1.0, retry_after_s=1)
+    assert store.graphs() == []
+    os.kill(remote_server.process.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable) as first:
+            store.graphs()
+        assert 0.9 < time.monotonic() - started < 2.5
+        assert first.value.retry_after_s == 1
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            store.predicate_counts(f"{EX}x", 10)
+        assert time.monotonic() - started < 0.2
+    finally:
+        os.kill(remote_server.process.pid, signal.SIGCONT)
+    time.sleep(1.1)
+    assert store.graphs() == []

@@ -17,6 +17,10 @@ class Store(Protocol):
 
     def graphs(self) -> list[str]: ...
 
+    def __len__(self) -> int: ...
+
+    def dump(self, fmt: RdfFormat, *, graph: str | None = None) -> bytes: ...
+
     def query(
         self,
         sparql: str,

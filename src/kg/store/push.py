@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import StoreError
+from kg.settings import Settings
 from kg.store.remote import RemoteStore
 from kg.store.terms import graphs_of
 
@@ -68,9 +69,23 @@ def push_nquads(store: RemoteStore, nquads: Path, record: Path | None = None) ->
     return Pushed(tuple(replaced), tuple(deleted), len(graphs) - len(replaced))
 
 
-def record_path(store_dir: Path, url: str) -> Path:
-    """Where the push record of one store URL is kept (under the stores folder of ``kg serve``)."""
-    return store_dir / f"pushed-{hashlib.sha256(url.encode()).hexdigest()[:16]}.json"
+def push_configured(settings: Settings, environ: dict[str, str] | None = None) -> str | None:
+    """After ``kg build`` or ``kg add``: load ``dist/kg.nq`` into the store ``KG_STORE`` names, if any.
+
+    :returns: a line saying what was loaded, or None without ``KG_STORE``.
+    """
+    env = dict(os.environ if environ is None else environ)
+    url = env.get("KG_STORE", "")
+    if not url:
+        return None
+    store = RemoteStore(
+        url, graph_prefix=f"{settings.base_iri}graph/", allow_remote=env.get("KG_STORE_ALLOW_REMOTE") == "1"
+    )
+    # Beside the embedded stores of `kg serve` (KG_STORE_DIR, else $XDG_CACHE_HOME/kg/stores).
+    cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg" / "stores"
+    folder = Path(env["KG_STORE_DIR"]) if env.get("KG_STORE_DIR") else cache
+    record = folder / f"pushed-{hashlib.sha256(url.encode()).hexdigest()[:16]}.json"
+    return push_nquads(store, settings.dist_dir / "kg.nq", record).summary(url)
 
 
 def _read(record: Path | None, url: str) -> dict[str, str]:

@@ -44,6 +44,7 @@ from kg.store.terms import (
     one_line,
     parse_to_nquads,
     parse_triples,
+    rewritten,
     solutions_from_bindings,
     sparql_term,
     wire_bindings,
@@ -254,6 +255,20 @@ class RemoteStore:
         )
         rows = self._select(text, (), self.lookup_timeout_s)
         return [t for (t,) in solutions_from_bindings(["s"], rows).rows if t is not None]
+
+    def dump(self, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
+        """One served graph, or all of them, read by Graph Store ``GET`` (GSP §5.2), written in ``fmt``."""
+        names = [graph] if graph is not None else self.graphs()
+        found = {}
+        for name in names:
+            url = f"{self.endpoints.graphs}?{urlencode({'graph': name})}"
+            reply = self._send("GET", url, None, {"Accept": _NTRIPLES}, self.timeout_s, trips=True)
+            if reply.status == 404:
+                continue
+            if reply.status != 200:
+                raise StoreError(f"GET of graph <{name}> failed: {_status_line(reply)}")
+            found[name] = reply.body
+        return rewritten(found, fmt)
 
     # --- loading (Graph Store HTTP Protocol) -------------------------------------------------------
 

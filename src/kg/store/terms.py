@@ -351,6 +351,23 @@ def sparql_term(term: Term | str) -> str | None:
     return None if isinstance(term, ox.BlankNode) else str(term)
 
 
+def rewritten(ntriples_by_graph: dict[str, bytes], fmt: RdfFormat) -> bytes:
+    """N-Triples of named graphs in one RDF syntax: their quads (dataset formats) or the union of triples."""
+    quads: list[ox.Quad] = []
+    try:
+        for graph, data in ntriples_by_graph.items():
+            name = ox.NamedNode(graph)
+            quads += (
+                ox.Quad(t.subject, t.predicate, t.object, name)
+                for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+            )
+    except SyntaxError as exc:
+        raise StoreError(one_line(f"the store sent N-Triples that cannot be read: {exc}")) from None
+    if fmt.supports_datasets:
+        return as_bytes(ox.serialize(quads, format=OX_RDF[fmt]))
+    return as_bytes(ox.serialize(list(dict.fromkeys(q.triple for q in quads)), format=OX_RDF[fmt]))
+
+
 def graphs_of(nquads: bytes) -> dict[str, bytes]:
     """N-Quads split into N-Triples per named graph ("" for the default graph), for Graph Store PUTs."""
     by_graph: dict[str, list[ox.Triple]] = {}
