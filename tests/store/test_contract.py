@@ -18,7 +18,8 @@ from store_servers import Server, fresh_prefix
 from kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
 from kg.formats import RdfFormat, ResultsFormat
 from kg.store import KgStore, display
-from kg.store.remote import RemoteStore, query_form
+from kg.store.endpoints import query_form
+from kg.store.remote import RemoteStore
 
 EX = "http://example.org/"
 Stores = tuple[KgStore | RemoteStore, str]
@@ -208,7 +209,7 @@ def test_a_stopped_store_times_out_then_fails_at_once_then_recovers(remote_serve
         started = time.monotonic()
         with pytest.raises(StoreUnavailable) as first:
             store.graphs()
-        assert 0.9 < time.monotonic() - started < 2.5
+        assert 0.9 < time.monotonic() - started < 3  # its deadline, plus a margin for a loaded machine
         assert first.value.retry_after_s == 1
         started = time.monotonic()
         with pytest.raises(StoreUnavailable):
@@ -216,5 +217,12 @@ def test_a_stopped_store_times_out_then_fails_at_once_then_recovers(remote_serve
         assert time.monotonic() - started < 0.2
     finally:
         os.kill(remote_server.process.pid, signal.SIGCONT)
-    time.sleep(1.1)
-    assert store.graphs() == []
+    deadline = time.monotonic() + 10  # a store just woken up works off what it was sent while stopped
+    while True:
+        time.sleep(1.1)
+        try:
+            assert store.graphs() == []
+            break
+        except StoreUnavailable:
+            if time.monotonic() > deadline:
+                raise

@@ -5,10 +5,9 @@
 * loads: SPARQL 1.1 Graph Store HTTP Protocol §5.3 ``PUT`` (replaces one named graph in one request),
   §5.4 ``DELETE`` and §5.5 ``POST`` (merges), N-Triples bodies.
 
-Store URLs name the server kind, which fixes its endpoints and quirks:
-``oxigraph+http://127.0.0.1:7878`` (``/query``, ``/update``, ``/store``; ``union-default-graph`` when every
-graph is served) and ``virtuoso+http://127.0.0.1:8890`` (``/sparql``, ``/sparql-graph-crud``; its
-``timeout`` parameter, ``X-SQL-State: S1TAT`` on an answer cut by a time limit, ``__ASK_RETVAL`` for ASK).
+Store URLs name the server kind, which fixes its endpoints (``kg.store.endpoints``) and quirks: Oxigraph
+server's ``union-default-graph`` when every graph is served; Virtuoso's ``timeout`` parameter, its
+``X-SQL-State: S1TAT`` on an answer cut by a time limit and ``__ASK_RETVAL`` for ASK.
 The served graphs are those whose IRI starts with ``graph_prefix`` (``{base}graph/``): a server's own
 graphs (Virtuoso's system graphs) are never queried.
 
@@ -25,19 +24,20 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
-from urllib.parse import quote, urlencode, urlsplit
+from typing import Any
+from urllib.parse import quote, urlencode
 
 from kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
 from kg.formats import RdfFormat, ResultsFormat
-from kg.store.http import Reply, StoreTimeout, call, check_url
+from kg.store.endpoints import Endpoints, query_form
+from kg.store.http import Reply, StoreTimeout, call
 from kg.store.terms import (
     CappedResult,
     QueryResult,
     Term,
     capped_bindings,
     capped_triples,
+    graph_quads,
     graphs_of,
     make_quad,
     named_node,
@@ -50,50 +50,10 @@ from kg.store.terms import (
     wire_bindings,
 )
 
-Kind = Literal["oxigraph", "virtuoso"]
-_PATHS: dict[Kind, tuple[str, str, str]] = {
-    "oxigraph": ("/query", "/update", "/store"),
-    "virtuoso": ("/sparql", "/sparql", "/sparql-graph-crud"),
-}
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
-_SKIP = re.compile(r'<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
-_FORM = re.compile(r"(?<![?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _PAGE = 10_000
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """Where a store answers: its kind, query, update and Graph Store endpoints."""
-
-    kind: Kind
-    query: str
-    update: str
-    graphs: str
-
-    @classmethod
-    def parse(cls, url: str, *, allow_remote: bool = False) -> Endpoints:
-        """``oxigraph+http://host:port`` or ``virtuoso+http://host:port`` (``+https`` too).
-
-        :raises StoreError: an unknown kind, a malformed URL, or a host off loopback (unless allowed).
-        """
-        kind, _, rest = url.partition("+")
-        if kind not in _PATHS or not rest:
-            raise StoreError(
-                f"store URL {url!r}: expected oxigraph+http://HOST:PORT or virtuoso+http://HOST:PORT"
-            )
-        check_url(rest, allow_remote=allow_remote)
-        base = rest.rstrip("/")
-        if urlsplit(base).query:
-            raise StoreError(f"store URL {url!r}: no query string expected")
-        query, update, graphs = (base + p for p in _PATHS[kind])
-        return cls(kind, query, update, graphs)
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside IRIs, strings and comments."""
-    found = _FORM.search(_SKIP.sub(" ", text))
-    return found[1].upper() if found else "SELECT"
+_ALL_GRAPHS_S = 10.0
 
 
 class RemoteStore:
@@ -126,6 +86,7 @@ class RemoteStore:
         self.load_timeout_s = load_timeout_s
         self.retry_after_s = retry_after_s
         self._down_until = 0.0
+        self._all_graphs_at: tuple[float, frozenset[str]] = (-_ALL_GRAPHS_S, frozenset())
         self._lock = threading.Lock()
         self._prefix_filter = f"FILTER(STRSTARTS(STR(?g), {json.dumps(graph_prefix)}))"
 
@@ -139,8 +100,14 @@ class RemoteStore:
         return sorted(str(r["g"]["value"]) for r in rows if "g" in r)
 
     def __len__(self) -> int:
+        """Triples in the served graphs; a count past ``timeout_s`` is ``StoreTimeout`` (503), and does not
+        mark the store down."""
         text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._prefix_filter} }}"
-        rows = self._select(text, (), self.timeout_s)
+        try:
+            reply = self._query(text, (), _JSON, self.timeout_s, trips=False)
+        except QueryTimeout as exc:
+            raise StoreTimeout(str(exc), retry_after_s=self.retry_after_s) from None
+        rows = wire_bindings(self._json(reply))[1]
         return int(rows[0]["n"]["value"]) if rows else 0
 
     def query(
@@ -214,8 +181,17 @@ class RemoteStore:
         terms.append(sparql_term(obj) if obj is not None else None)
         if any(t is None and given for t, given in zip(terms, (subject, predicate, obj), strict=True)):
             return iter(())  # a term that cannot be written in a query (a blank node) matches nothing here
+        if subject is None and predicate is None and obj is None:
+            return self._every_quad()
         fixed = (named_node(subject) if subject else None, named_node(predicate) if predicate else None, obj)
         return self._quads(terms[0], terms[1], terms[2], fixed)
+
+    def _every_quad(self) -> Iterator[Any]:
+        """Every served quad, one Graph Store ``GET`` per graph: linear, where paging by OFFSET is not."""
+        for name in self.graphs():
+            data = self._get_graph(name)
+            if data is not None:
+                yield from graph_quads(data, name)
 
     def _quads(
         self, s: str | None, p: str | None, o: str | None, fixed: tuple[Any, Any, Any]
@@ -259,16 +235,17 @@ class RemoteStore:
     def dump(self, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
         """One served graph, or all of them, read by Graph Store ``GET`` (GSP §5.2), written in ``fmt``."""
         names = [graph] if graph is not None else self.graphs()
-        found = {}
-        for name in names:
-            url = f"{self.endpoints.graphs}?{urlencode({'graph': name})}"
-            reply = self._send("GET", url, None, {"Accept": _NTRIPLES}, self.timeout_s, trips=True)
-            if reply.status == 404:
-                continue
-            if reply.status != 200:
-                raise StoreError(f"GET of graph <{name}> failed: {_status_line(reply)}")
-            found[name] = reply.body
+        found = {name: data for name in names if (data := self._get_graph(name)) is not None}
         return rewritten(found, fmt)
+
+    def _get_graph(self, name: str) -> bytes | None:
+        url = f"{self.endpoints.graphs}?{urlencode({'graph': name})}"
+        reply = self._send("GET", url, None, {"Accept": _NTRIPLES}, self.timeout_s, trips=True)
+        if reply.status == 404:
+            return None
+        if reply.status != 200:
+            raise StoreError(f"GET of graph <{name}> failed: {_status_line(reply)}")
+        return reply.body
 
     # --- loading (Graph Store HTTP Protocol) -------------------------------------------------------
 
@@ -302,13 +279,21 @@ class RemoteStore:
     # --- the wire -----------------------------------------------------------------------------------
 
     def _dataset(self, default: list[str], named: list[str], *, every: bool) -> list[tuple[str, str]]:
-        if every and self.endpoints.kind == "oxigraph" and set(self._all_graphs()) <= set(named):
+        if every and self.endpoints.kind == "oxigraph" and self._all_graphs() <= set(named):
             return [("union-default-graph", "")]  # same answers, one index seek per pattern (guard.py)
         return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
 
-    def _all_graphs(self) -> list[str]:
+    def _all_graphs(self) -> frozenset[str]:
+        """Every named graph of the server, asked at most every ``_ALL_GRAPHS_S`` seconds (one more request
+        per query otherwise); a graph loaded meanwhile only turns the union mode off, never on."""
+        with self._lock:
+            if time.monotonic() - self._all_graphs_at[0] < _ALL_GRAPHS_S:
+                return self._all_graphs_at[1]
         rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", (), self.lookup_timeout_s)
-        return [str(r["g"]["value"]) for r in rows if "g" in r]
+        found = frozenset(str(r["g"]["value"]) for r in rows if "g" in r)
+        with self._lock:
+            self._all_graphs_at = (time.monotonic(), found)
+        return found
 
     def _select(self, text: str, params: Sequence[tuple[str, str]], timeout_s: float) -> list[dict[str, Any]]:
         doc = self._json(self._query(text, params, _JSON, timeout_s, trips=True))

@@ -368,6 +368,18 @@ def rewritten(ntriples_by_graph: dict[str, bytes], fmt: RdfFormat) -> bytes:
     return as_bytes(ox.serialize(list(dict.fromkeys(q.triple for q in quads)), format=OX_RDF[fmt]))
 
 
+def graph_quads(ntriples: bytes, graph: str) -> list[ox.Quad]:
+    """The triples of an N-Triples text as quads of ``graph`` (a remote store's Graph Store ``GET``)."""
+    name = ox.NamedNode(graph)
+    try:
+        return [
+            ox.Quad(t.subject, t.predicate, t.object, name)
+            for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        ]
+    except SyntaxError as exc:
+        raise StoreError(one_line(f"the store sent N-Triples that cannot be read: {exc}")) from None
+
+
 def graphs_of(nquads: bytes) -> dict[str, bytes]:
     """N-Quads split into N-Triples per named graph ("" for the default graph), for Graph Store PUTs."""
     by_graph: dict[str, list[ox.Triple]] = {}
