@@ -124,6 +124,8 @@ def test_lookups_of_resource_pages(loaded: Stores) -> None:
     assert sorted(t.value for t in page) == [f"{EX}grant1", f"{EX}grant2"]  # type: ignore[union-attr]
     assert len(store.subjects(f"{EX}funds", f"{EX}project1", offset=1, limit=10)) == 1
     assert list(store.quads(f"{EX}nobody")) == []
+    every = sorted((q.subject.value, q.predicate.value, q.graph_name.value) for q in store.quads())
+    assert len(every) == 6 and every[0] == (f"{EX}grant1", f"{EX}amount", f"{prefix}a")
 
 
 def test_capped_answers(loaded: Stores) -> None:
