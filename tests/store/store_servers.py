@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 REQUIRED = os.environ.get("KG_REQUIRE_STORES") == "1"
+OXIGRAPH_TIMEOUT_S = 2
 
 VIRTUOSO_INI = """\
 [Database]
@@ -133,7 +134,7 @@ class Server:
 
 
 class OxigraphServer(Server):
-    """``oxigraph serve`` (the ``oxigraph`` package of the test extra) with a 5 s query time limit."""
+    """``oxigraph serve`` (the ``oxigraph`` package of the test extra) with its own query time limit."""
 
     kind = "oxigraph"
 
@@ -158,7 +159,7 @@ class OxigraphServer(Server):
                     "--bind",
                     f"127.0.0.1:{self.port}",
                     "--timeout-s",
-                    "5",
+                    str(OXIGRAPH_TIMEOUT_S),
                 ],
                 stdout=out,
                 stderr=subprocess.STDOUT,

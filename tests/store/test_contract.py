@@ -200,6 +200,30 @@ def test_remote_query_time_limit(remote_server: Server) -> None:
     assert store.query(f"ASK {{ GRAPH <{prefix}big> {{ <{EX}s1> ?p ?o }} }}").boolean is True
 
 
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_the_store_itself_stops_a_query_at_its_limit(kind: str, request: pytest.FixtureRequest) -> None:
+    """Closing the connection does not stop a query on either server: their own limits do (Oxigraph server
+    ``--timeout-s 2`` here; Virtuoso the ``timeout`` parameter sent, half the deadline), reported as a
+    timeout before the client's deadline, never as a short answer."""
+    server: Server = request.getfixturevalue(f"{kind}_server")
+    prefix = fresh_prefix()
+    store = RemoteStore(server.url, graph_prefix=prefix, timeout_s=6.0)
+    lines = "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(2000))
+    store.replace_graph(f"{prefix}big", lines.encode())
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="store's time limit"):
+        store.query_capped(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+            default_graph=[f"{prefix}big"],
+            named_graphs=[],
+            result_format=ResultsFormat.JSON,
+            graph_format=RdfFormat.TURTLE,
+            max_rows=10,
+            max_bytes=1_000_000,
+        )
+    assert time.monotonic() - started < 6  # the store answered first: its deadline is the client's
+
+
 def test_a_stopped_store_times_out_then_fails_at_once_then_recovers(remote_server: Server) -> None:
     """A store that hangs (SIGSTOP): the first lookup waits its deadline, the next fail at once (503 with
     Retry-After upstairs), and once the store answers again so does the next call after Retry-After."""

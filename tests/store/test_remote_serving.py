@@ -93,6 +93,16 @@ def test_pages_and_queries_answer_as_on_the_embedded_store(remote: Flask, embedd
         assert _sparql(remote, query) == _sparql(embedded, query)
 
 
+def test_a_query_past_the_limit_is_503_and_the_store_goes_on(remote: Flask) -> None:
+    client = remote.test_client()
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    answer = client.get("/sparql", query_string={"query": heavy})
+    assert answer.status_code == 503 and "timeout" in answer.text.lower()
+    assert time.monotonic() - started < 6  # the server's deadline is 5 s; the store stopped it by then
+    assert client.get(f"{PROJECT}.ttl").status_code == 200
+
+
 def test_a_dead_store_gives_503_at_once_and_the_server_recovers(remote: Flask, remote_server: Server) -> None:
     client = remote.test_client()
     assert client.get(f"{PROJECT}.ttl").status_code == 200
