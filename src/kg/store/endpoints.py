@@ -1,8 +1,8 @@
 """Where a remote store answers, from its URL: the server kind names its endpoints.
 
-``oxigraph+http://HOST:PORT``: Oxigraph server (``/query``, ``/update``, ``/store``);
-``virtuoso+http://HOST:PORT``: Virtuoso 7 (``/sparql`` for queries and updates, ``/sparql-graph-crud`` for the
-SPARQL 1.1 Graph Store HTTP Protocol). ``+https`` works too; hosts other than loopback only when allowed.
+``oxigraph+http://HOST:PORT``: Oxigraph server (``/query``, ``/store``); ``virtuoso+http://HOST:PORT``:
+Virtuoso 7 (``/sparql``, and ``/sparql-graph-crud`` for the SPARQL 1.1 Graph Store HTTP Protocol). Writes
+go through the Graph Store protocol only. ``+https`` works too; hosts off loopback only when allowed.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from kg.errors import StoreError
 from kg.store.http import check_url
 
 Kind = Literal["oxigraph", "virtuoso"]
-_PATHS: dict[Kind, tuple[str, str, str]] = {
-    "oxigraph": ("/query", "/update", "/store"),
-    "virtuoso": ("/sparql", "/sparql", "/sparql-graph-crud"),
+_PATHS: dict[Kind, tuple[str, str]] = {
+    "oxigraph": ("/query", "/store"),
+    "virtuoso": ("/sparql", "/sparql-graph-crud"),
 }
 _SKIP = re.compile(r'<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
 _FORM = re.compile(r"(?<![?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
@@ -26,11 +26,10 @@ _FORM = re.compile(r"(?<![?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECA
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where a store answers: its kind, query, update and Graph Store endpoints."""
+    """Where a store answers: its kind, its query endpoint and its Graph Store endpoint."""
 
     kind: Kind
     query: str
-    update: str
     graphs: str
 
     @classmethod
@@ -48,8 +47,8 @@ class Endpoints:
         base = rest.rstrip("/")
         if urlsplit(base).query:
             raise StoreError(f"store URL {url!r}: no query string expected")
-        query, update, graphs = (base + p for p in _PATHS[kind])
-        return cls(kind, query, update, graphs)
+        query, graphs = (base + p for p in _PATHS[kind])
+        return cls(kind, query, graphs)
 
 
 def query_form(text: str) -> str:
