@@ -13,8 +13,11 @@ from store_servers import Server, fresh_prefix
 
 from kg.cli import main
 from kg.errors import StoreError
+from kg.project import read_project
+from kg.settings import Settings
 from kg.store.push import push_nquads
 from kg.store.remote import RemoteStore
+from kg.synth import synth_releases
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,6 +35,17 @@ def test_kg_build_loads_the_build_into_kg_store(oxigraph_server: Server, tmp_pat
     assert f"{len(graphs)} graph(s) replaced, 0 deleted, 0 unchanged" in first.stderr
     again = CliRunner().invoke(main, args, env=env)
     assert again.exit_code == 0 and f"0 graph(s) replaced, 0 deleted, {len(graphs)} unchanged" in again.stderr
+    # kg add: the new release's graph goes in; the graphs it did not change are not sent again.
+    settings = Settings(data_dir=tmp_path / "data", dist_dir=tmp_path / "dist", base_iri=base)
+    project = read_project(settings)
+    existing = [release for release, _ in project.releases]
+    record, _ = synth_releases(1, seed=11, reference=project.reference, existing=existing)[0].write(
+        tmp_path / "in"
+    )
+    added = CliRunner().invoke(main, [*args[:-1], "add", str(record)], env=env)
+    assert added.exit_code == 0, added.output
+    assert len(store.graphs()) == len(graphs) + 1
+    assert f"1 graph(s) replaced, 0 deleted, {len(graphs)} unchanged" in added.stderr, added.stderr
     bad = CliRunner().invoke(main, args, env={**env, "KG_STORE": "http://127.0.0.1:1"})
     assert bad.exit_code == 2 and bad.stderr.startswith("kg: error: store URL") and bad.stderr[-1] == "\n"
 
