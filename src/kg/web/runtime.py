@@ -113,6 +113,9 @@ def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions
     """
     from kg.rdf_input import read_untrusted  # here, not at the top: only `kg serve FILE` needs it
 
+    if options.store:
+        raise BuildError("kg serve FILE... serves files from the embedded store; unset KG_STORE (--store)")
+
     memory = KgStore()
     for path, graph in zip(files, graph_names(files, settings.base_iri), strict=True):
         # Anyone's files: checked and parsed in a child process with a deadline (kg.rdf_input).
