@@ -17,6 +17,7 @@ once linked, and a server pins the build it serves (``kg.publication.pin``).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -27,6 +28,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kg.browse.records import BrowseData, ProjectRecord, SearchText, Term
+from kg.dumps import DumpInfo
 from kg.errors import BuildError
 
 INDEX_FILE = "search.sqlite"
@@ -111,6 +113,19 @@ def extend_index(base: Path, path: Path, data: BrowseData) -> None:
             db.commit()
     except (OSError, sqlite3.Error) as exc:
         raise BuildError(f"cannot write the search index {path}: {exc}") from exc
+
+
+def extend_build(base: Path, build: Path, data: BrowseData) -> DumpInfo | None:
+    """For a build made from the linked build ``base`` (an incremental ``kg add``): its index, the one of
+    ``base`` extended with ``data`` (the new release's graph with the reference graph), and the manifest
+    entry of the file; None when ``base`` has no index to extend (the whole rebuild writes one)."""
+    old = base / INDEX_FILE
+    if not old.is_file():
+        return None
+    path = build / INDEX_FILE
+    extend_index(old, path, data)
+    body = path.read_bytes()
+    return DumpInfo(path.name, MEDIA_TYPE, len(body), hashlib.sha256(body).hexdigest())
 
 
 def _links(projects: Sequence[ProjectRecord]) -> list[tuple[str, str, str, int]]:
@@ -286,6 +301,7 @@ __all__ = [
     "SearchIndex",
     "SearchIndexError",
     "SearchText",
+    "extend_build",
     "extend_index",
     "write_index",
 ]

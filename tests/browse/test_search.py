@@ -19,7 +19,7 @@ from kg.browse.records import browse_data
 from kg.dumps import read_manifest, union_view
 from kg.iris import Iris
 from kg.project import build_project, read_project
-from kg.search_index import INDEX_FILE, SearchIndex, extend_index, write_index
+from kg.search_index import INDEX_FILE, SearchIndex, extend_build, write_index
 from kg.settings import Settings
 from kg.synth import synth_releases
 
@@ -166,8 +166,13 @@ def test_extending_the_index_with_a_release_equals_rebuilding_it(tmp_path: Path,
     for name in (iris.graph(synthetic.id), iris.reference_graph):
         for triple in whole.graph(name):
             part.add(triple)
-    write_index(browse_data(union_view(dataset)), tmp_path / "old.sqlite")
-    extend_index(tmp_path / "old.sqlite", tmp_path / "extended.sqlite", browse_data(part))
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    write_index(browse_data(union_view(dataset)), tmp_path / "old" / INDEX_FILE)
+    info = extend_build(tmp_path / "old", tmp_path / "new", browse_data(part))
+    assert info is not None and info.size == (tmp_path / "new" / INDEX_FILE).stat().st_size
+    (tmp_path / "new" / INDEX_FILE).rename(tmp_path / "extended.sqlite")
+    assert extend_build(tmp_path / "new", tmp_path / "old", browse_data(part)) is None  # nothing to extend
     write_index(browse_data(union_view(whole)), tmp_path / "rebuilt.sqlite")
     extended = SearchIndex(tmp_path / "extended.sqlite")
     rebuilt = SearchIndex(tmp_path / "rebuilt.sqlite")
