@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.settings import Settings
 from kg.store import KgStore
+from kg.web import links
 from kg.web.config import Dataset, WebOptions
 from kg.web.doccache import DocumentCache
 from kg.web.http import apply_safety_headers, preflight, text_response
@@ -71,6 +72,7 @@ def create_app(
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _crash)
     app.context_processor(_template_context)
+    links.install(app)
     public = PublicUrl.parse(options.public_url) if options.public_url else None
     app.wsgi_app = OriginGuard(  # type: ignore[method-assign]
         app.wsgi_app,

@@ -86,15 +86,21 @@ class Linker:
 
     base: str
     root: str = ""
+    lang: str | None = None
+    """The language the reader chose (``?lang=``): local hrefs keep it, so French pages link to French."""
 
     def href(self, iri: str) -> str | None:
         if iri.startswith(self.base):
-            return f"{self.root}/{iri[len(self.base) :]}"
+            path, hash_, fragment = iri[len(self.base) :].partition("#")
+            return f"{self.root}/{path}{self._query()}{hash_}{fragment}"
         if iri == KG_ONTOLOGY or iri.startswith(f"{KG_ONTOLOGY}#"):
-            return f"{self.root}/ontology{iri[len(KG_ONTOLOGY) :]}"
+            return f"{self.root}/ontology{self._query()}{iri[len(KG_ONTOLOGY) :]}"
         if iri.startswith(("http://", "https://")):
             return iri
         return None
+
+    def _query(self) -> str:
+        return f"?lang={self.lang}" if self.lang in ("en", "fr") else ""
 
     def local_path(self, iri: str) -> str | None:
         """The path a minted IRI is served at, or None for IRIs outside the base."""

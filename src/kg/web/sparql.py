@@ -23,6 +23,7 @@ from kg.errors import QueryCrashed, QueryError, QueryRefused, QueryTimeout
 from kg.formats import RdfFormat, ResultsFormat
 from kg.sparql import QueryAnswer, QueryBusy, QueryRequest, inspect_query
 from kg.vocab import sparql_prologue
+from kg.web import links
 from kg.web.http import (
     chosen_format,
     etag_for,
@@ -44,7 +45,6 @@ from kg.web.negotiation import (
     choose_among,
     with_html,
 )
-from kg.web.pages import Linker
 from kg.web.protocol import ProtocolError, ProtocolRequest, parse
 from kg.web.sd import service_description
 from kg.web.state import AppState, state
@@ -198,7 +198,7 @@ def _answer(answer: QueryAnswer) -> Response:
 
 
 def _html(st: AppState, query: ProtocolRequest, answer: QueryAnswer) -> Response:
-    linker = Linker(st.settings.base_iri, request.script_root)
+    linker = links.linker()
     table: dict[str, Any] | None = None
     boolean: bool | None = None
     text: str | None = None
