@@ -39,6 +39,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "query_intro": "Read-only SPARQL 1.1 endpoint. Queries run with a time limit and a row limit.",
         "results": "Results",
         "run": "Run query",
+        "rows": "rows",
+        "examples": "Example queries",
+        "editor_help": (
+            "Ctrl+Enter runs the query; Ctrl+Space completes prefixes, classes and properties of this "
+            "dataset. The address bar keeps the query, to share it."
+        ),
+        "query_failed": "The query failed",
         "shapes": "Shapes",
         "show_all": "show all",
         "size": "Size",
@@ -107,6 +114,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "query_intro": "Point d'accès SPARQL 1.1 en lecture seule, avec une limite de temps et de lignes.",
         "results": "Résultats",
         "run": "Exécuter",
+        "rows": "lignes",
+        "examples": "Exemples de requêtes",
+        "editor_help": (
+            "Ctrl+Entrée exécute la requête; Ctrl+Espace complète les préfixes, classes et propriétés de ce "
+            "jeu de données. La barre d'adresse garde la requête, pour la partager."
+        ),
+        "query_failed": "La requête a échoué",
         "shapes": "Formes",
         "show_all": "tout afficher",
         "size": "Taille",
