@@ -40,6 +40,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "results": "Results",
         "run": "Run query",
         "rows": "rows",
+        "individuals": "Individuals",
+        "shape_target": "target",
+        "shape_path": "path",
+        "shape_constraints": "constraints",
+        "shape_message": "message",
+        "no_shapes": "No shapes.",
         "examples": "Example queries",
         "editor_help": (
             "Ctrl+Enter runs the query; Ctrl+Space completes prefixes, classes and properties of this "
@@ -115,6 +121,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "results": "Résultats",
         "run": "Exécuter",
         "rows": "lignes",
+        "individuals": "Individus",
+        "shape_target": "cible",
+        "shape_path": "chemin",
+        "shape_constraints": "contraintes",
+        "shape_message": "message",
+        "no_shapes": "Aucune forme.",
         "examples": "Exemples de requêtes",
         "editor_help": (
             "Ctrl+Entrée exécute la requête; Ctrl+Espace complète les préfixes, classes et propriétés de ce "

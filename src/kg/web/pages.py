@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, XSD
 from kg.vocab import KG, KG_ONTOLOGY, OA, SCHEMA
 from kg.web.labels import humanize, short_name
 from kg.web.reader import Node, ResourceReader
+from kg.web.termlabels import term_label
 
 MAX_EVIDENCE = 100
 MAX_INCOMING_GROUPS = 50
@@ -117,7 +118,7 @@ class PageBuilder:
 
     def link(self, node: Node) -> Link:
         iri = str(node)
-        label = self.reader.label(node, self.lang)
+        label = self.reader.label(node, self.lang) or term_label(iri, self.lang)
         short = short_name(iri)
         if label is None:
             local = self.linker.local_path(iri)
@@ -125,7 +126,9 @@ class PageBuilder:
         return Link(iri, label, self.linker.href(iri), short, self.reader.label_language(node, self.lang))
 
     def predicate_link(self, predicate: str) -> Link:
-        label = self.reader.label(URIRef(predicate), self.lang) or humanize(predicate)
+        # The table first: an outside term's label in the store (if any) may be English only.
+        label = term_label(predicate, self.lang) or self.reader.label(URIRef(predicate), self.lang)
+        label = label or humanize(predicate)
         return Link(predicate, label, self.linker.href(predicate), short_name(predicate))
 
     def value(self, node: Node) -> Value:
