@@ -160,6 +160,65 @@
     defaultPlugin: "table",
   });
 
+  // Yasr speaks English only: on a French page, its words are put in French as it draws them.
+  var FRENCH = {
+    "Table": "Tableau",
+    "Response": "Réponse brute",
+    "Shows Table view": "Afficher le tableau",
+    "Shows Response view": "Afficher la réponse brute",
+    "Shows Graphique view": "Afficher le graphique",
+    "Simple view": "Vue simple",
+    "Ellipse": "Abréger",
+    "Filter query results": "Filtrer les résultats",
+    "Page size:": "Lignes par page :",
+    "All": "Toutes",
+    "Download result": "Télécharger le résultat",
+    "Download Results": "Télécharger les résultats",
+    "Show all": "Tout afficher",
+    "Previous": "Précédent",
+    "Next": "Suivant",
+  };
+  function frenchText(text) {
+    if (Object.prototype.hasOwnProperty.call(FRENCH, text)) {
+      return FRENCH[text];
+    }
+    var chip = /^(\d+) results? in ([\d.]+) seconds?$/.exec(text);
+    if (chip) {
+      return chip[1] + " résultat" + (chip[1] === "1" ? "" : "s") + " en " + chip[2].replace(".", ",") + " s";
+    }
+    return text;
+  }
+  function translate(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var node;
+    while ((node = walker.nextNode())) {
+      var text = node.nodeValue.trim();
+      var french = frenchText(text);
+      if (text && french !== text) {
+        node.nodeValue = node.nodeValue.replace(text, french);
+      }
+    }
+    Array.prototype.forEach.call(root.querySelectorAll("[title],[aria-label],[placeholder]"), function (el) {
+      ["title", "aria-label", "placeholder"].forEach(function (name) {
+        var value = el.getAttribute(name);
+        if (value && frenchText(value) !== value) {
+          el.setAttribute(name, frenchText(value));
+        }
+      });
+    });
+  }
+  if (french && window.MutationObserver) {
+    var translating = false;
+    new MutationObserver(function () {
+      if (translating) {
+        return;
+      }
+      translating = true;
+      translate(resultsElement);
+      translating = false;
+    }).observe(resultsElement, { childList: true, subtree: true, characterData: true });
+  }
+
   function showError(message) {
     var box = document.getElementById("query-error");
     if (!box) {
