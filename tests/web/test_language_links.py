@@ -99,3 +99,11 @@ def test_files_and_absolute_addresses_stay_bare(app: Flask) -> None:
     html = app.test_client().get("/?lang=fr").get_data(as_text=True)
     assert re.search(r'href="/static/style\.css"', html)
     assert "lang=fr" not in " ".join(re.findall(r"<code>[^<]*</code>", html))
+
+
+def test_a_redirect_to_a_page_keeps_the_language(app: Flask) -> None:
+    client = app.test_client()
+    catalog = client.get("/catalog/kg-funding?lang=fr", headers={"Accept": "text/html"})
+    assert catalog.status_code == 303 and catalog.headers["Location"].endswith("/catalog.html?lang=fr")
+    project = client.get(f"/{PROJECT}?lang=fr", headers={"Accept": "text/html"})
+    assert project.status_code == 303 and project.headers["Location"].endswith(".html?lang=fr")
