@@ -5,6 +5,11 @@
  * the prefix, property and class autocompleters read our own vocabulary from the page's JSON data block
  * (YASGUI's defaults ask prefix.cc and LOV), queries go to this server's endpoint, nothing is stored in the
  * browser, and the Content-Security-Policy (connect-src 'self') would refuse anything else.
+ *
+ * Stable hooks for the browser tests: #kg-editor (holds Yasqe; #query-editor is its CodeMirror), #kg-results
+ * (Yasr), #query-error (role=alert, the error beside the query), #examples a.example[data-example=NAME],
+ * #kg-chart (the chart view), #server-results (the server's table), and without JavaScript #query-form,
+ * #query, #format, #run-query.
  */
 (function () {
   "use strict";
