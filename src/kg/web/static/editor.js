@@ -156,6 +156,8 @@
     },
   });
   yasqe.getWrapperElement().id = "query-editor";
+  // The editor's scrolling box can be reached by keyboard (its text area is outside it).
+  yasqe.getScrollerElement().setAttribute("tabindex", "0");
   var input = yasqe.getInputField();
   input.setAttribute("aria-label", document.querySelector("label[for=query]").textContent);
   var yasr = new Yasr(resultsElement, {
@@ -212,15 +214,27 @@
       });
     });
   }
-  if (french && window.MutationObserver) {
-    var translating = false;
+  // What YASGUI leaves without a name or out of keyboard reach (axe-core: select-name, scrollable regions).
+  function accessible(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("select.tableSizer:not([aria-label])"), function (el) {
+      el.setAttribute("aria-label", french ? "Lignes par page" : "Page size");
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("textarea:not([aria-label])"), function (el) {
+      el.setAttribute("aria-label", french ? "Réponse brute" : "Raw response");
+    });
+  }
+  if (window.MutationObserver) {
+    var fixing = false;
     new MutationObserver(function () {
-      if (translating) {
+      if (fixing) {
         return;
       }
-      translating = true;
-      translate(resultsElement);
-      translating = false;
+      fixing = true;
+      accessible(resultsElement);
+      if (french) {
+        translate(resultsElement);
+      }
+      fixing = false;
     }).observe(resultsElement, { childList: true, subtree: true, characterData: true });
   }
 
