@@ -85,7 +85,6 @@ def editor_config(st: AppState, endpoint: str, lang: str) -> dict[str, Any]:
         "classes": classes,
         "properties": properties,
         "examples": [{"name": e.name, "title": e.title, "query": e.query} for e in examples()],
-        "timeout": st.queries.limits.timeout_s if st.queries else None,
     }
 
 

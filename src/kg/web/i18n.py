@@ -49,7 +49,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "examples": "Example queries",
         "editor_help": (
             "Ctrl+Enter runs the query; Ctrl+Space completes prefixes, classes and properties of this "
-            "dataset. The address bar keeps the query, to share it."
+            "dataset; Esc then Tab leaves the editor. The address bar keeps the query, to share it."
         ),
         "query_failed": "The query failed",
         "shapes": "Shapes",
@@ -130,7 +130,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "examples": "Exemples de requêtes",
         "editor_help": (
             "Ctrl+Entrée exécute la requête; Ctrl+Espace complète les préfixes, classes et propriétés de ce "
-            "jeu de données. La barre d'adresse garde la requête, pour la partager."
+            "jeu de données; Échap puis Tab quitte l'éditeur. La barre d'adresse garde la requête, pour la "
+            "partager."
         ),
         "query_failed": "La requête a échoué",
         "shapes": "Formes",
