@@ -70,6 +70,9 @@ def test_the_page_loads_only_our_files_and_the_csp_still_holds(sparql_app: Flask
     assert sources and all(s.startswith("/static/") for s in sources), sources
     config = _config(html)
     assert config["endpoint"] == "/sparql"
+    assert config["base"] == "https://w3id.org/kg-funding/" and config["keepLang"] is None
+    french = sparql_app.test_client().get("/sparql?lang=fr", headers={"Accept": "text/html"})
+    assert _config(french.get_data(as_text=True))["keepLang"] == "fr"  # result links keep the language
 
 
 def test_examples_are_the_competency_queries(sparql_app: Flask) -> None:

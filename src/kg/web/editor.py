@@ -16,12 +16,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.assets import assets_dir
 from kg.vocab import PREFIXES, sparql_prologue
+from kg.web.links import chosen_language
 from kg.web.state import AppState
 
 _HEADER = re.compile(r"^#\s*(title|question):\s*(.+?)\s*$")
@@ -81,6 +82,10 @@ def editor_config(st: AppState, endpoint: str, lang: str) -> dict[str, Any]:
     return {
         "endpoint": endpoint,
         "lang": lang,
+        # Result IRIs minted under the base open this server's pages, in the reader's chosen language.
+        "base": st.settings.base_iri,
+        "root": request.script_root,
+        "keepLang": chosen_language(),
         "prefixes": dict(sorted(PREFIXES.items())),
         "classes": classes,
         "properties": properties,

@@ -223,6 +223,23 @@
       el.setAttribute("aria-label", french ? "Réponse brute" : "Raw response");
     });
   }
+  // Result IRIs of this dataset open this server's pages (as the server's own table does), keeping ?lang=.
+  function localLinks(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("a.iri:not([data-local])"), function (link) {
+      var href = link.getAttribute("href") || "";
+      if (!config.base || href.indexOf(config.base) !== 0) {
+        return;
+      }
+      var rest = href.slice(config.base.length);
+      var cut = rest.indexOf("#");
+      var fragment = cut >= 0 ? rest.slice(cut) : "";
+      var path = cut >= 0 ? rest.slice(0, cut) : rest;
+      var query = config.keepLang ? "?lang=" + encodeURIComponent(config.keepLang) : "";
+      link.setAttribute("href", config.root + "/" + path + query + fragment);
+      link.removeAttribute("target");
+      link.setAttribute("data-local", "");
+    });
+  }
   if (window.MutationObserver) {
     var fixing = false;
     new MutationObserver(function () {
@@ -231,6 +248,7 @@
       }
       fixing = true;
       accessible(resultsElement);
+      localLinks(resultsElement);
       if (french) {
         translate(resultsElement);
       }
