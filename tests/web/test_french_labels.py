@@ -41,10 +41,15 @@ def test_every_outside_term_the_graph_uses_has_both_labels(app: Flask) -> None:
     used = {*stats.properties, *stats.classes}
     ours = "https://w3id.org/kg-funding/ontology"
     missing = sorted(t for t in used if not t.startswith(ours) and t not in TERM_LABELS)
-    # The OWL/RDF machinery of the ontology graph itself is not shown on resource pages.
-    machinery = ("http://www.w3.org/2002/07/owl#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#")
-    assert [t for t in missing if not t.startswith(machinery)] == []
+    assert missing == []
     assert all(en and fr for en, fr in TERM_LABELS.values())
+
+
+def test_french_home_page_has_a_french_title_and_class_names(app: Flask) -> None:
+    html = app.test_client().get("/?lang=fr").get_data(as_text=True)
+    assert "<h1>kg-funding : annonces de financement du gouvernement du Canada</h1>" in html
+    assert "Government of Canada funding announcements" not in html.split("<main>", 1)[1]
+    assert "propriété d&#39;objet" in html and "object property" not in html
 
 
 def test_french_grant_page_types_and_incoming_links_are_french(app: Flask) -> None:

@@ -40,7 +40,7 @@ def _page(st: AppState, lang: str) -> Response:
     )
     body = render_template(
         "home/index.html",
-        title=st.dataset.title,
+        title=st.dataset.title_in(lang),
         projects=projects,
         releases=releases,
         stats=stats,
