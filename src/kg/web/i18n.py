@@ -46,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "shape_constraints": "constraints",
         "shape_message": "message",
         "no_shapes": "No shapes.",
+        "shapes_in_english": "The messages of the shapes are written in English only.",
         "examples": "Example queries",
         "editor_help": (
             "Ctrl+Enter runs the query; Ctrl+Space completes prefixes, classes and properties of this "
@@ -127,6 +128,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "shape_constraints": "contraintes",
         "shape_message": "message",
         "no_shapes": "Aucune forme.",
+        "shapes_in_english": "Les messages des formes sont rédigés en anglais seulement.",
         "examples": "Exemples de requêtes",
         "editor_help": (
             "Ctrl+Entrée exécute la requête; Ctrl+Espace complète les préfixes, classes et propriétés de ce "
