@@ -26,6 +26,7 @@ from kg.web.doccache import DocumentCache
 from kg.web.http import apply_safety_headers, preflight, text_response
 from kg.web.i18n import translator
 from kg.web.labels import choose_language, format_number
+from kg.web.links import install as install_links
 from kg.web.negotiation import HTML_TYPES, negotiate
 from kg.web.origin import OriginGuard, PublicUrl, allowed_host_names, local_path
 from kg.web.reader import ResourceReader
@@ -57,6 +58,7 @@ def create_app(
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.jinja_env.autoescape = True
+    install_links(app)  # templates' url_for keeps the reader's chosen language (kg.web.links)
     app.jinja_env.filters["number"] = _number
     reader = ResourceReader(store, count_cap=options.count_cap)
     documents = DocumentCache(options.page_cache_bytes)
