@@ -121,19 +121,11 @@ class Tab:
     def axe(self) -> list[dict[str, Any]]:
         """The serious and critical axe-core violations of the page as it is now."""
         result = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        found = []
-        for v in result["violations"]:
-            nodes = [n["html"][:160] for n in v["nodes"] if not _editor_scroller(v["id"], n["html"])]
-            if v["impact"] in FAILING_IMPACTS and nodes:
-                found.append({"id": v["id"], "impact": v["impact"], "nodes": nodes[:3]})
-        return found
-
-
-def _editor_scroller(rule: str, html: str) -> bool:
-    """CodeMirror's scroll area (the SPARQL editor) scrolls from the keyboard through the editor's own input,
-    which takes the focus by Tab (test_editor.py proves it); axe cannot see that link, so this one node of
-    scrollable-region-focusable is not counted."""
-    return rule == "scrollable-region-focusable" and html.startswith('<div class="CodeMirror-scroll"')
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["html"][:160] for n in v["nodes"][:3]]}
+            for v in result["violations"]
+            if v["impact"] in FAILING_IMPACTS
+        ]
 
 
 def _open(chromium: Browser, axe_script: str, **options: Any) -> Iterator[Tab]:

@@ -39,6 +39,9 @@ PAGES = {
         {"query": "SELECT ?p ?name { ?p a <https://schema.org/Project> ; <https://schema.org/name> ?name }"}
     ),
     "sparql-error": "/sparql?query=SELEC+x",
+    "projects": "/projects",
+    "projects-selected": "/projects?country=gt&program=accbp&sort=-amount",
+    "search": "/search?q=securite",
     "not-found": "/project/no-such-project",
 }
 STATUS = {"not-found": 404, "sparql-error": 400}
