@@ -1,0 +1,70 @@
+"""Run the money queries on a store (the adapter side of ``kg.figures``): a few aggregate queries per page,
+never one per project. Callers cache the answers per dataset version (a served build never changes)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kg.figures import queries
+from kg.figures.model import (
+    Counts,
+    FlowRow,
+    HomeFigures,
+    ProjectRow,
+    ScopeFigures,
+    Sum,
+    breakdowns,
+    sums,
+)
+from kg.store import KgStore
+
+LISTED = 200
+"""Projects listed on one page, largest figure first; the sums count them all."""
+
+
+class Records(Protocol):
+    def __call__(self, sparql: str) -> list[dict[str, str]]: ...
+
+
+def store_records(store: KgStore) -> Records:
+    """Rows of a query on a ``KgStore`` (union of the named graphs) as plain strings."""
+
+    def run(sparql: str) -> list[dict[str, str]]:
+        return store.query(sparql).records()
+
+    return run
+
+
+def home_figures(run: Records) -> HomeFigures:
+    """Four queries: counts, announced totals, the sums by dimension (and overall), the flow."""
+    rows = run(queries.breakdown())
+    overall = sums(run(queries.summary(queries.ALL_PROJECTS)))
+    currency = overall[0].currency if overall else ""
+    flow = tuple(
+        row
+        for row in (FlowRow.from_row(r) for r in run(queries.flow()))
+        if row is not None and row.currency == currency
+    )
+    return HomeFigures(
+        counts=Counts.from_rows(run(queries.counts())),
+        announced=sums(run(queries.announced())),
+        grants=overall,
+        breakdowns=breakdowns(rows, currency),
+        flow=flow,
+    )
+
+
+def scope_figures(run: Records, kind: str, iri: str, limit: int = LISTED) -> ScopeFigures:
+    """The projects of one resource's page: how many, their sums, the largest ``limit`` rows."""
+    pattern = queries.scope(kind, iri)
+    counted = run(queries.project_count(pattern))
+    projects = int(counted[0].get("projects", "0")) if counted else 0
+    if not projects:
+        return ScopeFigures(0, (), ())
+    rows = tuple(ProjectRow.from_row(r) for r in run(queries.listing(pattern, limit)))
+    return ScopeFigures(projects, sums(run(queries.summary(pattern))), rows)
+
+
+def announced_by(run: Records, release: str) -> tuple[Sum, ...]:
+    """The total one release announces (none: a release may state no total)."""
+    return sums(run(queries.announced(release)))
