@@ -100,7 +100,8 @@ def scope(kind: str, iri: str | None) -> str:
     }.get(kind)
     if predicate is None:
         raise ValueError(f"no money scope for {kind!r}")
-    return f'?p {predicate} {ref} . BIND ("self" AS ?how) BIND ({ref} AS ?via)'
+    # A grant is kg:announcedIn its release too: only projects count.
+    return f'?p {predicate} {ref} ; a kg:Project . BIND ("self" AS ?how) BIND ({ref} AS ?via)'
 
 
 def summary(pattern: str) -> str:
