@@ -141,11 +141,11 @@ def test_guatemala_page_lists_the_projects_of_the_regions_that_contain_it(
     }
     assert len(expected) == 11
     html = client.get("/country/gt.html").get_data(as_text=True)
-    money = _text(_section(html, 'class="money"', "</section>"))
+    money = _text(_section(html, 'class="money"', "</table>"))
     assert "Projects 11 projects" in money
     assert f"Sum of the grants over ${int(sum(expected.values())):,}" in money
     for project in expected:
-        assert f'href="/{project.removeprefix(BASE)}"' in _section(html, 'class="money"', "</section>")
+        assert f'href="/{project.removeprefix(BASE)}"' in _section(html, 'class="money"', "</table>")
     assert "through Central America, a region containing it" in money
 
 
@@ -154,7 +154,7 @@ def test_oas_page_shows_the_projects_of_its_unit(client: FlaskClient, graph: Gra
     projects = set(graph.subjects(KG.implementer, unit))
     assert len(projects) == 3
     html = client.get("/organization/oas.html").get_data(as_text=True)
-    money = _section(html, 'class="money"', "</section>")
+    money = _section(html, 'class="money"', "</table>")
     assert "3 projects" in _text(money)
     for project in projects:
         assert f'href="/{project.removeprefix(BASE)}"' in money
@@ -176,7 +176,7 @@ def test_project_page_leads_with_the_money(client: FlaskClient) -> None:
 
 def test_release_page_shows_the_announced_total_and_the_grants(client: FlaskClient) -> None:
     html = client.get("/release/news-release-175-2011-06-22.html").get_data(as_text=True)
-    money = _text(_section(html, 'class="money"', "</section>"))
+    money = _text(_section(html, 'class="money"', "</table>"))
     assert "Announced in the release over $5,200,000" in money
     assert "Projects 13 projects" in money and "Sum of the grants over $5,276,000" in money
 

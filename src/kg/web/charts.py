@@ -13,6 +13,7 @@ SVG is a picture (``role="img"`` with an accessible name) and the table is what 
 
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,11 @@ from decimal import Decimal
 
 import pygal
 from pygal.style import Style
+
+# pygal appends an import hook to sys.meta_path for its map plugins (``pygal.maps.*``), written with the
+# ``find_module`` API that Python 3.12 removed: every later import in the process goes through it, with an
+# ImportWarning on 3.11 (an error under the tests' warning filter). No map plugin is used here: take it off.
+sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__name__ != "PluginImportFixer"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -126,9 +132,12 @@ def _accessible(svg: str, chart_id: str, title: str) -> str:
     root.set("class", f"{root.get('class', '')} chart".strip())
     # pygal writes its config for the tooltip script inline; without the script it is dead code, and the
     # page's CSP (script-src 'self') would refuse it.
+    # Its tooltip group (hidden by a style attribute) is drawn by that script too: both go.
     for parent in root.iter():
-        for child in [c for c in parent if c.tag == f"{{{SVG_NS}}}script"]:
+        for child in [c for c in parent if c.tag == f"{{{SVG_NS}}}script" or c.get("class") == "tooltip"]:
             parent.remove(child)
+    for node in root.iter():
+        node.attrib.pop("style", None)
     return ET.tostring(root, encoding="unicode")
 
 

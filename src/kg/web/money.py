@@ -189,7 +189,7 @@ class MoneyPages:
                 figures.append(Figure(w("release_total"), sum_words(total, self.lang), sum_notes(total, w)))
             if not announced:
                 figures.append(Figure(w("release_total"), "—", (w("release_no_total"),)))
-        if kind != "project":
+        if kind != "project" and found.projects:
             count = w("project_count_1") if found.projects == 1 else w("project_count", count=found.projects)
             figures.append(Figure(w("projects"), count))
             for total in found.sums:
