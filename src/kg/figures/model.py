@@ -9,8 +9,8 @@ with an "up to" figure an upper bound, one with both neither, and one with a "cl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -95,7 +95,7 @@ class Sum:
         return cls(
             currency=row.get("currency", ""),
             figure=figure,
-            figures=_int(row, "grants") or _int(row, "amounts"),
+            figures=_int(row, "amounts"),
             over=_int(row, "over"),
             up_to=_int(row, "upTo"),
             approximately=_int(row, "approximately"),
@@ -106,6 +106,74 @@ class Sum:
 def sums(rows: Iterable[Mapping[str, str]]) -> tuple[Sum, ...]:
     """One sum per currency, the one with the most figures first."""
     found = [s for s in (Sum.from_row(r) for r in rows) if s is not None]
+    return tuple(sorted(found, key=lambda s: (-s.figures, s.currency)))
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """A grant of a project in scope (a row of ``queries.ledger``): its figure (None: not a number), what the
+    project is linked to, and how it reaches the page's resource."""
+
+    project: str
+    figure: Decimal | None
+    qualifier: str | None
+    """The local name of ``kg:qualifier`` (``over``...)."""
+    currency: str
+    grant: str | None = None
+    release: str | None = None
+    date: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    """``(how, via)``: how the project reaches the page's resource (``implementer``, ``containing``...)."""
+    funders: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    implementers: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> str | None:
+        return self.date[:4] if self.date and self.date[:4].isdigit() else None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, str]) -> ProjectRow:
+        qualifier = row.get("q")
+        links = []
+        for pair in (row.get("links") or "").split():
+            how, _, via = pair.partition("|")
+            links.append((how, via))
+        return cls(
+            project=row["p"],
+            figure=_decimal(row.get("figure")),
+            qualifier=qualifier.rsplit("#", 1)[-1] if qualifier else None,
+            currency=row.get("currency", ""),
+            grant=row.get("grant"),
+            release=row.get("release"),
+            date=row.get("date"),
+            links=tuple(sorted(set(links))),
+            funders=_iris(row.get("funders")),
+            programs=_iris(row.get("programs")),
+            implementers=_iris(row.get("implementers")),
+            regions=_iris(row.get("regions")),
+        )
+
+
+def add_up(rows: Iterable[ProjectRow]) -> tuple[Sum, ...]:
+    """The figures of ``rows`` added per currency, with their qualifiers counted and their projects (each
+    once), the currency with the most figures first.
+
+    >>> rows = [ProjectRow("p1", Decimal(2), "over", "CAD"), ProjectRow("p2", Decimal(3), "exact", "CAD")]
+    >>> add_up(rows)[0].figure, add_up(rows)[0].kind, add_up(rows)[0].projects
+    (Decimal('5'), 'over', 2)
+    """
+    totals: dict[str, Sum] = {}
+    projects: dict[str, set[str]] = {}
+    for row in rows:
+        if row.figure is None:
+            continue
+        q = row.qualifier
+        one = Sum(row.currency, row.figure, 1, int(q == "over"), int(q == "upTo"), int(q == "approximately"))
+        totals[row.currency] = totals[row.currency] + one if row.currency in totals else one
+        projects.setdefault(row.currency, set()).add(row.project)
+    found = [replace(total, projects=len(projects[c])) for c, total in totals.items()]
     return tuple(sorted(found, key=lambda s: (-s.figures, s.currency)))
 
 
@@ -125,62 +193,34 @@ class Breakdown:
     """Largest first, except years, in time order."""
 
 
-def breakdowns(rows: Iterable[Mapping[str, str]], currency: str) -> dict[str, Breakdown]:
-    """The rows of ``queries.breakdown`` in ``currency``, per dimension."""
-    grouped: dict[str, list[Slice]] = {}
-    for row in rows:
-        total = Sum.from_row(row)
-        if total is None or total.currency != currency:
-            continue
-        grouped.setdefault(row.get("dim", ""), []).append(Slice(row.get("key") or None, total))
+BREAKDOWN_DIMENSIONS = ("program", "implementer", "region", "year")
+
+
+def _keys(row: ProjectRow, dimension: str) -> tuple[str | None, ...]:
+    if dimension == "year":
+        return (row.year,)
+    found: tuple[str, ...] = getattr(row, f"{dimension}s")
+    return found or (None,)
+
+
+def breakdowns(rows: Sequence[ProjectRow], currency: str) -> dict[str, Breakdown]:
+    """The sums by program, implementer, region and year of the release, in ``currency``. A project with two
+    implementers counts in both (as in ``queries/total-by-implementer.rq``): the bars are not meant to add
+    up; a project stating none counts under ``None``."""
     result = {}
-    for dimension, slices in grouped.items():
+    for dimension in BREAKDOWN_DIMENSIONS:
+        grouped: dict[str | None, list[ProjectRow]] = {}
+        for row in rows:
+            if row.currency == currency:
+                for key in _keys(row, dimension):
+                    grouped.setdefault(key, []).append(row)
+        slices = [Slice(key, found[0]) for key, group in grouped.items() if (found := add_up(group))]
         if dimension == "year":
-            ordered = sorted(slices, key=lambda s: s.key or "9999")
+            slices.sort(key=lambda s: s.key or "9999")
         else:
-            ordered = sorted(slices, key=lambda s: (-s.total.figure, s.key or ""))
-        result[dimension] = Breakdown(dimension, currency, tuple(ordered))
+            slices.sort(key=lambda s: (-s.total.figure, s.key or ""))
+        result[dimension] = Breakdown(dimension, currency, tuple(slices))
     return result
-
-
-@dataclass(frozen=True)
-class ProjectRow:
-    """A project of a page's list: its grant's figure (None: no figure stated) and what it is linked to."""
-
-    project: str
-    figure: Decimal | None
-    qualifier: str | None
-    """The local name of ``kg:qualifier`` (``over``...), None without a figure."""
-    currency: str | None
-    grant: str | None
-    release: str | None
-    date: str | None
-    links: tuple[tuple[str, str], ...]
-    """``(how, via)``: how the project reaches the page's resource (``implementer``, ``containing``...)."""
-    implementers: tuple[str, ...] = ()
-    programs: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, str]) -> ProjectRow:
-        qualifier = row.get("q")
-        links = []
-        for pair in (row.get("links") or "").split():
-            how, _, via = pair.partition("|")
-            links.append((how, via))
-        return cls(
-            project=row["p"],
-            figure=_decimal(row.get("figure")),
-            qualifier=qualifier.rsplit("#", 1)[-1] if qualifier else None,
-            currency=row.get("currency") or None,
-            grant=row.get("grant"),
-            release=row.get("release"),
-            date=row.get("date"),
-            links=tuple(sorted(set(links))),
-            implementers=_iris(row.get("implementers")),
-            programs=_iris(row.get("programs")),
-            regions=_iris(row.get("regions")),
-        )
 
 
 @dataclass(frozen=True)
@@ -195,31 +235,11 @@ class ScopeFigures:
     def listed(self) -> int:
         return len({row.project for row in self.rows})
 
-
-@dataclass(frozen=True)
-class FlowRow:
-    """One project's money on its way: funders -> programs -> implementers -> regions."""
-
-    figure: Decimal
-    currency: str
-    funders: tuple[str, ...]
-    programs: tuple[str, ...]
-    implementers: tuple[str, ...]
-    regions: tuple[str, ...]
-
     @classmethod
-    def from_row(cls, row: Mapping[str, str]) -> FlowRow | None:
-        figure = _decimal(row.get("figure"))
-        if figure is None:
-            return None
-        return cls(
-            figure,
-            row.get("currency", ""),
-            _iris(row.get("funders")),
-            _iris(row.get("programs")),
-            _iris(row.get("implementers")),
-            _iris(row.get("regions")),
-        )
+    def of(cls, projects: int, rows: Sequence[ProjectRow], limit: int) -> ScopeFigures:
+        """The sums of every row, and the rows of the ``limit`` largest grants (largest first)."""
+        ordered = sorted(rows, key=lambda r: (-(r.figure or Decimal(-1)), r.project, r.grant or ""))
+        return cls(projects, add_up(rows), tuple(ordered[:limit]))
 
 
 @dataclass(frozen=True)
@@ -245,7 +265,7 @@ class HomeFigures:
     announced: tuple[Sum, ...]
     grants: tuple[Sum, ...]
     breakdowns: dict[str, Breakdown] = field(default_factory=dict)
-    flow: tuple[FlowRow, ...] = ()
+    flow: tuple[ProjectRow, ...] = ()
 
     @property
     def currency(self) -> str | None:

@@ -22,21 +22,8 @@ _IRI_SAFE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("kg", "schema", "org", "xsd"))
 
-# One amount: its figure (any of the three value properties), qualifier and currency, numbers only.
-_AMOUNT = """
-  ?grant schema:fundedItem ?p ; schema:amount ?amount .
-  ?amount kg:qualifier ?q .
-  OPTIONAL { ?amount schema:value ?value }
-  OPTIONAL { ?amount schema:minValue ?min }
-  OPTIONAL { ?amount schema:maxValue ?max }
-  OPTIONAL { ?amount schema:currency ?cur }
-  BIND (COALESCE(?value, ?min, ?max) AS ?figure)
-  BIND (COALESCE(STR(?cur), "") AS ?currency)
-  FILTER (isNumeric(?figure))
-"""
-
-# The qualifier counts that go beside every sum.
-_QUALIFIER_COUNTS = """(COUNT(?grant) AS ?grants) (SUM(?figure) AS ?sum)
+# The qualifier counts that go beside a sum.
+_QUALIFIER_COUNTS = """(COUNT(?amount) AS ?amounts) (SUM(?figure) AS ?sum)
   (SUM(IF(?q = kg:over, 1, 0)) AS ?over) (SUM(IF(?q = kg:upTo, 1, 0)) AS ?upTo)
   (SUM(IF(?q = kg:approximately, 1, 0)) AS ?approximately)"""
 
@@ -81,7 +68,7 @@ def scope(kind: str, iri: str | None) -> str:
         return f'VALUES ?p {{ {ref} }} ?p a kg:Project . BIND ("self" AS ?how) BIND (?p AS ?via)'
     if kind == "organization":
         return f"""
-  {{ ?p kg:implementer ?via . ?via org:subOrganizationOf* {ref} . BIND ("implementer" AS ?how) }}
+  {{ ?via org:subOrganizationOf* {ref} . ?p kg:implementer ?via . BIND ("implementer" AS ?how) }}
   UNION {{ ?g schema:fundedItem ?p ; schema:funder ?via . ?via org:subOrganizationOf* {ref} .
            BIND ("funder" AS ?how) }}
   UNION {{ ?p kg:fundedThrough ?via . ?via kg:administeredBy ?admin . ?admin org:subOrganizationOf* {ref} .
@@ -104,88 +91,45 @@ def scope(kind: str, iri: str | None) -> str:
     return f'?p {predicate} {ref} ; a kg:Project . BIND ("self" AS ?how) BIND ({ref} AS ?via)'
 
 
-def summary(pattern: str) -> str:
-    """Per currency: projects with a figure, grants, the sum and its qualifier counts; plus one row with an
-    empty ``?currency`` counting every project in scope (``?projects``), with or without a figure."""
-    return f"""{PROLOGUE}
-SELECT ?currency (COUNT(DISTINCT ?p) AS ?projects) {_QUALIFIER_COUNTS}
-WHERE {{
-  {{ SELECT DISTINCT ?p WHERE {{ {pattern} }} }}
-  {_AMOUNT}
-}}
-GROUP BY ?currency
-"""
+def ledger(pattern: str, *, funders: bool = False) -> str:
+    """One row per grant of a project in scope: its figure, qualifier and currency, the release and its date,
+    how the project reaches the page's resource (``how|via`` pairs), its programs, implementers and regions
+    and, with ``funders``, the government funding the grant (IRIs separated by spaces). Every sum of a page
+    is added up from these rows (``kg.figures.model``): one query per page, whatever its number of projects
+    or charts.
 
-
-def project_count(pattern: str) -> str:
-    return f"{PROLOGUE}\nSELECT (COUNT(DISTINCT ?p) AS ?projects) WHERE {{ {pattern} }}"
-
-
-def listing(pattern: str, limit: int) -> str:
-    """One row per project and grant, largest figure first, with what the project is linked to (IRIs
-    separated by spaces, ``how|via`` pairs for the scope) and its release's date."""
+    The grant is joined, not OPTIONAL: the engine then looks it up from each project in scope, where an
+    OPTIONAL grant was read for every grant of the store (10x slower for a program's page on a 300-release
+    build). A project without a grant is counted by :func:`project_count`; the figure is whichever of
+    ``schema:value``/``minValue``/``maxValue`` the amount has, and one that is not a number is left out
+    when the rows are read.
+    """
+    funder = "OPTIONAL { ?grant schema:funder ?funder . ?funder a schema:GovernmentOrganization }"
+    government = funder if funders else ""
     return f"""{PROLOGUE}
 SELECT ?p ?grant ?figure ?q ?currency ?release ?date
   (GROUP_CONCAT(DISTINCT CONCAT(?how, "|", STR(?via)); separator=" ") AS ?links)
-  (GROUP_CONCAT(DISTINCT STR(?implementer); separator=" ") AS ?implementers)
-  (GROUP_CONCAT(DISTINCT STR(?program); separator=" ") AS ?programs)
-  (GROUP_CONCAT(DISTINCT STR(?region); separator=" ") AS ?regions)
-WHERE {{
-  {{ SELECT DISTINCT ?p ?how ?via WHERE {{ {pattern} }} }}
-  OPTIONAL {{ {_AMOUNT} }}
-  OPTIONAL {{ ?p kg:announcedIn ?release . OPTIONAL {{ ?release schema:datePublished ?date }} }}
-  OPTIONAL {{ ?p kg:implementer ?implementer }}
-  OPTIONAL {{ ?p kg:fundedThrough ?program }}
-  OPTIONAL {{ ?p kg:beneficiaryRegion ?region }}
-}}
-GROUP BY ?p ?grant ?figure ?q ?currency ?release ?date
-ORDER BY DESC(COALESCE(?figure, -1)) STR(?p)
-LIMIT {int(limit)}
-"""
-
-
-BREAKDOWN_DIMENSIONS = ("program", "implementer", "region", "year")
-
-
-def breakdown(pattern: str = ALL_PROJECTS) -> str:
-    """The sums by program, implementer, region and year (of the release) in one query, ``?dim`` naming the
-    dimension and ``?key`` its value (unbound: the project states none). A project with two implementers
-    counts in both, as in ``queries/total-by-implementer.rq``: the bars are not meant to add up."""
-    return f"""{PROLOGUE}
-SELECT ?dim ?key ?currency (COUNT(DISTINCT ?p) AS ?projects) {_QUALIFIER_COUNTS}
-WHERE {{
-  {{ SELECT DISTINCT ?p WHERE {{ {pattern} }} }}
-  {_AMOUNT}
-  {{ BIND ("program" AS ?dim) ?p a kg:Project OPTIONAL {{ ?p kg:fundedThrough ?key }} }}
-  UNION {{ BIND ("implementer" AS ?dim) ?p a kg:Project OPTIONAL {{ ?p kg:implementer ?key }} }}
-  UNION {{ BIND ("region" AS ?dim) ?p a kg:Project OPTIONAL {{ ?p kg:beneficiaryRegion ?key }} }}
-  UNION {{ BIND ("year" AS ?dim) ?p a kg:Project
-           OPTIONAL {{ ?p kg:announcedIn ?r . ?r schema:datePublished ?d
-                      BIND (SUBSTR(STR(?d), 1, 4) AS ?key) }} }}
-}}
-GROUP BY ?dim ?key ?currency
-"""
-
-
-def flow() -> str:
-    """Each project's money with its funders (those of the grant that are not programs: the government),
-    programs, implementers and regions as lists of IRIs; the funding-flow picture sums them."""
-    return f"""{PROLOGUE}
-SELECT ?p ?figure ?currency
   (GROUP_CONCAT(DISTINCT STR(?funder); separator=" ") AS ?funders)
   (GROUP_CONCAT(DISTINCT STR(?program); separator=" ") AS ?programs)
   (GROUP_CONCAT(DISTINCT STR(?implementer); separator=" ") AS ?implementers)
   (GROUP_CONCAT(DISTINCT STR(?region); separator=" ") AS ?regions)
 WHERE {{
-  ?p a kg:Project .
-  {_AMOUNT}
-  OPTIONAL {{ ?grant schema:funder ?funder FILTER NOT EXISTS {{ ?funder a kg:FundingProgram }} }}
+  {{ SELECT DISTINCT ?p ?how ?via WHERE {{ {pattern} }} }}
+  ?grant schema:fundedItem ?p ; schema:amount ?amount .
+  ?amount kg:qualifier ?q ; schema:value|schema:minValue|schema:maxValue ?figure ; schema:currency ?currency .
+  {government}
+  OPTIONAL {{ ?p kg:announcedIn ?release . ?release schema:datePublished ?date }}
   OPTIONAL {{ ?p kg:fundedThrough ?program }}
   OPTIONAL {{ ?p kg:implementer ?implementer }}
   OPTIONAL {{ ?p kg:beneficiaryRegion ?region }}
 }}
-GROUP BY ?p ?grant ?figure ?currency
+GROUP BY ?p ?grant ?figure ?q ?currency ?release ?date
 """
+
+
+def project_count(pattern: str) -> str:
+    """The projects in scope, with a grant or not."""
+    return f"{PROLOGUE}\nSELECT (COUNT(DISTINCT ?p) AS ?projects) WHERE {{ {pattern} }}"
 
 
 def counts() -> str:
@@ -204,7 +148,7 @@ def announced(release: str | None = None) -> str:
     """The totals the releases announce (``kg:announcedTotal``), summed per currency with their qualifiers."""
     values = f"VALUES ?r {{ {iri_ref(release)} }}" if release is not None else ""
     return f"""{PROLOGUE}
-SELECT ?currency (COUNT(DISTINCT ?r) AS ?releases) {_QUALIFIER_COUNTS.replace("?grant", "?amount")}
+SELECT ?currency (COUNT(DISTINCT ?r) AS ?releases) {_QUALIFIER_COUNTS}
 WHERE {{
   {values}
   ?r a kg:NewsRelease ; kg:announcedTotal ?amount .

@@ -8,17 +8,17 @@ from typing import Protocol
 from kg.figures import queries
 from kg.figures.model import (
     Counts,
-    FlowRow,
     HomeFigures,
     ProjectRow,
     ScopeFigures,
     Sum,
+    add_up,
     breakdowns,
     sums,
 )
 from kg.store import KgStore
 
-LISTED = 200
+LISTED = 100
 """Projects listed on one page, largest figure first; the sums count them all."""
 
 
@@ -36,33 +36,28 @@ def store_records(store: KgStore) -> Records:
 
 
 def home_figures(run: Records) -> HomeFigures:
-    """Four queries: counts, announced totals, the sums by dimension (and overall), the flow."""
-    rows = run(queries.breakdown())
-    overall = sums(run(queries.summary(queries.ALL_PROJECTS)))
-    currency = overall[0].currency if overall else ""
-    flow = tuple(
-        row
-        for row in (FlowRow.from_row(r) for r in run(queries.flow()))
-        if row is not None and row.currency == currency
-    )
+    """Three queries: the counts, the announced totals, and the ledger of every grant (sums, bars, flow)."""
+    rows = [ProjectRow.from_row(r) for r in run(queries.ledger(queries.ALL_PROJECTS, funders=True))]
+    grants = add_up(rows)
+    currency = grants[0].currency if grants else ""
     return HomeFigures(
         counts=Counts.from_rows(run(queries.counts())),
         announced=sums(run(queries.announced())),
-        grants=overall,
+        grants=grants,
         breakdowns=breakdowns(rows, currency),
-        flow=flow,
+        flow=tuple(row for row in rows if row.currency == currency and row.figure is not None),
     )
 
 
 def scope_figures(run: Records, kind: str, iri: str, limit: int = LISTED) -> ScopeFigures:
-    """The projects of one resource's page: how many, their sums, the largest ``limit`` rows."""
+    """The projects of one resource's page: how many, their sums, the largest ``limit`` grants' rows."""
     pattern = queries.scope(kind, iri)
     counted = run(queries.project_count(pattern))
     projects = int(counted[0].get("projects", "0")) if counted else 0
     if not projects:
         return ScopeFigures(0, (), ())
-    rows = tuple(ProjectRow.from_row(r) for r in run(queries.listing(pattern, limit)))
-    return ScopeFigures(projects, sums(run(queries.summary(pattern))), rows)
+    rows = [ProjectRow.from_row(r) for r in run(queries.ledger(pattern))]
+    return ScopeFigures.of(projects, rows, limit)
 
 
 def announced_by(run: Records, release: str) -> tuple[Sum, ...]:

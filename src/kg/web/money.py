@@ -155,7 +155,9 @@ class MoneyPages:
 
     def _flow(self, figures: HomeFigures) -> FlowPicture | None:
         paths: list[tuple[Path, Decimal]] = [
-            ((r.funders, r.programs, r.implementers, r.regions), r.figure) for r in figures.flow
+            ((r.funders, r.programs, r.implementers, r.regions), r.figure)
+            for r in figures.flow
+            if r.figure is not None
         ]
         columns = tuple(self.w(f"col_{c}") for c in ("funder", "program", "implementer", "region"))
         return flow_picture(paths, columns, self.w("flow"), self._node_name, self._words(figures.currency))
