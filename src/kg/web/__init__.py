@@ -18,8 +18,9 @@ from urllib.parse import urlencode
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from kg.errors import StoreUnavailable
 from kg.settings import Settings
-from kg.store import KgStore
+from kg.store import Store
 from kg.web.config import Dataset, WebOptions
 from kg.web.doccache import DocumentCache
 from kg.web.http import apply_safety_headers, preflight, text_response
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 def create_app(
     settings: Settings,
     *,
-    store: KgStore,
+    store: Store,
     dataset: Dataset,
     queries: QueryRunner | None = None,
     options: WebOptions | None = None,
@@ -69,6 +70,7 @@ def create_app(
     app.before_request(_guard)
     app.after_request(apply_safety_headers)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StoreUnavailable, _store_unavailable)
     app.register_error_handler(Exception, _crash)
     app.context_processor(_template_context)
     public = PublicUrl.parse(options.public_url) if options.public_url else None
@@ -116,6 +118,13 @@ def _crash(exc: Exception) -> Response:
         return _http_error(exc)
     log.exception("unhandled error on %s %s", request.method, request.path)
     return _http_error(InternalServerError("The server failed on this request; it keeps serving others."))
+
+
+def _store_unavailable(exc: StoreUnavailable) -> Response:
+    """A remote store that is down or slow: 503 at once, with when to come back (never a hang)."""
+    log.warning("store unavailable on %s %s: %s", request.method, request.path, exc)
+    headers = {"Retry-After": str(max(1, exc.retry_after_s))}
+    return text_response(503, f"503 Service Unavailable: the data store is not answering; {exc}", headers)
 
 
 def _number(value: int, lang: str = "en") -> str:

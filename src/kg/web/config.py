@@ -45,6 +45,10 @@ class WebOptions:
         the ``host`` listened on. See ``kg.web.origin``.
     :param trusted_proxies: how many proxies in front set ``X-Forwarded-*`` (``0``: those headers are
         ignored; never set it when clients can reach the server directly).
+    :param store: a remote store to serve the graph from (``KG_STORE``, ``kg serve --store``):
+        ``oxigraph+http://127.0.0.1:7878`` or ``virtuoso+http://127.0.0.1:8890`` (``""``: the embedded
+        store). It must hold the build (``kg build`` / ``kg add`` with ``KG_STORE`` set load it).
+    :param store_allow_remote: ``1`` lets ``store`` be on another host than loopback.
     """
 
     host: str = "127.0.0.1"
@@ -63,6 +67,8 @@ class WebOptions:
     public_url: str = ""
     allowed_hosts: str = ""
     trusted_proxies: int = 0
+    store: str = ""
+    store_allow_remote: int = 0
 
     def __post_init__(self) -> None:
         if self.redirect not in ("303", "200"):
