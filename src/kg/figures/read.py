@@ -16,7 +16,7 @@ from kg.figures.model import (
     breakdowns,
     sums,
 )
-from kg.store import KgStore
+from kg.store import Store
 
 LISTED = 100
 """Projects listed on one page, largest figure first; the sums count them all."""
@@ -26,8 +26,8 @@ class Records(Protocol):
     def __call__(self, sparql: str) -> list[dict[str, str]]: ...
 
 
-def store_records(store: KgStore) -> Records:
-    """Rows of a query on a ``KgStore`` (union of the named graphs) as plain strings."""
+def store_records(store: Store) -> Records:
+    """Rows of a query on a store (over the union of its named graphs) as plain strings."""
 
     def run(sparql: str) -> list[dict[str, str]]:
         return store.query(sparql).records()
