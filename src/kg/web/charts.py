@@ -39,9 +39,9 @@ STYLE = Style(
     foreground_strong="#1a1a1a",
     foreground_subtle="#6b6b6b",
     font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    value_font_size=12,
+    label_font_size=15,
+    major_label_font_size=15,
+    value_font_size=14,
     title_font_size=15,
     colors=("#1f5f8b",),
 )

@@ -47,6 +47,7 @@ class Line:
     release: Link | None
     date: str | None
     how: str = ""
+    grant: Link | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,7 @@ class MoneyPages:
             release=self.link(row.release) if row.release else None,
             date=row.date[:10] if row.date else None,
             how="; ".join(hows),
+            grant=self.link(row.grant) if row.grant else None,
         )
 
 
