@@ -22,6 +22,9 @@ from kg.figures.read import home_figures, scope_figures, store_records
 from kg.formats import RdfFormat
 from kg.store import KgStore
 from kg.vocab import KG, SCHEMA
+from kg.web.money import Figure, MoneyPages
+from kg.web.pages import Linker, PageBuilder
+from kg.web.reader import ResourceReader
 
 BASE = "https://w3id.org/kg-funding/"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -211,6 +214,13 @@ def test_releases_without_projects_total_or_program_are_shown_honestly(graph: Gr
     figures = home_figures(store_records(store))
     assert figures.counts.releases == 3 and figures.counts.with_total == 2
     assert figures.counts.with_projects == 2
+    page = MoneyPages(PageBuilder(ResourceReader(store), Linker(BASE), "en")).home(figures)
+    assert page.figures[0] == Figure("News releases", "3", ("1 states no total", "1 announces no project"))
+    # The project stating no program is a bar of its own, said to state none.
+    program_bars = {bar.label: bar.words for bar in page.charts[0].bars}
+    assert program_bars["not stated"] == "$1,000"
+    assert page.figures[2].value == "$6,200,000"  # "over" 5.2 million + "up to" 1 million: neither bound
+    assert "neither bound: 1 figures are stated as “over” and 1 as “up to”" in page.figures[2].notes
     assert figures.announced[0] == Sum("CAD", Decimal(6_200_000), 2, 1, 1, 0, 0)
     assert figures.announced[0].kind == "mixed"
     programs = {s.key: s.total.figure for s in figures.breakdowns["program"].slices}

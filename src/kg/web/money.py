@@ -33,6 +33,8 @@ class Figure:
     label: str
     value: str
     notes: tuple[str, ...] = ()
+    currency: str | None = None
+    """The currency code of an amount ("CAD"): "$" alone does not say which dollars."""
 
 
 @dataclass(frozen=True)
@@ -107,21 +109,18 @@ class MoneyPages:
 
     def home(self, figures: HomeFigures) -> HomeMoney:
         w, counts = self.w, figures.counts
-        headline = [Figure(w("releases"), _count(counts.releases, self.lang))]
         no_total, no_projects = counts.releases - counts.with_total, counts.releases - counts.with_projects
-        if no_total or no_projects:
-            headline[0] = Figure(
-                w("releases"),
-                headline[0].value,
-                (w("releases_note", no_total=no_total, no_projects=no_projects),),
-            )
+        release_notes = [w("releases_no_total", count=no_total)] if no_total else []
+        if no_projects:
+            release_notes.append(w("releases_no_projects", count=no_projects))
+        headline = [Figure(w("releases"), _count(counts.releases, self.lang), tuple(release_notes))]
         headline.append(Figure(w("projects"), _count(counts.projects, self.lang)))
         for total in figures.announced:
             notes = (w("announced_note", count=total.figures), *sum_notes(total, w))
-            headline.append(Figure(w("announced"), sum_words(total, self.lang), notes))
+            headline.append(Figure(w("announced"), sum_words(total, self.lang), notes, total.currency))
         for total in figures.grants:
             notes = (w("grants_note", count=total.figures), *sum_notes(total, w))
-            headline.append(Figure(w("grants"), sum_words(total, self.lang), notes))
+            headline.append(Figure(w("grants"), sum_words(total, self.lang), notes, total.currency))
         charts = []
         for dimension in ("program", "implementer", "region", "year"):
             breakdown = figures.breakdowns.get(dimension)
@@ -189,7 +188,8 @@ class MoneyPages:
         if kind == "release":
             announced = read.announced_by(run, iri)
             for total in announced:
-                figures.append(Figure(w("release_total"), sum_words(total, self.lang), sum_notes(total, w)))
+                words = sum_words(total, self.lang)
+                figures.append(Figure(w("release_total"), words, sum_notes(total, w), total.currency))
             if not announced:
                 figures.append(Figure(w("release_total"), "—", (w("release_no_total"),)))
         if kind != "project" and found.projects:
@@ -197,7 +197,7 @@ class MoneyPages:
             figures.append(Figure(w("projects"), count))
             for total in found.sums:
                 notes = (w("grants_note", count=total.figures), *sum_notes(total, w))
-                figures.append(Figure(w("grants"), sum_words(total, self.lang), notes))
+                figures.append(Figure(w("grants"), sum_words(total, self.lang), notes, total.currency))
         lines = tuple(self._line(row, iri) for row in found.rows)
         return ResourceMoney(tuple(figures), lines, found.projects, found.listed, kind == "project")
 

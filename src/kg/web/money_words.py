@@ -12,7 +12,10 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "figures": "In figures",
         "releases": "News releases",
-        "releases_note": "{no_total} state no total; {no_projects} announce no project",
+        "releases_no_total": "{count} state no total",
+        "releases_no_total_1": "1 states no total",
+        "releases_no_projects": "{count} announce no project",
+        "releases_no_projects_1": "1 announces no project",
         "projects": "Projects",
         "announced": "Total announced",
         "announced_note": "the totals of {count} releases, added",
@@ -76,7 +79,8 @@ WORDS: dict[str, dict[str, str]] = {
     "fr": {
         "figures": "En chiffres",
         "releases": "Communiqués",
-        "releases_note": "{no_total} sans total annoncé; {no_projects} sans projet",
+        "releases_no_total": "{count} sans total annoncé",
+        "releases_no_projects": "{count} sans projet",
         "projects": "Projets",
         "announced": "Total annoncé",
         "announced_note": "les totaux de {count} communiqués, additionnés",
