@@ -99,6 +99,7 @@ def test_charts_are_svg_with_a_name_and_the_numbers_of_their_table(client: Flask
         title = svg.find(f"{SVG}title")
         assert title is not None and svg.get("aria-labelledby") == title.get("id") and title.text
         assert not list(svg.iter(f"{SVG}script"))
+        assert not list(svg.iter(f"{SVG}a")), "a link inside an image is a tab stop no one is told about"
         text = ET.tostring(svg, encoding="unicode")
         assert not re.search(r"(href|src)=\"(https?:)?//", text), f"{chart_id} loads something from outside"
         name = chart_id.removeprefix("chart-")

@@ -8,7 +8,9 @@ browser on the server) to draw at all. pygal's tooltip script (loaded from a CDN
 off: nothing loads from outside, and the page's data table says what a tooltip would.
 
 Each chart is a ``<figure>`` with a caption and the table of its figures (``templates/_money.html``): the
-SVG is a picture (``role="img"`` with an accessible name) and the table is what a screen reader reads.
+SVG is a picture (``role="img"`` with an accessible name) and the table is what a screen reader reads. The
+bars are not links: an image's content is hidden from assistive technology, and a link there would be a tab
+stop no one is told about; the table beside links each row.
 """
 
 from __future__ import annotations
@@ -108,7 +110,6 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, horizontal: boo
                 "value": float(bar.value),
                 "label": bar.label,
                 "formatter": lambda _v, words=bar.words: words,
-                **({"xlink": {"href": bar.href}} if bar.href else {}),
             }
             for bar in shown
         ],

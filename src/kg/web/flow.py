@@ -182,9 +182,7 @@ def _draw(
         path = ET.SubElement(group, f"{{{SVG_NS}}}path", {"d": d, "class": "flow-band"})
         ET.SubElement(path, f"{{{SVG_NS}}}title").text = f"{s.label} → {t.label}: {band.words}"
     for node in nodes.values():
-        parent: ET.Element = root
-        if node.href:
-            parent = ET.SubElement(root, f"{{{SVG_NS}}}a", {"href": node.href})
+        parent = root  # no links inside a role="img" picture (see kg.web.charts); the table links them
         rect = ET.SubElement(
             parent,
             f"{{{SVG_NS}}}rect",
