@@ -99,3 +99,16 @@ def test_nothing_beyond_loopback_is_reached(tab: Tab) -> None:
     assert tab.guard.blocked == ["http://192.0.2.1/"]
     with pytest.raises(AssertionError, match="beyond loopback"):
         tab.clean()
+
+
+def test_french_sticks_from_page_to_page(live: str, tab: Tab) -> None:
+    """After choosing Français, the next pages are French: a project, its program, then the SPARQL page."""
+    page = tab.page
+    page.goto(f"{live}/")
+    page.locator("header a.lang").click()
+    page.wait_for_url("**lang=fr*")
+    for link in ("main a[href^='/project/']", "main a[href^='/program/']", "header a[href^='/sparql']"):
+        page.locator(link).first.click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "fr", page.url
+    tab.clean()
