@@ -97,7 +97,10 @@ def compare(expected: dict[str, Any], draft: ExtractResult, reference: Reference
     """The facts of ``expected`` the draft does not hold as stated (each a short cause), none when right."""
     record = draft.record
     wrong: list[str] = []
-    if "headline" in expected and _norm(record["headline"]["text"]) != _norm(expected["headline"]):
+    headline = (record.get("headline") or {}).get("text")
+    if ("headline" in expected) != (headline is not None) or (
+        headline is not None and _norm(headline) != _norm(expected["headline"])
+    ):
         wrong.append("headline")
     published = str(record.get("published", ""))
     if published[:10] != str(expected["date"]):

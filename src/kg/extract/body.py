@@ -117,8 +117,11 @@ def _regions(ctx: Context, sentence: Span, lede: list[Span], number: int) -> lis
             note = "The project's sentence names no region; the release's headline or lede names this one."
             ctx.problem(span.line, f"body project {number} names no region; proposed from line {span.line}")
             return [cited("region", ref, span, note) for ref in dict.fromkeys(ref for _, ref in hits)]
-    ctx.problem(sentence.line, f"body project {number} names no region known in data/reference/places.yaml")
-    return [cited("region", UNKNOWN, sentence)]
+    # The text states no region the reference data knows: the project has none (never a made-up one).
+    ctx.problem(
+        sentence.line, f"body project {number} names no region known in data/reference/places.yaml: none recorded"
+    )
+    return []
 
 
 def body_projects(ctx: Context, sentences: list[Span], lede: list[Span]) -> list[dict[str, Any]]:

@@ -126,7 +126,8 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
     ctx.publisher = publisher(ctx, layout, contact_entries)
     head = header_fields(ctx, layout, body, PurePath(source_name).stem)
     record: dict[str, Any] = {"id": head.pop("id"), "source": source_name, **head}
-    record["publisher"] = ctx.publisher
+    if ctx.publisher != UNKNOWN:  # a department nothing names is left out, not made up
+        record["publisher"] = ctx.publisher
     people, announcing = announced_by(ctx, body)
     record["announced_by"] = people
     record.update(location_and_event(ctx, body))
@@ -158,13 +159,9 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
     elif stated := body_projects(
         ctx, body.sentences, [s for s in (layout.headline, *body.sentences[:1]) if s]
     ):
-        if record["programs"]:
-            record["projects"] = stated
-        else:  # a grant is funded through a program; none is named, and none is made up
-            line = ctx.doc.line_of(stated[0]["amount"]["at"])
-            ctx.problem(
-                line, f"{len(stated)} grant(s) stated, but no program named to fund them: not recorded"
-            )
+        # A release that names no program still states its grants: they are funded through none (the
+        # Government of Canada funds them), and no program is made up.
+        record["projects"] = stated
     if proposed := reference_section(ctx):
         record["reference"] = proposed
     _check_total(ctx, record)

@@ -92,8 +92,8 @@ def header_fields(ctx: Context, layout: Layout, body: Body, source_stem: str) ->
     if body.number is not None:
         record["number"] = body.number
     if layout.headline is None:
-        ctx.problem(line, "no headline found above the dateline")
-        record["headline"] = {"text": UNKNOWN, "at": 0}
+        # A copy that starts at its dateline has no headline; the record has none (never a made-up one).
+        ctx.problem(line, "no headline found above the dateline: the release is recorded without one")
     else:
         record["headline"] = quoted(layout.headline)
     if body.dateline is not None:

@@ -183,10 +183,10 @@ def read_release(path: Path) -> Release:
         source=f.text("source"),
         language=f.text("language"),
         number=_number(f),
-        headline=_span(f, "headline"),
+        headline=_opt_span(f, "headline"),
         dateline=_opt_span(f, "dateline"),
         published=_published(f),
-        publisher=f.text("publisher"),
+        publisher=f.opt_text("publisher"),
         announced_by=tuple(_cited(a, "person") for a in f.items("announced_by", required=True)),
         location=_cited(location, "place") if location else None,
         event=event,
@@ -197,6 +197,7 @@ def read_release(path: Path) -> Release:
         backgrounder=backgrounder,
         projects=tuple(_project(p) for p in f.items("projects")),
         proposals=read_proposals(r) if (r := f.opt_mapping("reference")) else (),
+        organizations=tuple(_cited(o, "organization") for o in f.items("organizations")),
     )
     f.done()
     return release
