@@ -27,6 +27,7 @@ from kg.extract.lang import detect_language
 from kg.extract.layout import read_layout
 from kg.extract.money import find_amounts, unread_money
 from kg.extract.names import build_lexicons
+from kg.extract.participants import participants
 from kg.extract.projects import backgrounder
 from kg.extract.proposals import reference_section
 from kg.extract.text import Document, Span
@@ -162,6 +163,8 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
         # A release that names no program still states its grants: they are funded through none (the
         # Government of Canada funds them), and no program is made up.
         record["projects"] = stated
+    if named := participants(ctx, body.sentences, record):
+        record["organizations"] = named
     if proposed := reference_section(ctx):
         record["reference"] = proposed
     _check_total(ctx, record)
