@@ -27,6 +27,7 @@ from kg.iris import slugify
 
 RECALLED = re.compile(
     r"\b(?:since\s+(?:\d{4}|its|the)|to\s+date|so\s+far|bringing|recently\s+announced|previously|already"
+    r"|in\s+addition\s+to|(?:early|late|earlier)\s+in\s+(?:19|20)\d\d|s'ajoute"
     r"|depuis|jusqu'à\s+présent|à\s+ce\s+jour|portant|déjà|en\s+(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
@@ -36,7 +37,7 @@ _TO = {
     "fr": re.compile(r"(?:[\s\w,'-]{0,60}?\s)?(?:à\s+la\s+|à\s+l'|à\s+|au\s+|aux\s+)", re.IGNORECASE),
 }
 _PHRASE = re.compile(
-    r"(?:St\.\s+)?[A-Z][\w'-]*(?:\s+(?:(?:of|for|on|and|the|de|des|du|la|le|d'|l')\s+)*(?:St\.\s+)?[A-Z][\w'-]*)*"
+    r"(?:St\.\s+|U\.S\.\s+)?[A-Z][\w'-]*(?:\s+(?:(?:of|for|on|and|the|de|des|du|la|le|d'|l')\s+)*(?:St\.\s+)?[A-Z][\w'-]*)*"
     r"(?:\s*\([A-Z][\w-]{1,11}\))?"
 )
 _PURPOSE = {
@@ -74,7 +75,7 @@ def _recipient(
             if not any((p.start, p.end) == (phrase.start(), phrase.end()) for p in places):
                 return words, None, None
     after = [m for m in mentions if m.start >= found.end]
-    if len(after) == 1:
+    if len({m.refs[0] for m in after}) == 1:  # one organisation, maybe named twice ("... (OPCW)")
         return None, after[0], None
     return None, None, None
 

@@ -154,8 +154,9 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
             ctx.problem(last.line, "the text ends in the middle of a sentence: the release may be cut short")
     background, projects = backgrounder(ctx, layout)
     if background is not None:
-        attribute_programs(ctx, layout.body, ctx.programs, projects)
         record["backgrounder"] = background
+    if projects:
+        attribute_programs(ctx, layout.body, ctx.programs, projects)
         record["projects"] = projects
     elif stated := body_projects(
         ctx, body.sentences, [s for s in (layout.headline, *body.sentences[:1]) if s]
