@@ -261,7 +261,9 @@ def _amount(found: Found, sentence: Span) -> dict[str, Any]:
 
 _GIVING = {
     "en": re.compile(
-        r"\b(?:is|are|will\s+be|will)\s+(?:contribut|provid|invest|allocat|giv|fund|support)\w*", re.I
+        r"\b(?:is|are|will\s+be|will)\s+(?:(?:contribut|provid|invest|allocat|giv|fund|support|extend)\w*"
+        r"|make\s+(?:an?\s+)?(?:\w+\s+)?contribution)",
+        re.I,
     ),
     "fr": re.compile(
         r"\b(?:verse|versera|fournit|fournira|contribue|contribuera|investit|investira|accorde)\b", re.I
