@@ -29,8 +29,13 @@ _KINDS = (
 )  # fmt: skip
 
 
+_ABBREVIATION_END = re.compile(r"\b(?:Inc|Ltd|Corp|Co)\.$")
+
+
 def _split(words: str) -> tuple[str, list[str]]:
-    words = " ".join(words.split()).strip(" .,;:")
+    words = " ".join(words.split()).strip(" ,;:")
+    if not _ABBREVIATION_END.search(words):  # "Forensic Technology, Inc." keeps the dot of its name
+        words = words.rstrip(" .")
     if match := _NAME_ACRONYM.match(words):
         return match["name"], [match["acronym"]]
     return words, []
