@@ -70,7 +70,8 @@ def _recipient(
         if known:
             return None, known[0], None
         phrase = _PHRASE.match(ctx.doc.norm, to.end(), sentence.end)
-        if phrase and phrase.end() - phrase.start() > 3:
+        # One capitalised word ("au Programme mondial de ...") is not the name of an organisation.
+        if phrase and phrase.end() - phrase.start() > 3 and len(phrase.group().split()) > 1:
             words = ctx.doc.text[phrase.start() : phrase.end()]
             if not any((p.start, p.end) == (phrase.start(), phrase.end()) for p in places):
                 return words, None, None
