@@ -13,7 +13,7 @@ from kg.cli import main
 from kg.store import KgStore
 from kg.vocab import PREFIXES
 
-from .support import BASE, ROOT, file_hashes, settings_of
+from .support import BASE, ROOT, settings_of
 
 FIXTURES = ROOT / "tests" / "extract" / "fixtures"
 TEXT = FIXTURES / "fr-2011-08-09-numbered.txt"

@@ -151,7 +151,9 @@ def test_a_release_stating_no_program_region_or_headline_is_built_without_them(t
     shutil.copytree(ROOT / "data", work / "data")
     shutil.copy(RECORDS / f"{BODY_GRANTS}.txt", work / "data" / "sources")
     record = yaml.safe_load((RECORDS / f"{BODY_GRANTS}.yaml").read_text(encoding="utf-8"))
-    (work / "data" / "releases" / "unstated.yaml").write_text(yaml.safe_dump(_unstated(record)), encoding="utf-8")
+    (work / "data" / "releases" / "unstated.yaml").write_text(
+        yaml.safe_dump(_unstated(record)), encoding="utf-8"
+    )
     settings = Settings(data_dir=work / "data", dist_dir=work / "dist")
     dataset = build_project(settings)
     graph = dataset.graph(URIRef(f"{BASE}graph/invented-2012-03-05-nothing-unstated"))

@@ -195,11 +195,12 @@ def _activity(root: ET.Element, g: Graph, p: ProjectFacts, base: str, updated: s
     value = ET.SubElement(transaction, "value", {"currency": "CAD", "value-date": announced})
     value.text = format(p.amount.value.normalize(), "f")
     stated, qualifier = p.amount.stated, p.amount.qualifier.removeprefix(str(KG))
+    written = _IN_LANGUAGE.get(str(g.value(release, SCHEMA.inLanguage)), "en anglais")
     _narratives(
         ET.SubElement(transaction, "description"),
         {
             "en": f"Announced as “{stated}” ({qualifier}).",
-            "fr": f"Libellé du communiqué ({_IN_LANGUAGE.get(str(g.value(release, SCHEMA.inLanguage)), 'en anglais')}) : « {stated} » ({qualifier}).",
+            "fr": f"Libellé du communiqué ({written}) : « {stated} » ({qualifier}).",
         },
     )
     _org(transaction, "provider-org", g, department)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.extract.context import UNKNOWN, Context, cited
+from kg.extract.context import Context, cited
 from kg.extract.money import Found, amount_fields, find_amounts
 from kg.extract.names import Mention
 from kg.extract.places import places_in
@@ -121,7 +121,8 @@ def _regions(ctx: Context, sentence: Span, lede: list[Span], number: int) -> lis
             return [cited("region", ref, span, note) for ref in dict.fromkeys(ref for _, ref in hits)]
     # The text states no region the reference data knows: the project has none (never a made-up one).
     ctx.problem(
-        sentence.line, f"body project {number} names no region known in data/reference/places.yaml: none recorded"
+        sentence.line,
+        f"body project {number} names no region known in data/reference/places.yaml: none recorded",
     )
     return []
 

@@ -4,9 +4,9 @@
 the lede names an organisation that is neither the funder nor the implementer of a grant the release states.
 One the reference data lacks, named after "implemented by", "delivered by", "in partnership with" and the
 like, with a word that makes it an organisation's ("Initiative", "Society", "Inc."), is proposed for review
-(proposals.py). It is recorded on the release (``kg:relatedOrganization``, docs/data-model.md) with the sentence naming it,
-instead of being left out. Not counted: the funder (the publisher, the departments running the programs and
-their parents), an organisation the record already holds (an implementer, a related organisation, a media
+(proposals.py). It is recorded on the release (``kg:relatedOrganization``, docs/data-model.md) with the
+sentence naming it, instead of being left out. Not counted: the funder (the publisher, the departments
+running the programs and their parents), an organisation the record already holds (an implementer, a related organisation, a media
 contact), and words inside the name of a program or an instrument ("the UN Security Council Resolution").
 """
 
@@ -20,10 +20,9 @@ from kg.extract.context import UNKNOWN, Context, cited
 from kg.extract.proposals import propose_organization
 from kg.extract.text import Span
 
-
 _MEMBERS_AFTER = re.compile(r"['’]?s?\s+member\b", re.IGNORECASE)
 _MEMBERS_BEFORE = re.compile(r"\bmembres\s+(?:de\s+l['’]|de\s+la\s+|du\s+|des\s+)$", re.IGNORECASE)
-"""An organisation named for its members ("UN member states", "États membres de l'ONU") is not a participant."""
+"""An organisation named for its members ("UN member states", "États membres de l'ONU") takes no part."""
 
 
 _CUE = re.compile(
@@ -117,7 +116,7 @@ def participants(ctx: Context, sentences: list[Span], record: dict[str, Any]) ->
         for mention in ctx.lex.organizations.find(ctx.doc, sentence.start, sentence.end, masks):
             ref = mention.refs[0]
             text = ctx.doc.norm
-            if _MEMBERS_AFTER.match(text, mention.end) or _MEMBERS_BEFORE.search(text[:mention.start]):
+            if _MEMBERS_AFTER.match(text, mention.end) or _MEMBERS_BEFORE.search(text[: mention.start]):
                 continue
             if ref in skip or ctx.reference.organizations[ref].kind in ("government", "department"):
                 continue
