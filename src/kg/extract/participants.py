@@ -6,8 +6,9 @@ One the reference data lacks, named after "implemented by", "delivered by", "in 
 like, with a word that makes it an organisation's ("Initiative", "Society", "Inc."), is proposed for review
 (proposals.py). It is recorded on the release (``kg:relatedOrganization``, docs/data-model.md) with the
 sentence naming it, instead of being left out. Not counted: the funder (the publisher, the departments
-running the programs and their parents), an organisation the record already holds (an implementer, a related organisation, a media
-contact), and words inside the name of a program or an instrument ("the UN Security Council Resolution").
+running the programs and their parents), an organisation the record already holds (an implementer, a
+related organisation, a media contact), and words inside the name of a program or an instrument ("the UN
+Security Council Resolution").
 """
 
 from __future__ import annotations
