@@ -127,8 +127,13 @@ def _regions(ctx: Context, sentence: Span, lede: list[Span], number: int) -> lis
     return []
 
 
-def body_projects(ctx: Context, sentences: list[Span], lede: list[Span]) -> list[dict[str, Any]]:
-    """The projects the body's grants make, numbered 1..n in the order the release states them."""
+def body_projects(
+    ctx: Context, sentences: list[Span], lede: list[Span], day: str = ""
+) -> list[dict[str, Any]]:
+    """The projects the body's grants make, numbered 1..n in the order the release states them.
+
+    Their keys end with the release's ``day`` ("...-2011-06-22"): a purpose ("help address security
+    challenges ...") recurs from one release to the next, a key must not."""
     funder = ctx.funder()
     projects: list[dict[str, Any]] = []
     for index, sentence in enumerate(sentences):
@@ -155,7 +160,9 @@ def body_projects(ctx: Context, sentences: list[Span], lede: list[Span]) -> list
             ctx.used_amounts.add(found.start)
             project: dict[str, Any] = {
                 "number": number,
-                "id": slugify(title.text)[:60].strip("-") or f"project-{number}",
+                "id": "-".join(
+                    p for p in (slugify(title.text)[:60].strip("-") or f"project-{number}", day) if p
+                ),
                 "title": {"text": title.text, "at": title.start, "note": _TITLE_NOTE},
                 "implementers": [cited("organization", ref, where, note)],
                 "amount": {**amount_fields(found), "quote": sentence.text, "at": sentence.start},

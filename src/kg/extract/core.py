@@ -159,7 +159,10 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
         attribute_programs(ctx, layout.body, ctx.programs, projects)
         record["projects"] = projects
     elif stated := body_projects(
-        ctx, body.sentences, [s for s in (layout.headline, *body.sentences[:1]) if s]
+        ctx,
+        body.sentences,
+        [s for s in (layout.headline, *body.sentences[:1]) if s],
+        day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day := str(record.get("published", ""))[:10]) else "",
     ):
         # A release that names no program still states its grants: they are funded through none (the
         # Government of Canada funds them), and no program is made up.
