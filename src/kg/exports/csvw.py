@@ -59,7 +59,10 @@ def project_rows(g: Graph, base: str) -> list[dict[str, str]]:
             "title_fr": text(g, p.iri, SCHEMA.name, "fr"),
             "description_en": text(g, p.iri, SCHEMA.description, "en"),
             "description_fr": text(g, p.iri, SCHEMA.description, "fr"),
-            "implementers": ";".join(label(g, o, "en") for o in iris(g, p.iri, KG.implementer)),
+            # An organisation a French release proposed may have its French name only.
+            "implementers": ";".join(
+                label(g, o, "en") or label(g, o, "fr") for o in iris(g, p.iri, KG.implementer)
+            ),
             "program": _key(p.program) if p.program else "",
             "program_name": label(g, p.program, "en") if p.program else "",
             "amount_cad": str(p.amount.figure),

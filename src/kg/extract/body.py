@@ -40,6 +40,11 @@ _PHRASE = re.compile(
     r"(?:St\.\s+|U\.S\.\s+)?[A-Z][\w'-]*(?:\s+(?:(?:of|for|on|and|the|de|des|du|la|le|d'|l')\s+)*(?:St\.\s+)?[A-Z][\w'-]*)*"
     r"(?:\s*\([A-Z][\w-]{1,11}\))?"
 )
+_FRENCH_BODY = re.compile(
+    r"(?:ministère|département|bureau|secrétariat|service)\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|d['’])"
+    r"[A-ZÉ][\w'-]*(?:\s+(?:(?:de|des|du|la|le|et|d'|l')\s+)*[A-ZÉ][\w'-]*)*"
+)
+"""A French name that starts with a common noun: "département de la Défense des États-Unis"."""
 _PURPOSE = {
     "en": re.compile(r"\b(?:for|toward|to)\s+(?=[a-z])"),
     "fr": re.compile(r"\b(?:pour\s+|afin\s+de\s+|visant\s+à\s+)(?=[a-zé])"),
@@ -70,6 +75,8 @@ def _recipient(
         if known:
             return None, known[0], None
         phrase = _PHRASE.match(ctx.doc.norm, to.end(), sentence.end)
+        if phrase is None and ctx.lang.code == "fr":
+            phrase = _FRENCH_BODY.match(ctx.doc.norm, to.end(), sentence.end)
         # One capitalised word ("au Programme mondial de ...") is not the name of an organisation.
         if phrase and phrase.end() - phrase.start() > 3 and len(phrase.group().split()) > 1:
             words = ctx.doc.text[phrase.start() : phrase.end()]

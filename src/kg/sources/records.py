@@ -174,6 +174,11 @@ class Organization:
     serves: str | None = None
     """The region a regional organisation works for (a place id): SICA, Central America."""
 
+    @property
+    def label(self) -> str:
+        """Its English name, else the name it has (one a French release proposes may have French only)."""
+        return self.name.get("en") or next(iter(self.name.values()))
+
 
 @dataclass(frozen=True)
 class Program:
