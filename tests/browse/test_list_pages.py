@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from flask.testing import FlaskClient
 
-ROW_LINK = re.compile(r'<tr>\s*<td><a href="/project/([a-z0-9-]+)"')
+# A row links to its project page, keeping the language the reader chose (kg.web.links).
+ROW_LINK = re.compile(r'<tr>\s*<td><a href="/project/([a-z0-9-]+)(?:\?lang=(?:en|fr))?"')
 
 
 def _keys(page: str) -> list[str]:

@@ -25,7 +25,7 @@ from kg.search_index import INDEX_FILE, Hit, SearchIndex, SearchIndexError
 from kg.web.browse_view import ListView, count_words, mark, selection_csv, selection_json, words
 from kg.web.http import etag_for, page_variant, representation, text_response
 from kg.web.labels import LANGUAGES, choose_language
-from kg.web.pages import Linker
+from kg.web.links import linker as request_linker
 from kg.web.state import AppState, state
 
 bp = Blueprint("browse", __name__)
@@ -111,7 +111,7 @@ def projects() -> Response:
 def _projects_page(st: AppState, selection: Selection, lang: str) -> Response:
     browse = _browse(st)
     outcome = browse.catalogue.select(selection, lang, _matches(browse, selection))
-    linker = Linker(st.settings.base_iri, request.script_root)
+    linker = request_linker()
     path = f"{request.script_root}/projects"
     view = ListView(browse.catalogue, selection, lang, path, linker.href, _keep())
     downloads = [
@@ -191,7 +191,7 @@ def _search_page(st: AppState, q: str, kind: str, page: int, lang: str) -> Respo
             )
         except SearchIndexError:
             total, hits = 0, list[Hit]()
-    linker = Linker(st.settings.base_iri, request.script_root)
+    linker = request_linker()
     labels = browse.index.labels([h.iri for h in hits], lang)
     say = words(lang)
     results = [
