@@ -6,7 +6,7 @@ the only one that imports Flask, and it never imports ``kg.cli``.
 
 URL families, one blueprint each: ``/`` (home), ``/{kind}/{key}`` (resources), ``/sparql`` (sparql),
 ``/downloads/`` (downloads), ``/ontology`` and ``/shapes`` (ontology), ``/.well-known/void`` (void),
-``/catalog`` (catalog), ``/-/...`` (system).
+``/catalog`` (catalog), ``/projects`` and ``/search`` (browse), ``/-/...`` (system).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from kg.web.doccache import DocumentCache
 from kg.web.http import apply_safety_headers, preflight, text_response
 from kg.web.i18n import translator
 from kg.web.labels import choose_language, format_number
+from kg.web.links import install as install_links
 from kg.web.negotiation import HTML_TYPES, negotiate
 from kg.web.origin import OriginGuard, PublicUrl, allowed_host_names, local_path
 from kg.web.reader import ResourceReader
@@ -57,14 +58,15 @@ def create_app(
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.jinja_env.autoescape = True
+    install_links(app)  # templates' url_for keeps the reader's chosen language (kg.web.links)
     app.jinja_env.filters["number"] = _number
     reader = ResourceReader(store, count_cap=options.count_cap)
     documents = DocumentCache(options.page_cache_bytes)
     app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents)
 
-    from kg.web import catalog, downloads, home, ontology, resources, sparql, system, wellknown
+    from kg.web import browse, catalog, downloads, home, ontology, resources, sparql, system, wellknown
 
-    for module in (home, system, sparql, downloads, ontology, wellknown, catalog, resources):
+    for module in (home, system, sparql, downloads, ontology, wellknown, catalog, browse, resources):
         app.register_blueprint(module.bp)
 
     app.before_request(_guard)

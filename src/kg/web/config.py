@@ -109,6 +109,12 @@ def default_store_dir() -> Path:
     return Path(cache) / "kg" / "stores"
 
 
+PROJECT_TITLES = {
+    "en": "kg-funding: Government of Canada funding announcements",
+    "fr": "kg-funding : annonces de financement du gouvernement du Canada",
+}
+
+
 @dataclass(frozen=True)
 class Dataset:
     """What is being served.
@@ -128,4 +134,9 @@ class Dataset:
     dist_dir: Path | None = None
     sources_dir: Path | None = None
     public_graphs: frozenset[str] = frozenset()
-    title: str = "kg-funding: Government of Canada funding announcements"
+    title: str = PROJECT_TITLES["en"]
+
+    def title_in(self, lang: str) -> str:
+        """The title a page in ``lang`` shows: the project's own in that language, or the one given (a
+        server of arbitrary files names them, in no language)."""
+        return PROJECT_TITLES.get(lang, self.title) if self.title == PROJECT_TITLES["en"] else self.title

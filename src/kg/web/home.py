@@ -7,12 +7,13 @@ from rdflib import URIRef
 
 from kg.figures.read import home_figures, store_records
 from kg.vocab import KG
+from kg.web import links
 from kg.web.catalog import dataset_jsonld
 from kg.web.http import etag_for, page_variant, representation
 from kg.web.money import HomeMoney, MoneyPages
 from kg.web.money_words import money_words
 from kg.web.negotiation import RESOURCE_FORMATS
-from kg.web.pages import Linker, PageBuilder
+from kg.web.pages import PageBuilder
 from kg.web.state import AppState, state
 
 bp = Blueprint("home", __name__)
@@ -29,7 +30,7 @@ def index() -> Response:
 
 
 def _page(st: AppState, lang: str) -> Response:
-    builder = PageBuilder(st.reader, Linker(st.settings.base_iri, request.script_root), lang)
+    builder = PageBuilder(st.reader, links.linker(), lang)
     projects = sorted(
         (builder.link(node) for node in st.reader.instances(str(KG.Project), MAX_LISTED)),
         key=lambda link: link.label.lower(),
@@ -42,7 +43,7 @@ def _page(st: AppState, lang: str) -> Response:
     )
     body = render_template(
         "home/index.html",
-        title=st.dataset.title,
+        title=st.dataset.title_in(lang),
         projects=projects,
         releases=releases,
         stats=stats,
