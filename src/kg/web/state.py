@@ -8,9 +8,9 @@ on first use, once per app.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flask import current_app
 from rdflib import Graph
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kg.sparql import QueryAnswer, QueryLimits, QueryRequest
 
 EXTENSION = "kg"
+T = TypeVar("T")
 
 
 class QueryRunner(Protocol):
@@ -53,6 +54,7 @@ class AppState:
     _stats: DatasetStats | None = None
     _ontology: Graph | None = None
     _shapes: Graph | None = None
+    _memo: dict[Hashable, Any] = field(default_factory=dict)
 
     def stats(self) -> DatasetStats:
         """Counts over the whole store, computed once (VoID, the landing page, the service description)."""
@@ -60,6 +62,13 @@ class AppState:
             if self._stats is None:
                 self._stats = dataset_stats(self.reader.all_quads())
             return self._stats
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per app, that is per served build (the home page's money figures)."""
+        if key not in self._memo:
+            self._memo.setdefault(key, compute())
+        found: T = self._memo[key]
+        return found
 
     def ontology(self) -> Graph:
         with self._lock:
