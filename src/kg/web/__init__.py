@@ -22,6 +22,7 @@ from kg.settings import Settings
 from kg.store import KgStore
 from kg.web.config import Dataset, WebOptions
 from kg.web.doccache import DocumentCache
+from kg.web.fairness import ClientShares, default_share
 from kg.web.http import apply_safety_headers, preflight, text_response
 from kg.web.i18n import translator
 from kg.web.labels import choose_language, format_number
@@ -59,7 +60,8 @@ def create_app(
     app.jinja_env.filters["number"] = _number
     reader = ResourceReader(store, count_cap=options.count_cap)
     documents = DocumentCache(options.page_cache_bytes)
-    app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents)
+    shares = ClientShares(options.client_queries or default_share(options.workers))
+    app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents, shares)
 
     from kg.web import catalog, downloads, home, ontology, resources, sparql, system, wellknown
 

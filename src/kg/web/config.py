@@ -45,6 +45,8 @@ class WebOptions:
         the ``host`` listened on. See ``kg.web.origin``.
     :param trusted_proxies: how many proxies in front set ``X-Forwarded-*`` (``0``: those headers are
         ignored; never set it when clients can reach the server directly).
+    :param client_queries: SPARQL queries one client may have on the workers at once (``0``: half the
+        workers, at least one); past it, 429 with ``Retry-After`` (``kg.web.fairness``).
     """
 
     host: str = "127.0.0.1"
@@ -63,6 +65,7 @@ class WebOptions:
     public_url: str = ""
     allowed_hosts: str = ""
     trusted_proxies: int = 0
+    client_queries: int = 0
 
     def __post_init__(self) -> None:
         if self.redirect not in ("303", "200"):
@@ -71,6 +74,8 @@ class WebOptions:
             raise ValueError("timeout, workers, max_rows and max_body_bytes must be positive")
         if self.reload_interval < 0:
             raise ValueError("reload_interval must be 0 (never) or a number of seconds")
+        if self.client_queries < 0:
+            raise ValueError("client_queries must be 0 (half the workers) or a positive number")
         if self.trusted_proxies < 0:
             raise ValueError("trusted_proxies must be 0 (none) or the number of proxies in front")
         if self.public_url:

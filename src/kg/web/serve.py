@@ -66,6 +66,7 @@ def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: s
         dataset_version=prepared.dataset.version,
         public_graphs=prepared.dataset.public_graphs,
         limits=query_limits(options),
+        local_store=prepared.store,
     )
     try:
         app = create_app(
