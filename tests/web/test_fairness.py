@@ -1,0 +1,139 @@
+"""``kg serve`` without a proxy in front (issue 12): a slowloris of 1,000 connections and 50 concurrent heavy
+queries from one client leave ``/-/health``, pages and another client's light queries answering.
+
+A real ``kg serve`` process on a loopback port, real sockets. The other client is a second loopback address
+(127.0.0.2, part of 127.0.0.0/8), so the server tells the two apart by remote address, as it would two hosts.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from kg.sparql.lean import is_lean
+from kg.web.fairness import ClientShares, default_share
+
+from .support import Reply, server
+
+BIN = Path(sys.executable).parent
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+PROJECT = "https://w3id.org/kg-funding/project/interpol-mobile-police-training-program"
+LOOKUP = f"SELECT ?p ?o WHERE {{ <{PROJECT}> ?p ?o }}"
+OTHER = "127.0.0.2"
+TIMEOUT = 4.0  # the query deadline of the server under test
+
+
+def get(base: str, path: str, *, source: str = "127.0.0.1", timeout: float = 10.0) -> tuple[Reply, float]:
+    """GET from a chosen source address; the reply and how long it took."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(
+        parts.hostname or "", parts.port, timeout=timeout, source_address=(source, 0)
+    )
+    started = time.perf_counter()
+    try:
+        conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+        response = conn.getresponse()
+        reply = Reply(response.status, response.headers, response.read())
+    finally:
+        conn.close()
+    return reply, time.perf_counter() - started
+
+
+def sparql(query: str) -> str:
+    return "/sparql?query=" + quote(query)
+
+
+@pytest.fixture(scope="module")
+def served(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = {
+        "KG_DIST_DIR": str(dist),
+        "KG_STORE_DIR": str(tmp_path_factory.mktemp("fair-stores")),
+        "KG_RELOAD_INTERVAL": "0",
+    }
+    args = [str(BIN / "kg"), "serve", "--port", "0", "--workers", "2", "--timeout", str(TIMEOUT)]
+    with server(args, env) as url:
+        yield url
+
+
+def test_slowloris_and_heavy_queries_leave_the_rest_answering(served: str) -> None:
+    host, port = urlsplit(served).hostname or "", urlsplit(served).port or 0
+    idle: list[socket.socket] = []
+    try:
+        for _ in range(1000):  # half-open requests: a request line and one header, never finished
+            sock = socket.create_connection((host, port), timeout=5)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            idle.append(sock)
+        with ThreadPoolExecutor(50) as pool:
+            started = time.perf_counter()
+            heavy = [pool.submit(get, served, sparql(HEAVY), timeout=30) for _ in range(50)]
+            time.sleep(0.5)  # the granted heavy query is running now
+            health, health_s = get(served, "/-/health", source=OTHER)
+            page, page_s = get(served, "/project/interpol-mobile-police-training-program.ttl", source=OTHER)
+            lookup, lookup_s = get(served, sparql(LOOKUP), source=OTHER)
+            ask, ask_s = get(served, sparql("ASK { ?s a ?t }"), source=OTHER)  # light, but needs a worker
+            own_lookup, own_s = get(served, sparql(LOOKUP + " LIMIT 3"))  # the heavy client's lookups too
+            during = time.perf_counter() - started
+            replies = [f.result()[0] for f in heavy]
+        assert during < TIMEOUT, "the checks ran while the heavy queries still held their worker"
+        assert health.status == 200 and health_s < 2.0
+        assert page.status in (200, 303) and page_s < 2.0
+        assert lookup.status == 200 and lookup_s < 2.0
+        assert json.loads(lookup.body)["results"]["bindings"]
+        assert ask.status == 200 and ask_s < 3.0
+        assert own_lookup.status == 200 and own_s < 2.0
+        statuses = sorted(r.status for r in replies)
+        # One client holds at most its share (one of two workers); the rest are refused at once, not queued.
+        assert statuses.count(429) >= 49 - default_share(2), statuses
+        assert all(r.header("Retry-After") for r in replies if r.status == 429)
+        assert set(statuses) <= {429, 503}, statuses  # 503: the granted ones ran into the deadline
+        # The idle connections are all still open and the server still answers.
+        assert get(served, "/-/health")[0].status == 200
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_client_shares() -> None:
+    shares = ClientShares(1)
+    with shares.take("a") as first, shares.take("a") as second, shares.take("b") as other:
+        assert (first, second, other) == (True, False, True)
+        assert shares.held("a") == 1 and shares.clients() == 2
+    assert shares.clients() == 0 and shares.refused == 1
+    assert default_share(1) == 1 and default_share(2) == 1 and default_share(8) == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "lean"),
+    [
+        (LOOKUP, True),
+        (f"CONSTRUCT {{ <{PROJECT}> ?p ?o }} WHERE {{ <{PROJECT}> ?p ?o }}", True),
+        (f"CONSTRUCT WHERE {{ <{PROJECT}> ?p ?o }}", True),
+        (f"ASK {{ <{PROJECT}> a ?t }}", True),
+        (f'SELECT * {{ <{PROJECT}> <http://ex/p> "x"@en , "y"^^<http://ex/t> , 3 ; a ?t . }} LIMIT 5', True),
+        (f"PREFIX s: <https://schema.org/> SELECT DISTINCT ?n {{ <{PROJECT}> s:name ?n }}", True),
+        (f"SELECT DISTINCT ?n {{ <{PROJECT}> ?p ?n ; ?q ?m }}", False),  # DISTINCT over a join
+        ("SELECT * { ?s ?p ?o }", False),  # no constant subject
+        (f"SELECT * {{ <{PROJECT}> ?p ?o . <http://ex/other> ?q ?r }}", False),  # two subjects
+        (f"SELECT * {{ <{PROJECT}> <http://ex/p>/<http://ex/q> ?o }}", False),  # property path
+        (f"SELECT * {{ <{PROJECT}> ?p ?o FILTER(?o > 1) }}", False),
+        (f"SELECT * {{ <{PROJECT}> ?p ?o }} ORDER BY ?o", False),
+        (f"SELECT (COUNT(*) AS ?n) {{ <{PROJECT}> ?p ?o }}", False),
+        (f"SELECT * {{ GRAPH ?g {{ <{PROJECT}> ?p ?o }} }}", False),
+        (f"SELECT * {{ <{PROJECT}> ?p [ ?q ?r ] }}", False),  # a blank node hides a second subject
+        ("SELECT * { s:x ?p ?o }", False),  # undeclared prefix
+        ("PREFIX FILTERx: <http://ex/> SELECT * { FILTERx:a ?p ?o }", False),  # keyword-like prefix
+        (f"SELECT * {{ <{PROJECT}> ?p ?o }} LIMIT 1 LIMIT 2", False),
+        (f"SELECT * {{ {'<' + PROJECT + '> ?p ?o . ' * 9}}}", False),  # more than MAX_PATTERNS
+    ],
+)
+def test_lean_grammar(query: str, lean: bool) -> None:
+    assert is_lean(query) is lean
