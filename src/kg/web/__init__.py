@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.settings import Settings
 from kg.store import KgStore
+from kg.web.answers import AnswerCache
 from kg.web.config import Dataset, WebOptions
 from kg.web.doccache import DocumentCache
 from kg.web.fairness import ClientShares, default_share
@@ -74,12 +75,13 @@ def create_app(
     app.register_error_handler(Exception, _crash)
     app.context_processor(_template_context)
     public = PublicUrl.parse(options.public_url) if options.public_url else None
-    app.wsgi_app = OriginGuard(  # type: ignore[method-assign]
+    guarded = OriginGuard(
         app.wsgi_app,
         allowed=allowed_host_names(options.allowed_hosts, public, options.host),
         public=public,
         trusted_proxies=options.trusted_proxies,
     )
+    app.wsgi_app = AnswerCache(guarded, options.answer_cache_bytes)  # type: ignore[method-assign]
     return app
 
 

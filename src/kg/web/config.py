@@ -47,6 +47,8 @@ class WebOptions:
         ignored; never set it when clients can reach the server directly).
     :param client_queries: SPARQL queries one client may have on the workers at once (``0``: half the
         workers, at least one); past it, 429 with ``Retry-After`` (``kg.web.fairness``).
+    :param answer_cache_bytes: whole ``/sparql`` responses kept per process for repeated requests
+        (``kg.web.answers``; ``0``: none).
     """
 
     host: str = "127.0.0.1"
@@ -66,6 +68,7 @@ class WebOptions:
     allowed_hosts: str = ""
     trusted_proxies: int = 0
     client_queries: int = 0
+    answer_cache_bytes: int = 32_000_000
 
     def __post_init__(self) -> None:
         if self.redirect not in ("303", "200"):
