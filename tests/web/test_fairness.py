@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import resource
 import socket
 import sys
 import time
@@ -18,9 +19,13 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+from rdflib import Graph
 
+from kg.sparql import QueryLimits, QueryRequest, QueryService
 from kg.sparql.lean import is_lean
 from kg.web.fairness import ClientShares, default_share
+from kg.web.runtime import Prepared
+from kg.web.serve import raise_descriptor_limit
 
 from .support import Reply, server
 
@@ -137,3 +142,57 @@ def test_client_shares() -> None:
 )
 def test_lean_grammar(query: str, lean: bool) -> None:
     assert is_lean(query) is lean
+
+
+def test_descriptor_limit_is_raised() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
+        assert (
+            raise_descriptor_limit(4096) == min(4096, hard) == resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        )
+        assert raise_descriptor_limit(512) == min(4096, hard)  # never lowered
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+LEAN_AND_WORKER = [
+    LOOKUP,
+    f"CONSTRUCT WHERE {{ <{PROJECT}> ?p ?o }}",
+    f"ASK {{ <{PROJECT}> a ?t }}",
+    f"SELECT * {{ <{PROJECT}> a ?t ; ?p ?o }} LIMIT 4",
+    f"SELECT * {{ <{PROJECT}> ?p ?o }} LIMIT 2 OFFSET 3",
+    f"SELECT ?o {{ <{PROJECT}> <http://ex/nothing> ?o }}",
+]
+
+
+@pytest.mark.parametrize("query", LEAN_AND_WORKER)
+def test_lean_answers_are_the_workers_answers(prepared: Prepared, service: QueryService, query: str) -> None:
+    """The same query in this process and in a worker: the same answer; only the lean one skips workers."""
+    limits = QueryLimits(workers=1, cache_entries=0)
+    with QueryService(
+        prepared.store_path,
+        dataset_version=prepared.dataset.version,
+        public_graphs=prepared.dataset.public_graphs,
+        limits=limits,
+    ) as workers_only:
+        by_worker = workers_only.run(QueryRequest(query))
+    before = service.stats()
+    here = service.light(QueryRequest(query))
+    after = service.stats()
+    assert here is not None and not here.cached
+    assert after["lean"] == before["lean"] + 1 and after["queries"] == before["queries"]
+    assert (here.kind, here.rows, here.truncated) == (by_worker.kind, by_worker.rows, by_worker.truncated)
+    if here.kind == "graph":
+        assert (
+            Graph()
+            .parse(data=here.body, format="turtle")
+            .isomorphic(Graph().parse(data=by_worker.body, format="turtle"))
+        )
+    else:
+        assert json.loads(here.body) == json.loads(by_worker.body)
+
+
+def test_heavy_queries_never_take_the_lean_path(service: QueryService) -> None:
+    assert service.light(QueryRequest(HEAVY)) is None
+    assert service.light(QueryRequest("SELECT * { ?s ?p ?o } LIMIT 1")) is None
