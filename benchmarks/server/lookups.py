@@ -111,7 +111,7 @@ def synth_build(work: Path, releases: int, seed: int = 9) -> Path:
 
 def start_ours(dist: Path, workdir: Path, workers: int = 2) -> run.Server:
     env = {
-        "KG_DIST_DIR": str(dist),
+        "KG_DIST_DIR": str(dist.resolve()),
         "KG_STORE_DIR": str(workdir / "kg-stores"),
         "KG_RELOAD_INTERVAL": "0",
         # wrk is one client; Oxigraph gives one client every core, so here it may use every worker too.
@@ -151,7 +151,10 @@ def point(iri: str, nonce: bool) -> str:
 
 
 def projects(server: run.Server, count: int) -> list[str]:
-    query = f"SELECT ?p WHERE {{ ?p a <{KG_ONTOLOGY}Project> }} ORDER BY ?p LIMIT {count}"
+    query = (
+        f"SELECT DISTINCT ?p WHERE {{ ?p a ?type FILTER(STRSTARTS(STR(?p), '{BASE_IRI}project/')) }} "
+        f"ORDER BY ?p LIMIT {count}"
+    )
     answer = run.send(server.port, run.sparql_post(server.sparql_path, query))
     return [b["p"]["value"] for b in json.loads(answer.body)["results"]["bindings"]]
 
@@ -210,6 +213,7 @@ def compare(
     """Start both servers on ``dist`` (a ``kg build`` output), run every scenario, stop them."""
     args = argparse.Namespace(threads=threads, connections=connections)
     workdir.mkdir(parents=True, exist_ok=True)
+    dist, workdir = dist.resolve(), workdir.resolve()
     servers = [start_ours(dist, workdir, workers), start_oxigraph(dist / "kg.nq", workdir)]
     try:
         triples, graphs = count_triples(servers[0])

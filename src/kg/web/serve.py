@@ -17,12 +17,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 
 from kg.settings import Settings
 from kg.sparql import QueryLimits, QueryService
 from kg.web import create_app
 from kg.web.config import WebOptions
+from kg.web.keepalive import KeepAliveHandler
 from kg.web.live import GRACE_SECONDS, LiveApp, Served, fingerprint
 from kg.web.runtime import Prepared, prepare_files, prepare_release
 from kg.web.state import EXTENSION
@@ -37,10 +38,11 @@ IDLE_SECONDS = 60
 WANTED_DESCRIPTORS = 65_536
 
 
-class LimitedRequestHandler(WSGIRequestHandler):
+class LimitedRequestHandler(KeepAliveHandler):
     """Werkzeug's handler with gunicorn's request limits: a request line over 4,094 bytes answers 414, a
     header line over 8,190 bytes (with its CRLF) or more than 100 header fields 431 (Python's own limits
-    are 64 KB per line and 100 fields). A socket silent for ``IDLE_SECONDS`` is closed."""
+    are 64 KB per line and 100 fields). A socket silent for ``IDLE_SECONDS`` is closed; connections are kept
+    alive between requests (``kg.web.keepalive``)."""
 
     timeout = IDLE_SECONDS
 
