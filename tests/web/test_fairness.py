@@ -12,6 +12,7 @@ import json
 import resource
 import socket
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -113,6 +114,28 @@ def test_client_shares() -> None:
         assert (first, second, other) == (True, False, True)
         assert shares.held("a") == 1 and shares.clients() == 2
     assert shares.clients() == 0 and shares.refused == 1
+
+
+def test_a_client_queues_one_more_per_slot() -> None:
+    shares = ClientShares(1, wait_s=5.0)
+    outcomes: list[tuple[bool, float]] = []
+
+    def queued() -> None:
+        started = time.perf_counter()
+        with shares.take("a") as granted:
+            outcomes.append((granted, time.perf_counter() - started))
+
+    with shares.take("a") as first:
+        waiter = threading.Thread(target=queued)
+        waiter.start()
+        time.sleep(0.3)
+        with shares.take("a") as third:  # one already waits: refused at once
+            assert (first, third) == (True, False)
+    waiter.join(5)
+    assert outcomes and outcomes[0][0] and 0.25 < outcomes[0][1] < 2.0  # it ran once the first finished
+    short = ClientShares(1, wait_s=0.2)
+    with short.take("a"), short.take("a") as late:
+        assert not late  # waited its 0.2 s, then refused
     assert default_share(1) == 1 and default_share(2) == 1 and default_share(8) == 4
 
 

@@ -61,7 +61,7 @@ def create_app(
     app.jinja_env.filters["number"] = _number
     reader = ResourceReader(store, count_cap=options.count_cap)
     documents = DocumentCache(options.page_cache_bytes)
-    shares = ClientShares(options.client_queries or default_share(options.workers))
+    shares = ClientShares(options.client_queries or default_share(options.workers), wait_s=options.timeout)
     app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents, shares)
 
     from kg.web import catalog, downloads, home, ontology, resources, sparql, system, wellknown
