@@ -21,6 +21,9 @@ from werkzeug.serving import make_server
 
 from kg.settings import Settings
 from kg.sparql import QueryLimits, QueryService
+from kg.sparql.remote import RemoteQueryService
+from kg.store import KgStore
+from kg.store.remote import RemoteStore
 from kg.web import create_app
 from kg.web.config import WebOptions
 from kg.web.keepalive import KeepAliveHandler
@@ -89,13 +92,22 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: str, *, owned: bool) -> Served:
     """Start the query processes of a prepared store and build its app."""
-    service = QueryService(
-        prepared.store_path,
-        dataset_version=prepared.dataset.version,
-        public_graphs=prepared.dataset.public_graphs,
-        limits=query_limits(options),
-        local_store=prepared.store,
-    )
+    service: QueryService | RemoteQueryService
+    if isinstance(prepared.store, RemoteStore):  # queries run on the store's server (kg.sparql.remote)
+        version, public = prepared.dataset.version, prepared.dataset.public_graphs
+        limits = query_limits(options)
+        service = RemoteQueryService(
+            prepared.store, dataset_version=version, public_graphs=public, limits=limits
+        )
+    else:
+        assert prepared.store_path is not None
+        service = QueryService(
+            prepared.store_path,
+            dataset_version=prepared.dataset.version,
+            public_graphs=prepared.dataset.public_graphs,
+            limits=query_limits(options),
+            local_store=prepared.store if isinstance(prepared.store, KgStore) else None,
+        )
     try:
         app = create_app(
             settings, store=prepared.store, dataset=prepared.dataset, queries=service, options=options
