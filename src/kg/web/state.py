@@ -20,6 +20,7 @@ from kg.settings import Settings
 from kg.void import DatasetStats, dataset_stats
 from kg.web.config import Dataset, WebOptions
 from kg.web.doccache import DocumentCache
+from kg.web.fairness import ClientShares
 from kg.web.reader import ResourceReader
 
 if TYPE_CHECKING:
@@ -30,7 +31,10 @@ T = TypeVar("T")
 
 
 class QueryRunner(Protocol):
-    """What ``/sparql`` needs from a query service (``kg.sparql.QueryService`` or a remote one)."""
+    """What ``/sparql`` needs from a query service (``kg.sparql.QueryService`` or a remote one).
+
+    A runner may also have ``light(request) -> QueryAnswer | None``: the answer when it needs no worker
+    (cached, or a lean query), else None; ``/sparql`` then serves it without taking the client's share."""
 
     limits: QueryLimits
     public_graphs: frozenset[str]
@@ -50,6 +54,7 @@ class AppState:
     reader: ResourceReader
     queries: QueryRunner | None = None
     documents: DocumentCache = field(default_factory=lambda: DocumentCache(0))
+    shares: ClientShares = field(default_factory=lambda: ClientShares(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stats: DatasetStats | None = None
     _ontology: Graph | None = None
