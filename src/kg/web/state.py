@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from kg.assets import load_ontology, load_shapes
 from kg.settings import Settings
-from kg.void import DatasetStats, dataset_stats
+from kg.void import STATS_QUERIES, DatasetStats, stats_from_answers
 from kg.web.config import Dataset, WebOptions
 from kg.web.doccache import DocumentCache
 from kg.web.fairness import ClientShares
@@ -65,7 +65,9 @@ class AppState:
         """Counts over the whole store, computed once (VoID, the landing page, the service description)."""
         with self._lock:
             if self._stats is None:
-                self._stats = dataset_stats(self.reader.all_quads())
+                store = self.reader.store
+                answers = {name: store.query(q, union=True).records() for name, q in STATS_QUERIES.items()}
+                self._stats = stats_from_answers(answers)
             return self._stats
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
