@@ -230,3 +230,11 @@ def test_releases_without_projects_total_or_program_are_shown_honestly(graph: Gr
     assert years["2013"] == Decimal(1000)
     bare = scope_figures(store_records(store), "release", f"{BASE}release/total-only")
     assert bare.projects == 0 and bare.sums == ()
+
+
+def test_home_links_keep_the_chosen_language(client: FlaskClient) -> None:
+    chosen = client.get("/?lang=fr").get_data(as_text=True)
+    negotiated = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    table = 'id="data-program"'
+    assert 'href="/program/accbp?lang=fr"' in _section(chosen, table, "</table>")
+    assert 'href="/program/accbp"' in _section(negotiated, table, "</table>")

@@ -61,4 +61,6 @@ def _page(st: AppState, lang: str) -> Response:
 def _money(st: AppState, builder: PageBuilder, lang: str) -> HomeMoney:
     """The figures and charts, computed once per served build and language (a few aggregate queries)."""
     figures = st.memo("home-figures", lambda: home_figures(store_records(st.reader.store)))
-    return st.memo(("home-money", lang, request.script_root), lambda: MoneyPages(builder).home(figures))
+    # The links carry ``?lang=`` only when the reader chose it (kg.web.links): both versions are kept.
+    key = ("home-money", lang, links.chosen_language(), request.script_root)
+    return st.memo(key, lambda: MoneyPages(builder).home(figures))

@@ -17,9 +17,10 @@ from rdflib import Graph
 
 from kg.assets import load_ontology, load_shapes
 from kg.settings import Settings
-from kg.void import DatasetStats, dataset_stats
+from kg.void import STATS_QUERIES, DatasetStats, stats_from_answers
 from kg.web.config import Dataset, WebOptions
 from kg.web.doccache import DocumentCache
+from kg.web.fairness import ClientShares
 from kg.web.reader import ResourceReader
 
 if TYPE_CHECKING:
@@ -30,7 +31,10 @@ T = TypeVar("T")
 
 
 class QueryRunner(Protocol):
-    """What ``/sparql`` needs from a query service (``kg.sparql.QueryService`` or a remote one)."""
+    """What ``/sparql`` needs from a query service (``kg.sparql.QueryService`` or a remote one).
+
+    A runner may also have ``light(request) -> QueryAnswer | None``: the answer when it needs no worker
+    (cached, or a lean query), else None; ``/sparql`` then serves it without taking the client's share."""
 
     limits: QueryLimits
     public_graphs: frozenset[str]
@@ -50,6 +54,7 @@ class AppState:
     reader: ResourceReader
     queries: QueryRunner | None = None
     documents: DocumentCache = field(default_factory=lambda: DocumentCache(0))
+    shares: ClientShares = field(default_factory=lambda: ClientShares(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stats: DatasetStats | None = None
     _ontology: Graph | None = None
@@ -60,7 +65,9 @@ class AppState:
         """Counts over the whole store, computed once (VoID, the landing page, the service description)."""
         with self._lock:
             if self._stats is None:
-                self._stats = dataset_stats(self.reader.all_quads())
+                store = self.reader.store
+                answers = {name: store.query(q, union=True).records() for name, q in STATS_QUERIES.items()}
+                self._stats = stats_from_answers(answers)
             return self._stats
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
