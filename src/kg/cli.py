@@ -53,11 +53,23 @@ def main(ctx: click.Context, base_iri: str | None, data_dir: Path | None, dist_d
 
 
 @main.command()
+@click.option(
+    "--finish",
+    is_flag=True,
+    help="Only write the files a `kg add` left pending (other syntaxes, tables) into a new build.",
+)
 @click.pass_obj
 @_one_line_errors
-def build(settings: Settings) -> None:
+def build(settings: Settings, finish: bool) -> None:
     """Turn the records in data/ into the graph and write every dump to dist/."""
     from datetime import UTC, datetime
+
+    if finish:
+        from kg.finish import finish as finish_build
+
+        done = finish_build(settings)
+        click.echo(f"Finished {settings.dist_dir}" if done else "Nothing to finish (or a newer build won)")
+        return
 
     from kg.dumps import union_view, write_dumps
     from kg.exports.files import export_files
@@ -380,6 +392,7 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
         outcome = added
     check = outcome.check
     if outcome.added:
+        _finish_after_add(settings)
         seconds = sum(check.timings.values())
         click.echo(
             f"Added {outcome.release_id} ({outcome.projects} projects): {outcome.record_path}, "
@@ -402,6 +415,22 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
             )
     click.echo(f"kg: refused: {outcome.release_id}: {reason}; nothing was changed", err=True)
     sys.exit(1)
+
+
+def _finish_after_add(settings: Settings) -> None:
+    """The files `kg add` left pending: written in the background (KG_FINISH=background, the default),
+    before returning (wait), or by a later `kg build --finish` (off)."""
+    import os
+
+    from kg.finish import finish, pending, start_finish
+
+    mode = os.environ.get("KG_FINISH", "background")
+    if not pending(settings.dist_dir.resolve()) or mode == "off":
+        return
+    if mode == "wait":
+        finish(settings)
+    else:
+        start_finish(settings)
 
 
 @main.command()

@@ -144,19 +144,30 @@ def dumps_from_nquads(nquads: bytes, fmts: Iterable[RdfFormat]) -> Iterator[tupl
         yield fmt, _finish(fmt, out)
 
 
-def _info(path: Path, media_type: str, encoding: str | None = None) -> DumpInfo:
+def file_info(path: Path, media_type: str, encoding: str | None = None) -> DumpInfo:
     data = path.read_bytes()
     return DumpInfo(path.name, media_type, len(data), hashlib.sha256(data).hexdigest(), encoding)
 
 
-def _write_dump(staging: Path, fmt: RdfFormat, data: bytes) -> list[DumpInfo]:
-    """One dump and its gzipped copy (no timestamp in it, so equal dumps compress to equal bytes)."""
+def write_dump(staging: Path, fmt: RdfFormat, data: bytes, *, exists: bool = False) -> list[DumpInfo]:
+    """One dump and its gzipped copy (no timestamp in it, so equal dumps compress to equal bytes);
+    ``exists``: the dump is already in ``staging`` (linked from another build), only its copy is written."""
     path = staging / f"{DUMP_STEM}.{fmt.extension}"
-    path.write_bytes(data)
+    if not exists:
+        path.write_bytes(data)
     gz = staging / f"{path.name}.gz"
     with gz.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
         out.write(data)
-    return [_info(path, fmt.media_type), _info(gz, fmt.media_type, "gzip")]
+    return [file_info(path, fmt.media_type), file_info(gz, fmt.media_type, "gzip")]
+
+
+def write_manifest(build: Path, infos: list[DumpInfo], pending: list[str] | None = None) -> None:
+    """``SHA256SUMS`` and ``manifest.json``; ``pending`` names the files a later step adds (``kg.finish``)."""
+    (build / CHECKSUMS_FILE).write_text("".join(f"{i.sha256}  {i.name}\n" for i in infos), encoding="utf-8")
+    manifest: dict[str, object] = {"files": [asdict(i) for i in infos], "media_type": JSON}
+    if pending:
+        manifest["pending"] = pending
+    (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def umask_mode(kind: int = 0o777) -> int:
@@ -203,20 +214,16 @@ def write_build(
         others = [fmt for fmt in RdfFormat if fmt is not RdfFormat.NQUADS]
         # zlib and SHA-256 let go of the GIL: each dump is compressed in a thread while the next is written.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            written = {RdfFormat.NQUADS: pool.submit(_write_dump, build, RdfFormat.NQUADS, nquads)}
+            written = {RdfFormat.NQUADS: pool.submit(write_dump, build, RdfFormat.NQUADS, nquads)}
             for fmt, data in dumps_from_nquads(nquads, others):
-                written[fmt] = pool.submit(_write_dump, build, fmt, data)
+                written[fmt] = pool.submit(write_dump, build, fmt, data)
             infos = [info for fmt in RdfFormat for info in written[fmt].result()]
         context = build / CONTEXT_FILE
         context.write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
-        infos.append(_info(context, "application/ld+json"))
+        infos.append(file_info(context, "application/ld+json"))
         if extra is not None:
             infos += extra(build)
-        (build / CHECKSUMS_FILE).write_text(
-            "".join(f"{i.sha256}  {i.name}\n" for i in infos), encoding="utf-8"
-        )
-        manifest = {"files": [asdict(i) for i in infos], "media_type": JSON}
-        (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_manifest(build, infos)
         sync_build(build)
     except OSError as exc:
         raise BuildError(f"cannot write the build in {build}: {exc.strerror or exc}") from exc

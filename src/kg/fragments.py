@@ -76,7 +76,9 @@ def dataset_fragments(dataset: Dataset) -> dict[str, bytes]:
             continue
         if str(graph.identifier).startswith("urn:x-rdflib:"):  # rdflib's default graph: unused by kg
             continue
-        out[str(graph.identifier)] = graph_fragment(str(graph.identifier), graph.serialize(format="nt").encode())
+        out[str(graph.identifier)] = graph_fragment(
+            str(graph.identifier), graph.serialize(format="nt").encode()
+        )
     return out
 
 

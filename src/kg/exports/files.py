@@ -18,7 +18,7 @@ from rdflib import Dataset
 
 from kg import __version__
 from kg.catalog import catalog_graph
-from kg.catalog_stats import store_stats
+from kg.catalog_stats import CatalogStats, store_stats
 from kg.catalog_terms import OGL
 from kg.dumps import DUMP_STEM, DumpInfo, serialize, union_view
 from kg.exports import csvw, iati, opencanada
@@ -78,7 +78,18 @@ def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: d
 
     # The catalog and the portal record describe the data files: the dumps, the tables, the IATI file.
     described = [*_rdf_dumps(staging), *[w for w in written if w.name != csvw.QUERY_FILE]]
-    stats = store_stats(_store(dataset, staging), len(graph))
+    written += portal_files(
+        settings, staging, described, store_stats(_store(dataset, staging), len(graph)), when
+    )
+    return written
+
+
+def portal_files(
+    settings: Settings, staging: Path, described: list[DumpInfo], stats: CatalogStats, when: datetime
+) -> list[DumpInfo]:
+    """The open.canada.ca record and the DCAT catalog (Turtle, JSON-LD) describing the ``described`` files."""
+    base = settings.base_iri
+    written: list[DumpInfo] = []
     downloads = f"{base}downloads/"
     record = opencanada.opencanada_record(
         stats,
