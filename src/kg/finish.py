@@ -73,13 +73,14 @@ def finish(settings: Settings) -> bool:
         except OSError as exc:
             raise BuildError(f"cannot write the build in {build}: {exc.strerror or exc}") from exc
         with locked(settings):
-            if linked_build(settings.dist_dir) != base:  # a newer build replaced it meanwhile
+            linked = linked_build(settings.dist_dir) == base  # or a newer build replaced it meanwhile
+            if linked:
+                link_dist(settings.dist_dir, build)
+            else:
                 shutil.rmtree(build, ignore_errors=True)
-                return False
-            link_dist(settings.dist_dir, build)
             base_pin.close()
             prune(settings)
-        return True
+        return linked
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
