@@ -123,6 +123,8 @@ def serialize(dataset: Dataset, fmt: RdfFormat, *, nquads: bytes | None = None) 
     rdflib writes N-Quads (pass ``nquads`` to reuse them); pyoxigraph canonicalises them and writes the
     syntaxes, and ``kg.jsonld`` the compacted JSON-LD (``canonical_dumps``).
     """
+    if fmt is RdfFormat.NQUADS and nquads is None:  # as a build writes kg.nq: its graphs' fragments, joined
+        return joined(dataset_fragments(dataset))
     data = nquads if nquads is not None else dataset.serialize(format="nquads").encode()
     return _finish(fmt, canonical_dumps(data, (fmt,), prefixes=_CONTEXT_PREFIXES)[fmt])
 
