@@ -308,7 +308,9 @@ def serve(
             pass
     if not files and not (settings.dist_dir / MANIFEST_FILE).is_file():
         click.echo(f"No build in {settings.dist_dir}: building first.", err=True)
-        ctx.invoke(build)
+        ctx.invoke(build, finish=False)
+    if not files:
+        _finish_pending(settings)  # files a `kg add` left pending (its background step did not run)
     try:
         options = WebOptions.from_env(
             host=host, port=port, timeout=timeout, workers=workers, public_url=public_url
@@ -409,7 +411,7 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
         outcome = added
     check = outcome.check
     if outcome.added:
-        _finish_after_add(settings)
+        _finish_pending(settings)
         seconds = sum(check.timings.values())
         click.echo(
             f"Added {outcome.release_id} ({outcome.projects} projects): {outcome.record_path}, "
@@ -434,7 +436,7 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
     sys.exit(1)
 
 
-def _finish_after_add(settings: Settings) -> None:
+def _finish_pending(settings: Settings) -> None:
     """The files `kg add` left pending: written in the background (KG_FINISH=background, the default),
     before returning (wait), or by a later `kg build --finish` (off)."""
     import os
