@@ -52,6 +52,16 @@ def main(ctx: click.Context, base_iri: str | None, data_dir: Path | None, dist_d
         raise click.BadParameter(str(exc)) from exc
 
 
+@main.result_callback()  # with KG_STORE set, `kg build` and `kg add` load the new build into that store
+@click.pass_context
+@_one_line_errors
+def _load_store(ctx: click.Context, /, *_: object, **__: object) -> None:
+    from kg.store.push import push_configured
+
+    if ctx.invoked_subcommand in ("build", "add") and (said := push_configured(ctx.obj)):
+        click.echo(said, err=True)
+
+
 @main.command()
 @click.option(
     "--finish",
@@ -278,6 +288,7 @@ def query(settings: Settings, query: str, files: tuple[Path, ...], output: str, 
     show_default=True,
     help="SPARQL query worker processes.",
 )
+@click.option("--store", envvar="KG_STORE", help="A remote store to serve from (docs/serving.md).")
 @click.option(
     "--public-url",
     envvar="KG_PUBLIC_URL",
@@ -294,6 +305,7 @@ def serve(
     port: int,
     timeout: float,
     workers: int,
+    store: str | None,
     public_url: str | None,
 ) -> None:
     """Serve the built graph (or RDF FILES) as Linked Data with a SPARQL endpoint."""
@@ -313,7 +325,7 @@ def serve(
         _finish_pending(settings)  # files a `kg add` left pending (its background step did not run)
     try:
         options = WebOptions.from_env(
-            host=host, port=port, timeout=timeout, workers=workers, public_url=public_url
+            host=host, port=port, timeout=timeout, workers=workers, public_url=public_url, store=store
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc

@@ -39,6 +39,15 @@ class StoreError(KgError):
     """The store cannot be opened or loaded."""
 
 
+class StoreUnavailable(StoreError):
+    """A remote store is down, refused the connection or did not answer in time: HTTP 503 with
+    ``Retry-After: retry_after_s``, never a hang (``kg.store.remote``)."""
+
+    def __init__(self, message: str, *, retry_after_s: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class QueryRefused(QueryError):
     """A query the public endpoint will not run (SERVICE, LOAD, an update, too deep, too long): HTTP 400."""
 

@@ -292,8 +292,11 @@ def test_d5_errors_never_echo_html(live: str) -> None:
     reply = _query(live, query)
     assert reply.status == 400
     assert reply.header("Content-Type") == "text/plain; charset=utf-8"
+    # A page keeps the failed query beside its error (issue 11), escaped: the input is text, never markup.
     html = fetch(live, f"/sparql?query={quote(query)}&format=html")
-    assert html.status == 400 and html.header("Content-Type") == "text/plain; charset=utf-8"
+    assert html.status == 400 and html.header("Content-Type") == "text/html; charset=utf-8"
+    assert "<img" not in html.text and "&lt;img src=x onerror=alert(1)&gt;" in html.text
+    assert 'id="query-error"' in html.text
 
 
 # --- attacks that must hit the deadline: a service with one worker and a short time limit ----------------

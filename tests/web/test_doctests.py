@@ -8,9 +8,9 @@ from types import ModuleType
 import pytest
 
 import kg.void
-from kg.web import labels, negotiation, protocol
+from kg.web import labels, links, negotiation, protocol, termlabels
 
-MODULES = [negotiation, labels, protocol, kg.void]
+MODULES = [negotiation, labels, protocol, kg.void, links, termlabels]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -165,9 +166,14 @@ def test_syntax_error_is_400_with_position(live: str) -> None:
     query = "SELECT * WHERE {\n  ?s ?p ?o .\n  <img src=x onerror=alert(1)> ?x\n"
     reply = fetch(live, f"/sparql?query={quote(query)}", headers={"Accept": "text/html"})
     assert reply.status == 400
-    assert reply.header("Content-Type") == "text/plain; charset=utf-8"
+    # A browser gets the page again: the query kept in the form, the error (with its position) beside it.
+    assert reply.header("Content-Type") == "text/html; charset=utf-8"
     assert reply.header("X-Content-Type-Options") == "nosniff"
-    assert "line" in reply.text and "column" in reply.text
+    error = reply.text.split('id="query-error"', 1)[1].split("</div>", 1)[0]
+    assert "line 3" in error and "column" in error
+    assert "&lt;img src=x onerror=alert(1)&gt; ?x\n</textarea>" in reply.text and "<img" not in reply.text
+    plain = fetch(live, f"/sparql?query={quote(query)}")
+    assert plain.status == 400 and plain.header("Content-Type") == "text/plain; charset=utf-8"
 
 
 def test_syntax_error_position_is_the_clients(live: str) -> None:
@@ -212,8 +218,15 @@ def test_service_description(live: str) -> None:
 def test_query_page_for_browsers(live: str) -> None:
     page = fetch(live, "/sparql", headers={"Accept": "text/html,*/*;q=0.8"})
     assert page.status == 200
-    assert b'<form method="get" action="/sparql"' in page.body
-    assert b"<script" not in page.body
+    assert b'<form method="get" action="/sparql"' in page.body  # the page works without JavaScript
+    scripts = re.findall(rb"<script([^>]*)>", page.body)
+    assert sorted(scripts) == sorted(
+        [
+            b' type="application/json" id="kg-editor-config"',
+            b' src="/static/yasgui/yasgui.min.js" defer',
+            b' src="/static/editor.js" defer',
+        ]
+    )
     results = fetch(live, f"/sparql?{urlencode({'query': PROJECTS, 'format': 'html'})}")
     assert results.status == 200
     assert f'href="/{PROJECT}"'.encode() in results.body

@@ -17,12 +17,15 @@ from pathlib import Path
 from rdflib import Dataset
 
 from kg import __version__
+from kg.browse.records import browse_data
 from kg.catalog import catalog_graph
 from kg.catalog_stats import CatalogStats, store_stats
 from kg.catalog_terms import OGL
 from kg.dumps import DUMP_STEM, DumpInfo, serialize, union_view
 from kg.exports import csvw, iati, opencanada
 from kg.formats import JSON, RdfFormat
+from kg.search_index import INDEX_FILE, write_index
+from kg.search_index import MEDIA_TYPE as INDEX_MEDIA_TYPE
 from kg.settings import Settings
 from kg.store import KgStore
 
@@ -115,4 +118,8 @@ def portal_files(
     for fmt in CATALOG_FORMATS:
         data = catalog.serialize(format=fmt.rdflib_name).encode("utf-8")
         written.append(_write(staging, f"{CATALOG_STEM}.{fmt.extension}", data, fmt.media_type))
+    # The search index and the projects list (kg.search_index): not a distribution of the data, so the
+    # catalog does not describe it; it is in the manifest, published with the dumps it indexes.
+    write_index(browse_data(graph), staging / INDEX_FILE)
+    written.append(_info(staging / INDEX_FILE, INDEX_MEDIA_TYPE))
     return written

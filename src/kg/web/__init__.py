@@ -6,7 +6,7 @@ the only one that imports Flask, and it never imports ``kg.cli``.
 
 URL families, one blueprint each: ``/`` (home), ``/{kind}/{key}`` (resources), ``/sparql`` (sparql),
 ``/downloads/`` (downloads), ``/ontology`` and ``/shapes`` (ontology), ``/.well-known/void`` (void),
-``/catalog`` (catalog), ``/-/...`` (system).
+``/catalog`` (catalog), ``/projects`` and ``/search`` (browse), ``/-/...`` (system).
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from urllib.parse import urlencode
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from kg.errors import StoreUnavailable
 from kg.settings import Settings
-from kg.store import KgStore
+from kg.store import Store
 from kg.web.config import Dataset, WebOptions
 from kg.web.doccache import DocumentCache
 from kg.web.http import apply_safety_headers, preflight, text_response
 from kg.web.i18n import translator
 from kg.web.labels import choose_language, format_number
+from kg.web.links import install as install_links
 from kg.web.negotiation import HTML_TYPES, negotiate
 from kg.web.origin import OriginGuard, PublicUrl, allowed_host_names, local_path
 from kg.web.reader import ResourceReader
@@ -37,7 +39,7 @@ log = logging.getLogger(__name__)
 def create_app(
     settings: Settings,
     *,
-    store: KgStore,
+    store: Store,
     dataset: Dataset,
     queries: QueryRunner | None = None,
     options: WebOptions | None = None,
@@ -56,19 +58,21 @@ def create_app(
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.jinja_env.autoescape = True
+    install_links(app)  # templates' url_for keeps the reader's chosen language (kg.web.links)
     app.jinja_env.filters["number"] = _number
     reader = ResourceReader(store, count_cap=options.count_cap)
     documents = DocumentCache(options.page_cache_bytes)
     app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents)
 
-    from kg.web import catalog, downloads, home, ontology, resources, sparql, system, wellknown
+    from kg.web import browse, catalog, downloads, home, ontology, resources, sparql, system, wellknown
 
-    for module in (home, system, sparql, downloads, ontology, wellknown, catalog, resources):
+    for module in (home, system, sparql, downloads, ontology, wellknown, catalog, browse, resources):
         app.register_blueprint(module.bp)
 
     app.before_request(_guard)
     app.after_request(apply_safety_headers)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StoreUnavailable, _store_unavailable)
     app.register_error_handler(Exception, _crash)
     app.context_processor(_template_context)
     public = PublicUrl.parse(options.public_url) if options.public_url else None
@@ -116,6 +120,13 @@ def _crash(exc: Exception) -> Response:
         return _http_error(exc)
     log.exception("unhandled error on %s %s", request.method, request.path)
     return _http_error(InternalServerError("The server failed on this request; it keeps serving others."))
+
+
+def _store_unavailable(exc: StoreUnavailable) -> Response:
+    """A remote store that is down or slow: 503 at once, with when to come back (never a hang)."""
+    log.warning("store unavailable on %s %s: %s", request.method, request.path, exc)
+    headers = {"Retry-After": str(max(1, exc.retry_after_s))}
+    return text_response(503, f"503 Service Unavailable: the data store is not answering; {exc}", headers)
 
 
 def _number(value: int, lang: str = "en") -> str:

@@ -47,6 +47,8 @@ from kg.web.http import (
     serialize,
     text_response,
 )
+from kg.web.links import keep_language
+from kg.web.links import linker as request_linker
 from kg.web.negotiation import RESOURCE_FORMATS, RESOURCE_OFFERS, Html, with_html
 from kg.web.pages import Linker
 from kg.web.state import AppState, state
@@ -225,7 +227,7 @@ def _document(
     if fmt == "html":
         body = render_template(
             "catalog/index.html",
-            view=catalog_view(graph, lang, page, Linker(st.settings.base_iri, request.script_root)),
+            view=catalog_view(graph, lang, page, request_linker()),
             jsonld=dataset_jsonld(st, lang),
             w=WORDS[lang],
             formats=RESOURCE_FORMATS,
@@ -284,6 +286,8 @@ def _dereference() -> Response:
     )
     extension = "html" if fmt == "html" else fmt.extension
     target = url_for("catalog.catalog", suffix=extension)
+    if extension == "html":
+        target = keep_language(target)  # the reader's chosen language survives the redirect
     if st.options.redirect == "200":
         response = _serve(fmt, extension, negotiated=True)
         response.headers["Content-Location"] = target

@@ -45,6 +45,10 @@ class WebOptions:
         the ``host`` listened on. See ``kg.web.origin``.
     :param trusted_proxies: how many proxies in front set ``X-Forwarded-*`` (``0``: those headers are
         ignored; never set it when clients can reach the server directly).
+    :param store: a remote store to serve the graph from (``KG_STORE``, ``kg serve --store``):
+        ``oxigraph+http://127.0.0.1:7878`` or ``virtuoso+http://127.0.0.1:8890`` (``""``: the embedded
+        store). It must hold the build (``kg build`` / ``kg add`` with ``KG_STORE`` set load it).
+    :param store_allow_remote: ``1`` lets ``store`` be on another host than loopback.
     """
 
     host: str = "127.0.0.1"
@@ -63,6 +67,8 @@ class WebOptions:
     public_url: str = ""
     allowed_hosts: str = ""
     trusted_proxies: int = 0
+    store: str = ""
+    store_allow_remote: int = 0
 
     def __post_init__(self) -> None:
         if self.redirect not in ("303", "200"):
@@ -103,6 +109,12 @@ def default_store_dir() -> Path:
     return Path(cache) / "kg" / "stores"
 
 
+PROJECT_TITLES = {
+    "en": "kg-funding: Government of Canada funding announcements",
+    "fr": "kg-funding : annonces de financement du gouvernement du Canada",
+}
+
+
 @dataclass(frozen=True)
 class Dataset:
     """What is being served.
@@ -122,4 +134,9 @@ class Dataset:
     dist_dir: Path | None = None
     sources_dir: Path | None = None
     public_graphs: frozenset[str] = frozenset()
-    title: str = "kg-funding: Government of Canada funding announcements"
+    title: str = PROJECT_TITLES["en"]
+
+    def title_in(self, lang: str) -> str:
+        """The title a page in ``lang`` shows: the project's own in that language, or the one given (a
+        server of arbitrary files names them, in no language)."""
+        return PROJECT_TITLES.get(lang, self.title) if self.title == PROJECT_TITLES["en"] else self.title

@@ -6,10 +6,11 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import URIRef
 
 from kg.vocab import KG
+from kg.web import links
 from kg.web.catalog import dataset_jsonld
 from kg.web.http import etag_for, page_variant, representation
 from kg.web.negotiation import RESOURCE_FORMATS
-from kg.web.pages import Linker, PageBuilder
+from kg.web.pages import PageBuilder
 from kg.web.state import AppState, state
 
 bp = Blueprint("home", __name__)
@@ -26,7 +27,7 @@ def index() -> Response:
 
 
 def _page(st: AppState, lang: str) -> Response:
-    builder = PageBuilder(st.reader, Linker(st.settings.base_iri, request.script_root), lang)
+    builder = PageBuilder(st.reader, links.linker(), lang)
     projects = sorted(
         (builder.link(node) for node in st.reader.instances(str(KG.Project), MAX_LISTED)),
         key=lambda link: link.label.lower(),
@@ -39,7 +40,7 @@ def _page(st: AppState, lang: str) -> Response:
     )
     body = render_template(
         "home/index.html",
-        title=st.dataset.title,
+        title=st.dataset.title_in(lang),
         projects=projects,
         releases=releases,
         stats=stats,

@@ -39,6 +39,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "query_intro": "Read-only SPARQL 1.1 endpoint. Queries run with a time limit and a row limit.",
         "results": "Results",
         "run": "Run query",
+        "rows": "rows",
+        "individuals": "Individuals",
+        "shape_target": "target",
+        "shape_path": "path",
+        "shape_constraints": "constraints",
+        "shape_message": "message",
+        "no_shapes": "No shapes.",
+        "shapes_in_english": "The messages of the shapes are written in English only.",
+        "examples": "Example queries",
+        "editor_help": (
+            "Ctrl+Enter runs the query; Ctrl+Space completes prefixes, classes and properties of this "
+            "dataset; Esc then Tab leaves the editor. The address bar keeps the query, to share it."
+        ),
+        "query_failed": "The query failed",
         "shapes": "Shapes",
         "show_all": "show all",
         "size": "Size",
@@ -107,6 +121,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "query_intro": "Point d'accès SPARQL 1.1 en lecture seule, avec une limite de temps et de lignes.",
         "results": "Résultats",
         "run": "Exécuter",
+        "rows": "lignes",
+        "individuals": "Individus",
+        "shape_target": "cible",
+        "shape_path": "chemin",
+        "shape_constraints": "contraintes",
+        "shape_message": "message",
+        "no_shapes": "Aucune forme.",
+        "shapes_in_english": "Les messages des formes sont rédigés en anglais seulement.",
+        "examples": "Exemples de requêtes",
+        "editor_help": (
+            "Ctrl+Entrée exécute la requête; Ctrl+Espace complète les préfixes, classes et propriétés de ce "
+            "jeu de données; Échap puis Tab quitte l'éditeur. La barre d'adresse garde la requête, pour la "
+            "partager."
+        ),
+        "query_failed": "La requête a échoué",
         "shapes": "Formes",
         "show_all": "tout afficher",
         "size": "Taille",

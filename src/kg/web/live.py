@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from kg.sparql import QueryService
+    from kg.sparql.remote import RemoteQueryService
 
 GRACE_SECONDS = 5.0
 """Added to the query time limit before an old build's query processes are stopped."""
@@ -40,7 +41,7 @@ class Served:
     """One build being served: its app, its query service, and the manifest bytes it was made from."""
 
     app: Flask
-    service: QueryService | None
+    service: QueryService | RemoteQueryService | None
     fingerprint: str
     version: str
     store_path: Path | None = None

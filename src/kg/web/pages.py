@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, XSD
 from kg.vocab import KG, KG_ONTOLOGY, OA, SCHEMA
 from kg.web.labels import humanize, short_name
 from kg.web.reader import Node, ResourceReader
+from kg.web.termlabels import term_label
 
 MAX_EVIDENCE = 100
 MAX_INCOMING_GROUPS = 50
@@ -86,15 +87,21 @@ class Linker:
 
     base: str
     root: str = ""
+    lang: str | None = None
+    """The language the reader chose (``?lang=``): local hrefs keep it, so French pages link to French."""
 
     def href(self, iri: str) -> str | None:
         if iri.startswith(self.base):
-            return f"{self.root}/{iri[len(self.base) :]}"
+            path, hash_, fragment = iri[len(self.base) :].partition("#")
+            return f"{self.root}/{path}{self._query()}{hash_}{fragment}"
         if iri == KG_ONTOLOGY or iri.startswith(f"{KG_ONTOLOGY}#"):
-            return f"{self.root}/ontology{iri[len(KG_ONTOLOGY) :]}"
+            return f"{self.root}/ontology{self._query()}{iri[len(KG_ONTOLOGY) :]}"
         if iri.startswith(("http://", "https://")):
             return iri
         return None
+
+    def _query(self) -> str:
+        return f"?lang={self.lang}" if self.lang in ("en", "fr") else ""
 
     def local_path(self, iri: str) -> str | None:
         """The path a minted IRI is served at, or None for IRIs outside the base."""
@@ -111,7 +118,7 @@ class PageBuilder:
 
     def link(self, node: Node) -> Link:
         iri = str(node)
-        label = self.reader.label(node, self.lang)
+        label = self.reader.label(node, self.lang) or term_label(iri, self.lang)
         short = short_name(iri)
         if label is None:
             local = self.linker.local_path(iri)
@@ -119,7 +126,9 @@ class PageBuilder:
         return Link(iri, label, self.linker.href(iri), short, self.reader.label_language(node, self.lang))
 
     def predicate_link(self, predicate: str) -> Link:
-        label = self.reader.label(URIRef(predicate), self.lang) or humanize(predicate)
+        # The table first: an outside term's label in the store (if any) may be English only.
+        label = term_label(predicate, self.lang) or self.reader.label(URIRef(predicate), self.lang)
+        label = label or humanize(predicate)
         return Link(predicate, label, self.linker.href(predicate), short_name(predicate))
 
     def value(self, node: Node) -> Value:

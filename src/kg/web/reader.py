@@ -16,7 +16,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.store import KgStore, Term
+from kg.store import Store, Term
 from kg.vocab import KG, OA, PREFIXES, SCHEMA
 from kg.web.labels import LABEL_PREDICATES, format_amount, pick_label
 
@@ -44,7 +44,7 @@ def to_rdflib(term: Term) -> Node:
 class ResourceReader:
     """Looks up what the store says about one IRI, for resource pages and descriptions."""
 
-    def __init__(self, store: KgStore, *, count_cap: int = 250_000, max_values: int = MAX_VALUES) -> None:
+    def __init__(self, store: Store, *, count_cap: int = 250_000, max_values: int = MAX_VALUES) -> None:
         self.store = store
         self.count_cap = count_cap
         self.max_values = max_values

@@ -19,6 +19,7 @@ from rdflib import URIRef
 from kg.formats import TEXT_PLAIN, RdfFormat
 from kg.iris import KINDS, SLUG
 from kg.vocab import KG, SCHEMA
+from kg.web import links
 from kg.web.doccache import CachedDocument
 from kg.web.http import (
     chosen_format,
@@ -43,7 +44,7 @@ GRAPH_KIND = "graph"
 
 
 def linker() -> Linker:
-    return Linker(state().settings.base_iri, request.script_root)
+    return links.linker()
 
 
 def _alternates(path: str, html: bool = True) -> str:

@@ -21,8 +21,9 @@ from kg.formats import RdfFormat
 from kg.iris import slugify
 from kg.publication import Pin, pin
 from kg.settings import Settings
-from kg.sparql import prepare_store
-from kg.store import KgStore
+from kg.sparql import dataset_version, prepare_store
+from kg.store import KgStore, Store
+from kg.store.remote import RemoteStore
 from kg.web.config import Dataset, WebOptions
 
 NQUADS_DUMP = "kg.nq"
@@ -30,10 +31,11 @@ NQUADS_DUMP = "kg.nq"
 
 @dataclass(frozen=True)
 class Prepared:
-    """A store ready to serve: its path (for query workers), an open read-only handle, its description."""
+    """A store ready to serve: its path (for query workers; None for a remote store), an open read-only
+    handle, its description."""
 
-    store_path: Path
-    store: KgStore
+    store_path: Path | None
+    store: Store
     dataset: Dataset
     pin: Pin | None = None
     """Holds the build folder (``kg.publication.pin``); closing it lets ``kg build`` delete that build."""
@@ -57,8 +59,13 @@ def prepare_release(settings: Settings, options: WebOptions) -> Prepared:
         nquads = folder / NQUADS_DUMP
         if not nquads.is_file():
             raise BuildError(f"{nquads}: no such file (run `kg build` first)")
-        store_path, version = prepare_store(nquads, options.store_dir)
-        store = KgStore.open(store_path, read_only=True)
+        store: Store
+        if options.store:  # served by a remote store that `kg build` / `kg add` loaded (KG_STORE)
+            version, store_path, store = dataset_version(nquads), None, remote_store(settings, options)
+        else:
+            store_path, version = prepare_store(nquads, options.store_dir)
+            store = KgStore.open(store_path, read_only=True)
+        public = frozenset(store.graphs())
     except BaseException:
         held.close()
         raise
@@ -68,9 +75,20 @@ def prepare_release(settings: Settings, options: WebOptions) -> Prepared:
         dumps=tuple(dumps),
         dist_dir=folder,
         sources_dir=settings.sources_dir if settings.sources_dir.is_dir() else None,
-        public_graphs=frozenset(store.graphs()),
+        public_graphs=public,
     )
     return Prepared(store_path, store, dataset, held)
+
+
+def remote_store(settings: Settings, options: WebOptions) -> RemoteStore:
+    """The remote store of ``options.store``: page lookups wait at most 5 s, queries the query time limit."""
+    return RemoteStore(
+        options.store,
+        graph_prefix=f"{settings.base_iri}graph/",
+        timeout_s=options.timeout,
+        lookup_timeout_s=min(5.0, options.timeout),
+        allow_remote=bool(options.store_allow_remote),
+    )
 
 
 def graph_names(files: Sequence[Path], base_iri: str) -> list[str]:
@@ -94,6 +112,9 @@ def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions
     TriG/N-Quads files keep their names. Relative IRIs resolve against the base IRI, never ``file:``.
     """
     from kg.rdf_input import read_untrusted  # here, not at the top: only `kg serve FILE` needs it
+
+    if options.store:
+        raise BuildError("kg serve FILE... serves files from the embedded store; unset KG_STORE (--store)")
 
     memory = KgStore()
     for path, graph in zip(files, graph_names(files, settings.base_iri), strict=True):

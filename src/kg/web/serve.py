@@ -16,6 +16,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kg.settings import Settings
 from kg.sparql import QueryLimits, QueryService
+from kg.sparql.remote import RemoteQueryService
+from kg.store.remote import RemoteStore
 from kg.web import create_app
 from kg.web.config import WebOptions
 from kg.web.live import GRACE_SECONDS, LiveApp, Served, fingerprint
@@ -61,12 +63,21 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: str, *, owned: bool) -> Served:
     """Start the query processes of a prepared store and build its app."""
-    service = QueryService(
-        prepared.store_path,
-        dataset_version=prepared.dataset.version,
-        public_graphs=prepared.dataset.public_graphs,
-        limits=query_limits(options),
-    )
+    service: QueryService | RemoteQueryService
+    if isinstance(prepared.store, RemoteStore):  # queries run on the store's server (kg.sparql.remote)
+        version, public = prepared.dataset.version, prepared.dataset.public_graphs
+        limits = query_limits(options)
+        service = RemoteQueryService(
+            prepared.store, dataset_version=version, public_graphs=public, limits=limits
+        )
+    else:
+        assert prepared.store_path is not None
+        service = QueryService(
+            prepared.store_path,
+            dataset_version=prepared.dataset.version,
+            public_graphs=prepared.dataset.public_graphs,
+            limits=query_limits(options),
+        )
     try:
         app = create_app(
             settings, store=prepared.store, dataset=prepared.dataset, queries=service, options=options

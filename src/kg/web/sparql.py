@@ -17,12 +17,14 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 
 from kg.errors import QueryCrashed, QueryError, QueryRefused, QueryTimeout
 from kg.formats import RdfFormat, ResultsFormat
 from kg.sparql import QueryAnswer, QueryBusy, QueryRequest, inspect_query
 from kg.vocab import sparql_prologue
+from kg.web import links
+from kg.web.editor import default_query, example_query, render_form
 from kg.web.http import (
     chosen_format,
     etag_for,
@@ -44,7 +46,6 @@ from kg.web.negotiation import (
     choose_among,
     with_html,
 )
-from kg.web.pages import Linker
 from kg.web.protocol import ProtocolError, ProtocolRequest, parse
 from kg.web.sd import service_description
 from kg.web.state import AppState, state
@@ -92,6 +93,8 @@ def endpoint() -> Response:
     except BadFormatParameter as exc:
         return text_response(400, str(exc))
     except QueryError as exc:
+        if _wants_html(query):
+            return _html_error(st, query, exc)
         return _query_error(exc)
     if fmt is None:
         return not_acceptable(offers)
@@ -125,6 +128,8 @@ def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> 
     except QueryCrashed as exc:
         return text_response(500, f"Query failed: {exc}")
     except QueryError as exc:
+        if fmt == "html":
+            return _html_error(st, query, _unshift(exc))
         return _query_error(_unshift(exc))
     response = _html(st, query, answer) if fmt == "html" else _answer(answer)
     for name in vary:  # a POST's answer is not cached, but still depends on these
@@ -180,12 +185,35 @@ def _body() -> bytes:
     return data
 
 
-def _query_error(exc: QueryError) -> Response:
+def _error_message(exc: QueryError) -> str:
     kind = "Query refused" if isinstance(exc, QueryRefused) else "Query error"
     where = ""
     if exc.line is not None and f"line {exc.line}" not in str(exc):
         where = f" (line {exc.line}, column {exc.column})"
-    return text_response(400, f"{kind}: {exc}{where}")
+    return f"{kind}: {exc}{where}"
+
+
+def _query_error(exc: QueryError) -> Response:
+    return text_response(400, _error_message(exc))
+
+
+def _wants_html(query: ProtocolRequest) -> bool:
+    """Whether a query that failed before its form was known was asked for as a page."""
+    try:
+        offers = with_html(RESULTS_OFFERS)
+        return choose_among(request.headers.get("Accept"), query.formats, offers, EVERY_OFFER) == "html"
+    except BadFormatParameter:
+        return False
+
+
+def _html_error(st: AppState, query: ProtocolRequest, exc: QueryError) -> Response:
+    """A failed query asked for as a page: the form again, with the query as it was and the error beside
+    it (400), never a bare text that loses what the reader typed."""
+    lang, _ = page_variant("html", negotiated=True)
+    endpoint = url_for("sparql.endpoint")
+    return render_form(
+        st, endpoint=endpoint, lang=lang, query=query.query, status=400, error=_error_message(exc)
+    )
 
 
 def _answer(answer: QueryAnswer) -> Response:
@@ -198,7 +226,7 @@ def _answer(answer: QueryAnswer) -> Response:
 
 
 def _html(st: AppState, query: ProtocolRequest, answer: QueryAnswer) -> Response:
-    linker = Linker(st.settings.base_iri, request.script_root)
+    linker = links.linker()
     table: dict[str, Any] | None = None
     boolean: bool | None = None
     text: str | None = None
@@ -220,40 +248,32 @@ def _html(st: AppState, query: ProtocolRequest, answer: QueryAnswer) -> Response
                     row.append({"value": value, "href": href})
                 rows.append(row)
             table = {"vars": variables, "rows": rows, "shown": len(rows), "total": answer.rows}
-    body = render_template(
-        "sparql/form.html",
-        query=query.query,
-        prologue=sparql_prologue(),
-        table=table,
-        boolean=boolean,
-        text=text,
-        truncated=answer.truncated,
-        unbound=answer.unbound,
-        limits=st.queries.limits if st.queries else None,
-    )
-    return Response(body, content_type="text/html; charset=utf-8")
+    results = {
+        "prologue": sparql_prologue(),
+        "table": table,
+        "boolean": boolean,
+        "text": text,
+        "truncated": answer.truncated,
+        "unbound": answer.unbound,
+    }
+    lang, _ = page_variant("html", negotiated=True)
+    return render_form(st, endpoint=url_for("sparql.endpoint"), lang=lang, query=query.query, results=results)
 
 
 def _service_description(st: AppState) -> Response:
     fmt = chosen_format(SD_OFFERS)
     lang, vary = page_variant(fmt, negotiated=True)
-    tag = etag_for(st.dataset.version, "sd", fmt, request.host_url, *([lang] if lang else []))
+    # The page shows the example named by ``?example=``; its validator names it too.
+    example = request.args.get("example") if fmt == "html" else None
+    tag = etag_for(st.dataset.version, "sd", fmt, request.host_url, example, *([lang] if lang else []))
     return representation(st, tag, lambda: _sd_document(st, fmt), vary=vary)
 
 
 def _sd_document(st: AppState, fmt: RdfFormat | Html) -> Response:
     if fmt == "html":
-        body = render_template(
-            "sparql/form.html",
-            query=sparql_prologue() + "\n" + EXAMPLE,
-            prologue=None,
-            table=None,
-            boolean=None,
-            text=None,
-            truncated=False,
-            limits=st.queries.limits if st.queries else None,
-        )
-        return Response(body, content_type="text/html; charset=utf-8")
+        lang, _ = page_variant("html", negotiated=True)
+        query = example_query(request.args.get("example")) or default_query(EXAMPLE)
+        return render_form(st, endpoint=url_for("sparql.endpoint"), lang=lang, query=query)
     limits = st.queries.limits if st.queries else None
     graph = service_description(
         st.settings,

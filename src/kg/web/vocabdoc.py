@@ -11,7 +11,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from kg.vocab import KG, KG_ONTOLOGY
+from kg.web.i18n import translator
 from kg.web.labels import humanize, pick_label, short_name
+from kg.web.termlabels import term_label
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,14 @@ def _ours(graph: Graph, kinds: tuple[URIRef, ...]) -> list[URIRef]:
 def ontology_doc(graph: Graph, lang: str) -> OntologyDoc:
     """Classes, properties and individuals of our namespace, sorted by label."""
     ontology = URIRef(KG_ONTOLOGY)
-    class_rel = (("subclass of", RDFS.subClassOf), ("equivalent to", OWL.equivalentClass))
-    prop_rel = (
-        ("domain", RDFS.domain),
-        ("range", RDFS.range),
-        ("subproperty of", RDFS.subPropertyOf),
-        ("inverse of", OWL.inverseOf),
-    )
-    ind_rel = (("type", RDF.type), ("in scheme", SKOS.inScheme))
+
+    def named(*predicates: URIRef) -> tuple[tuple[str, URIRef], ...]:
+        # The relations are outside terms: their names in the page's language come from the label table.
+        return tuple((term_label(str(p), lang) or humanize(str(p)), p) for p in predicates)
+
+    class_rel = named(RDFS.subClassOf, OWL.equivalentClass)
+    prop_rel = named(RDFS.domain, RDFS.range, RDFS.subPropertyOf, OWL.inverseOf)
+    ind_rel = named(RDF.type, SKOS.inScheme)
 
     def docs(kinds: tuple[URIRef, ...], relations: tuple[tuple[str, URIRef], ...]) -> list[TermDoc]:
         return sorted(
@@ -107,7 +109,7 @@ def ontology_doc(graph: Graph, lang: str) -> OntologyDoc:
     version = graph.value(ontology, OWL.versionInfo)
     return OntologyDoc(
         iri=KG_ONTOLOGY,
-        title=_text(graph, ontology, (DCTERMS.title, RDFS.label), lang) or "Ontology",
+        title=_text(graph, ontology, (DCTERMS.title, RDFS.label), lang) or translator(lang)("ontology"),
         description=_text(graph, ontology, (DCTERMS.description, RDFS.comment), lang),
         version=str(version) if version is not None else None,
         classes=docs((OWL.Class, RDFS.Class), class_rel),

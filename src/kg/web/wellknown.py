@@ -60,7 +60,7 @@ def _page(st: AppState) -> Response:
         "void/index.html",
         stats=stats,
         dataset=str(dataset_iri(st.settings)),
-        title=st.dataset.title,
+        title=st.dataset.title_in(page_variant("html", negotiated=True)[0]),
         endpoint=_endpoint(st),
         dumps=[
             {

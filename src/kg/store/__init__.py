@@ -1,0 +1,22 @@
+"""The store: every SPARQL query and every quad the server reads goes through a store of this package.
+
+``Store`` (``kg.store.interface``) is what the server needs; ``KgStore`` is the embedded pyoxigraph store
+(``kg.store.embedded``), the default, and ``RemoteStore`` (``kg.store.remote``) a SPARQL 1.1 server spoken
+to over HTTP only. ``kg.store.terms`` reads and writes terms, results and RDF syntaxes; it and the embedded
+store are the only modules that import pyoxigraph.
+"""
+
+from kg.store.embedded import KgStore
+from kg.store.interface import Store
+from kg.store.terms import CappedResult, QueryResult, Term, canonical_dumps, display, parse_to_nquads
+
+__all__ = [
+    "CappedResult",
+    "KgStore",
+    "QueryResult",
+    "Store",
+    "Term",
+    "canonical_dumps",
+    "display",
+    "parse_to_nquads",
+]
