@@ -4,8 +4,9 @@ The new build holds every fragment of the linked build (``kg.fragments``) but th
 and the reference graph's, rewritten only when the release proposes entries; the others are hard-linked.
 Then ``kg.nq`` (their concatenation), ``context.jsonld``, the DCAT catalog and the portal record (which
 describe the files present, with their sizes and checksums), and a manifest listing as ``pending`` every
-other file a whole build has: the other syntaxes, the gzipped copies, the tables and the IATI file. Those
-are written later by ``kg build --finish`` (``kg.finish``), which ``kg add`` starts in the background, into
+other file a whole build has: the other syntaxes, the gzipped copies, the tables and the IATI file (the
+search index is the linked build's, extended with the release's projects: ``kg.search_index``). Those are
+written later by ``kg build --finish`` (``kg.finish``), which ``kg add`` starts in the background, into
 a further build linked in one step: every build on disk stays whole as its manifest lists it, and its
 files never change, so a server's ETags always match its bytes (issue 12.3).
 
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from kg.add.candidate import Candidate
 from kg.assets import load_ontology
+from kg.browse.records import BrowseData, browse_data
 from kg.catalog_stats import store_stats
 from kg.dumps import (
     CHECKSUMS_FILE,
@@ -49,6 +51,7 @@ from kg.fragments import (
 )
 from kg.iris import Iris
 from kg.mapping import build_dataset
+from kg.search_index import extend_build
 from kg.settings import Settings
 from kg.sources import Reference, read_release
 from kg.store import KgStore
@@ -89,9 +92,10 @@ def stage_incremental(
                 if predicate != PROV.wasDerivedFrom:
                     graph.remove((cap, predicate, value))
     fragments = dataset_fragments(dataset)
+    browse = browse_data(graph + dataset.graph(iris.graph("reference")))
     build = new_build(settings.dist_dir)
     try:
-        _write(settings, base, build, fragments, store)
+        _write(settings, base, build, fragments, store, browse)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
@@ -104,6 +108,7 @@ def _write(
     build: Path,
     fragments: dict[str, bytes],
     store: KgStore,
+    browse: BrowseData,
 ) -> None:
     old = read_index(base) or {}
     changed = {
@@ -132,6 +137,9 @@ def _write(
         size = int(store.query(_UNION_SIZE).records()[0]["n"])
         when = datetime.now(UTC).replace(microsecond=0)
         infos += portal_files(settings, build, infos[:1], store_stats(store, size), when)
+        # The search index of the linked build, with the release's projects (kg.search_index).
+        if (index_info := extend_build(base, build, browse)) is not None:
+            infos.append(index_info)
         present = {info.name for info in infos}
         previous = json.loads((base / MANIFEST_FILE).read_text(encoding="utf-8"))
         names = [entry["name"] for entry in previous["files"]] + list(previous.get("pending", []))

@@ -84,6 +84,10 @@ def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: d
     written += portal_files(
         settings, staging, described, store_stats(_store(dataset, staging), len(graph)), when
     )
+    # The search index and the projects list (kg.search_index): not a distribution of the data, so the
+    # catalog does not describe it; it is in the manifest, published with the dumps it indexes.
+    write_index(browse_data(graph), staging / INDEX_FILE)
+    written.append(_info(staging / INDEX_FILE, INDEX_MEDIA_TYPE))
     return written
 
 
@@ -118,8 +122,4 @@ def portal_files(
     for fmt in CATALOG_FORMATS:
         data = catalog.serialize(format=fmt.rdflib_name).encode("utf-8")
         written.append(_write(staging, f"{CATALOG_STEM}.{fmt.extension}", data, fmt.media_type))
-    # The search index and the projects list (kg.search_index): not a distribution of the data, so the
-    # catalog does not describe it; it is in the manifest, published with the dumps it indexes.
-    write_index(browse_data(graph), staging / INDEX_FILE)
-    written.append(_info(staging / INDEX_FILE, INDEX_MEDIA_TYPE))
     return written
