@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -233,14 +234,61 @@ def _oxigraph_missing() -> str | None:
     return None if (BENCH_VENV / "bin" / "oxigraph").is_file() else "run scripts/bench-peers.sh first"
 
 
-def _remote_missing() -> str | None:
-    """``kg serve`` in front of a remote store needs the store interface of issue 12.4 (its own branch)."""
+def _remote_missing(kind: str) -> str | None:
+    """``kg serve --store``: the remote store of issue 12.4, and the store server installed."""
     done = subprocess.run([str(KG), "serve", "--help"], capture_output=True, text=True, check=False)
-    return None if "--store" in done.stdout else "kg serve has no remote store on this branch (issue 12.4)"
+    if "--store" not in done.stdout:
+        return "kg serve has no remote store on this branch (issue 12.4)"
+    if kind == "oxigraph":
+        return _oxigraph_missing()
+    return None if shutil.which("virtuoso-t") else "Virtuoso is not installed (virtuoso-opensource-7-bin)"
+
+
+_STORES: dict[tuple[Path, str], Any] = {}  # store servers running for the size being measured
+
+
+def _store_server(ctx: Context, kind: str) -> tuple[Any, float]:
+    """The store server (tests/store/store_servers.py) for this size, started and loaded through the Graph
+    Store protocol (``kg.store.push``, as ``KG_STORE=URL kg build`` does) the first time; the load time."""
+    if (ctx.work, kind) in _STORES:
+        return _STORES[(ctx.work, kind)], 0.0
+    sys.path.insert(0, str(ROOT / "tests" / "store"))
+    import store_servers  # noqa: PLC0415 (imports pytest: only when a remote store is measured)
+
+    from kg.store.push import push_nquads
+    from kg.store.remote import RemoteStore
+
+    store_servers.OXIGRAPH_TIMEOUT_S = 120  # no store-side limit below kg serve's own (--timeout 120)
+
+    class Oxigraph(store_servers.OxigraphServer):  # type: ignore[misc]
+        @staticmethod
+        def binary() -> str | None:
+            return str(BENCH_VENV / "bin" / "oxigraph")
+
+    folder = ctx.work / f"{kind}-server"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    server = (Oxigraph if kind == "oxigraph" else store_servers.VirtuosoServer)(folder)
+    server.start()
+    started = time.perf_counter()
+    push_nquads(RemoteStore(server.url, graph_prefix=f"{BASE}graph/"), ctx.nquads)
+    _STORES[(ctx.work, kind)] = server
+    return server, time.perf_counter() - started
+
+
+def stop_stores() -> None:
+    for server in _STORES.values():
+        server.stop()
+    _STORES.clear()
 
 
 def _start_kg_remote(ctx: Context, kind: str) -> server_bench.Server:
-    raise NotImplementedError(f"kg serve --store for {kind}: wire it here when the remote store lands")
+    store, loading = _store_server(ctx, kind)
+    argv = [str(KG), "serve", "--port", "{port}", "--timeout", "120", "--store", store.url]
+    server = server_bench.start(f"kg-{kind}", f"kg serve {kind}", argv, "/sparql", kg_env(ctx.work), ctx.work)
+    server.startup_s += loading
+    server.store_pid = store.process.pid  # type: ignore[attr-defined]
+    return server
 
 
 SYSTEMS: list[System] = [
@@ -249,9 +297,16 @@ SYSTEMS: list[System] = [
         "kg-oxigraph",
         "kg serve → Oxigraph server",
         lambda c: _start_kg_remote(c, "oxigraph"),
-        _remote_missing,
+        lambda: _remote_missing("oxigraph"),
+        pages=True,
     ),
-    System("kg-virtuoso", "kg serve → Virtuoso", lambda c: _start_kg_remote(c, "virtuoso"), _remote_missing),
+    System(
+        "kg-virtuoso",
+        "kg serve → Virtuoso",
+        lambda c: _start_kg_remote(c, "virtuoso"),
+        lambda: _remote_missing("virtuoso"),
+        pages=True,
+    ),
     System("oxigraph", "Oxigraph server", _start_oxigraph, _oxigraph_missing),
 ]
 
@@ -301,6 +356,8 @@ def run_system(system: System, ctx: Context, keys: list[str], args: argparse.Nam
     out: dict[str, object] = {"start_s": round(server.startup_s or time.perf_counter() - started, 2)}
     try:
         out["idle_mb"] = server_bench.memory_mb(server.proc.pid)
+        if store_pid := getattr(server, "store_pid", None):  # kg serve, then its store server
+            out["store_idle_mb"] = server_bench.memory_mb(store_pid)
         for name, requests in scenarios(server, keys, system.pages).items():
             probe = [server_bench.send(server.port, r.with_nonce("p0")) for r in requests[:2]]
             if any(a.status != 200 for a in probe):
@@ -316,6 +373,8 @@ def run_system(system: System, ctx: Context, keys: list[str], args: argparse.Nam
             }
             log(f"  {system.key} {name}: {result.rate:.1f}/s, p50 {result.p50_ms:.1f} ms")
         out["after_mb"] = server_bench.memory_mb(server.proc.pid)
+        if store_pid:
+            out["store_after_mb"] = server_bench.memory_mb(store_pid)
     finally:
         server.stop()
     again = system.start(ctx)  # a second start: what a restart costs (a store already on disk is reused)
@@ -383,13 +442,20 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, skipped: dict[
 
             lines.append(
                 f"| {r.size:.0e} | {label} | {fmt(data.get('start_s'))} / {fmt(data.get('restart_s'))} | "
-                f"{fmt(data.get('idle_mb'), 0)} | "
+                f"{memory(data, 'idle_mb', 'store_idle_mb')} | "
                 f"{cell('lookup')} | {cell('page')} | {cell('aggregate-distinct')} | {cell('aggregate-same')} | "
-                f"{fmt(data.get('after_mb'), 0)} |"
+                f"{memory(data, 'after_mb', 'store_after_mb')} |"
             )
     if skipped:
         lines += ["", "Not measured: " + "; ".join(f"{k} ({v})" for k, v in skipped.items()) + "."]
     return "\n".join(lines) + "\n"
+
+
+def memory(data: dict[str, object], own: str, store: str) -> str:
+    """MB of the system's process tree; for kg serve on a remote store, kg's + the store server's."""
+    if data.get(store) is None:
+        return fmt(data.get(own), 0)
+    return f"{fmt(data.get(own), 0)} + {fmt(data.get(store), 0)}"
 
 
 def environment() -> str:
@@ -470,6 +536,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 continue
             log(f"  {system.label}")
             result.systems[system.key] = run_system(system, ctx, keys, args)
+        stop_stores()
         results.append(result)
         previous[size] = {**asdict(result)}
         args.results.parent.mkdir(parents=True, exist_ok=True)
