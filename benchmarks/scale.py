@@ -472,21 +472,26 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 data = json.load(open(sys.argv[1]))
-fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
-for name in ("build", "add", "finish", "validate"):
-    points = [(r["triples"], r["commands"][name]["wall"]) for r in data if name in r["commands"] and r["commands"][name]["ok"]]
-    if points:
-        left.plot(*zip(*points), marker="o", label=f"kg {name}" if name != "finish" else "kg build --finish")
-left.set(xscale="log", yscale="log", xlabel="triples", ylabel="wall seconds", title="Commands")
-left.legend(); left.grid(True, which="both", alpha=0.3)
-for system in sorted({k for r in data for k in r["systems"]}):
-    for scenario, style in (("lookup", "-"), ("aggregate-distinct", "--"), ("page", ":")):
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
+for n, name in enumerate(("build", "add", "finish", "validate")):
+    runs = [(r["triples"], r["commands"][name]) for r in data if r["commands"].get(name, {}).get("ok")]
+    label = "kg build --finish" if name == "finish" else f"kg {name}"
+    if runs:
+        color = f"C{n}"
+        left.plot([t for t, _ in runs], [c["wall"] for _, c in runs], "-o", color=color, label=f"{label} (wall)")
+        left.plot([t for t, _ in runs], [c["cpu"] for _, c in runs], "--x", color=color, label=f"{label} (CPU)")
+left.set(xscale="log", yscale="log", xlabel="triples", ylabel="seconds", title="Commands (2 shared cores)")
+left.legend(fontsize=7); left.grid(True, which="both", alpha=0.3)
+systems = sorted({k for r in data for k in r["systems"]})
+for n, system in enumerate(systems):
+    for scenario, style in (("lookup", "-o"), ("aggregate-distinct", "--s"), ("page", ":^")):
         points = [(r["triples"], r["systems"][system][scenario]["p50_ms"]) for r in data
-                  if system in r["systems"] and isinstance(r["systems"][system].get(scenario), dict)
+                  if isinstance(r["systems"].get(system, {}).get(scenario), dict)
                   and "p50_ms" in r["systems"][system][scenario]]
         if points:
-            right.plot(*zip(*points), style, marker="o", label=f"{system} {scenario}")
-right.set(xscale="log", yscale="log", xlabel="triples", ylabel="median latency, ms (4 connections)", title="Servers")
+            right.plot(*zip(*points), style, color=f"C{n}", label=f"{system}: {scenario}")
+right.set(xscale="log", yscale="log", xlabel="triples", ylabel="median latency, ms (4 connections)",
+          title="Servers")
 right.legend(fontsize=7); right.grid(True, which="both", alpha=0.3)
 fig.tight_layout(); fig.savefig(sys.argv[2], dpi=110)
 """
