@@ -63,11 +63,7 @@ def _load_store(ctx: click.Context, /, *_: object, **__: object) -> None:
 
 
 @main.command()
-@click.option(
-    "--finish",
-    is_flag=True,
-    help="Only write the files a `kg add` left pending (other syntaxes, tables) into a new build.",
-)
+@click.option("--finish", is_flag=True, help="Only write the files a `kg add` left pending, in a new build.")
 @click.pass_obj
 @_one_line_errors
 def build(settings: Settings, finish: bool) -> None:
@@ -77,8 +73,7 @@ def build(settings: Settings, finish: bool) -> None:
     if finish:
         from kg.finish import finish as finish_build
 
-        done = finish_build(settings)
-        click.echo(f"Finished {settings.dist_dir}" if done else "Nothing to finish (or a newer build won)")
+        click.echo(f"Finished {settings.dist_dir}" if finish_build(settings) else "Nothing to finish")
         return
 
     from kg.dumps import union_view, write_dumps
@@ -102,24 +97,6 @@ def build(settings: Settings, finish: bool) -> None:
     )
 
 
-def _load_dataset(settings: Settings, files: tuple[Path, ...]) -> Any:
-    from rdflib import Dataset
-
-    from kg.errors import BuildError
-    from kg.rdf_input import read_untrusted
-
-    dataset = Dataset()
-    if not files:  # the build's own dump, written by kg
-        built = settings.dist_dir / NQUADS_DUMP
-        if not built.is_file():
-            raise BuildError(f"{built}: no such file (run `kg build` first)")
-        dataset.parse(built, format=RdfFormat.NQUADS.rdflib_name, publicID=settings.base_iri)
-    for path in files:  # anyone's files: checked and parsed in a child process (kg.rdf_input)
-        nquads = read_untrusted(path, base_iri=settings.base_iri)
-        dataset.parse(data=nquads.decode("utf-8"), format=RdfFormat.NQUADS.rdflib_name)
-    return dataset
-
-
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -135,40 +112,24 @@ def _load_dataset(settings: Settings, files: tuple[Path, ...]) -> Any:
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder of the source texts the quotes are proved against (default: data/sources/).",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes validating the build's release graphs (default: one per CPU).",
-)
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes for the release graphs (default: CPUs).")
 @click.pass_obj
 @_one_line_errors
 def validate(
     settings: Settings, files: tuple[Path, ...], output: str, sources_dir: Path | None, jobs: int | None
 ) -> None:
-    """Validate the built graph (or FILES) with the SHACL shapes and prove its facts against the source
-    texts (quotes, checksums, amounts, dates); exit 1 when it does not conform.
-
-    The build is validated one release graph at a time, in parallel, with the rules across releases;
-    FILES are validated whole."""
+    """Validate the built graph (one release graph at a time, in parallel, with the rules across releases;
+    or FILES, whole) with the SHACL shapes and prove its facts against the source texts (quotes, checksums,
+    amounts, dates); exit 1 when it does not conform."""
     from kg.fragments import read_index
-    from kg.proof import prove, source_names
     from kg.validate import data_graph
-    from kg.validate import validate as run
-    from kg.validate_parts import validate_build
+    from kg.validate_parts import load_dataset, validate_build, validate_graph
 
-    folder = sources_dir or settings.sources_dir
-    build = settings.dist_dir.resolve()
+    folder, build = sources_dir or settings.sources_dir, settings.dist_dir.resolve()
     if not files and read_index(build) is not None:
         report = validate_build(build, folder, settings.base_iri, jobs=jobs)
     else:
-        graph = data_graph(_load_dataset(settings, files))
-        texts = {}
-        for name in source_names(graph).values():
-            # A file name, never a path: a graph cannot make `kg validate` read outside the sources folder.
-            if name and name == Path(name).name and (folder / name).is_file():
-                texts[name] = (folder / name).read_bytes()
-        report = run(graph).joined(prove(graph, texts))
+        report = validate_graph(data_graph(load_dataset(settings, files)), folder)
     text = {"text": report.as_text, "turtle": report.as_turtle, "json": report.as_json}[output]()
     click.echo(text, nl=False)
     sys.exit(0 if report.conforms else 1)
@@ -310,6 +271,7 @@ def serve(
 ) -> None:
     """Serve the built graph (or RDF FILES) as Linked Data with a SPARQL endpoint."""
     from kg.dumps import MANIFEST_FILE
+    from kg.finish import finish_pending
     from kg.publication import locked
     from kg.web.config import WebOptions
     from kg.web.serve import run
@@ -322,7 +284,7 @@ def serve(
         click.echo(f"No build in {settings.dist_dir}: building first.", err=True)
         ctx.invoke(build, finish=False)
     if not files:
-        _finish_pending(settings)  # files a `kg add` left pending (its background step did not run)
+        finish_pending(settings)  # files a `kg add` left pending (its background step did not run)
     try:
         options = WebOptions.from_env(
             host=host, port=port, timeout=timeout, workers=workers, public_url=public_url, store=store
@@ -406,6 +368,7 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
     translation into the other (--translation).
     """
     from kg.add import add_release, add_release_text
+    from kg.finish import finish_pending
 
     if record.suffix.lower() in (".yaml", ".yml"):
         outcome = add_release(settings, record, source, translations=translations)
@@ -423,7 +386,7 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
         outcome = added
     check = outcome.check
     if outcome.added:
-        _finish_pending(settings)
+        finish_pending(settings)
         seconds = sum(check.timings.values())
         click.echo(
             f"Added {outcome.release_id} ({outcome.projects} projects): {outcome.record_path}, "
@@ -446,22 +409,6 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
             )
     click.echo(f"kg: refused: {outcome.release_id}: {reason}; nothing was changed", err=True)
     sys.exit(1)
-
-
-def _finish_pending(settings: Settings) -> None:
-    """The files `kg add` left pending: written in the background (KG_FINISH=background, the default),
-    before returning (wait), or by a later `kg build --finish` (off)."""
-    import os
-
-    from kg.finish import finish, pending, start_finish
-
-    mode = os.environ.get("KG_FINISH", "background")
-    if not pending(settings.dist_dir.resolve()) or mode == "off":
-        return
-    if mode == "wait":
-        finish(settings)
-    else:
-        start_finish(settings)
 
 
 @main.command()

@@ -112,6 +112,18 @@ def _write(settings: Settings, base: Path, build: Path) -> None:
     sync_build(build)
 
 
+def finish_pending(settings: Settings) -> None:
+    """The files a ``kg add`` left pending: written in the background (``KG_FINISH=background``, the
+    default), before returning (``wait``), or left to a later ``kg build --finish`` (``off``)."""
+    mode = os.environ.get("KG_FINISH", "background")
+    if mode == "off" or not pending(linked_build(settings.dist_dir)):
+        return
+    if mode == "wait":
+        finish(settings)
+    else:
+        start_finish(settings)
+
+
 def start_finish(settings: Settings) -> None:
     """Run ``kg build --finish`` in a process of its own that outlives this one; its output goes to
     ``finish.log`` beside the builds."""
@@ -129,4 +141,4 @@ def start_finish(settings: Settings) -> None:
         subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
 
 
-__all__ = ["FOLDER", "finish", "pending", "start_finish"]
+__all__ = ["FOLDER", "finish", "finish_pending", "pending", "start_finish"]

@@ -17,17 +17,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from kg.add.check import _construct, _grants_query
 from kg.assets import load_shapes
 from kg.errors import BuildError
+from kg.formats import RdfFormat
 from kg.fragments import FOLDER, read_index
 from kg.iris import Iris
 from kg.proof import prove, source_names
+from kg.rdf_input import read_untrusted
 from kg.report import Report, Violation
+from kg.settings import Settings
 from kg.store import KgStore
-from kg.validate import validate_focus
+from kg.validate import validate, validate_focus
 from kg.vocab import KG
 
 SHARED = ("reference", "ontology")
@@ -118,6 +121,26 @@ def validate_build(build: Path, sources: Path, base_iri: str, *, jobs: int | Non
     return base.joined(_once(r for part in results for r in part))
 
 
+def validate_graph(graph: Graph, sources: Path) -> Report:
+    """Validate ``graph`` whole (RDF files given to ``kg validate``) and prove it against ``sources``."""
+    return validate(graph).joined(prove(graph, _texts(graph, sources)))
+
+
+def load_dataset(settings: Settings, files: Sequence[Path]) -> Dataset:
+    """The build's ``kg.nq`` (without ``files``), or anyone's RDF ``files`` (checked and parsed in a child
+    process, ``kg.rdf_input``), as one dataset."""
+    dataset = Dataset()
+    if not files:  # the build's own dump, written by kg
+        built = settings.dist_dir / "kg.nq"
+        if not built.is_file():
+            raise BuildError(f"{built}: no such file (run `kg build` first)")
+        dataset.parse(built, format=RdfFormat.NQUADS.rdflib_name, publicID=settings.base_iri)
+    for path in files:
+        nquads = read_untrusted(path, base_iri=settings.base_iri)
+        dataset.parse(data=nquads.decode("utf-8"), format=RdfFormat.NQUADS.rdflib_name)
+    return dataset
+
+
 def _shared_report(shared: Graph, sources: Path) -> Report:
     """The reference and ontology graphs' own nodes (the report the parts' results are joined to)."""
     setup = _SETUP
@@ -143,4 +166,4 @@ def _once(results: Iterable[Violation]) -> tuple[Violation, ...]:
     return tuple(sorted(seen, key=lambda r: (r.focus, r.path or "", r.message)))
 
 
-__all__ = ["validate_build"]
+__all__ = ["load_dataset", "validate_build", "validate_graph"]
