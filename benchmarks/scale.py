@@ -540,7 +540,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                 skipped[system.label] = reason
                 continue
             log(f"  {system.label}")
-            result.systems[system.key] = run_system(system, ctx, keys, args)
+            try:
+                result.systems[system.key] = run_system(system, ctx, keys, args)
+            except Exception as exc:  # noqa: BLE001 (one system's failure is a result; the others still run)
+                log(f"  {system.key} failed: {exc}")
+                skipped[f"{system.label} at {size:.0e}"] = f"failed: {str(exc)[:120]}"
         stop_stores()
         results.append(result)
         previous[size] = {**asdict(result)}
