@@ -14,7 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Dataset as RdfDataset
 
-from kg.dumps import write_dumps
+from kg.browse.records import browse_data
+from kg.dumps import union_view, write_dumps
+from kg.search_index import INDEX_FILE, write_index
 from kg.settings import Settings
 from kg.sparql import QueryLimits, QueryService
 from kg.web import create_app
@@ -32,6 +34,8 @@ PROJECT = "project/interpol-mobile-police-training-program"
 def dist(dataset: RdfDataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("build") / "dist"
     write_dumps(dataset, folder)
+    # The search index `kg build` writes beside the dumps (kg.exports.files), for /projects and /search.
+    write_index(browse_data(union_view(dataset)), folder / INDEX_FILE)
     return folder
 
 
