@@ -402,11 +402,6 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
         assert check.report is not None
         click.echo(check.report.as_text(), nl=False)
         reason = f"it does not conform to the shapes ({len(check.report.results)} result(s))"
-        if outcome.language != "en" and not translations:
-            reason += (
-                f" (a release in {outcome.language!r} needs the project's English translation: write one "
-                "as in data/translations/ and give it with --translation)"
-            )
     click.echo(f"kg: refused: {outcome.release_id}: {reason}; nothing was changed", err=True)
     sys.exit(1)
 

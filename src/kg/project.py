@@ -42,9 +42,10 @@ def read_project(settings: Settings) -> Project:
 
     The reference data is ``data/reference/`` plus the entries the records propose (``kg.sources.merged``).
     """
+    if not settings.releases_dir.is_dir():
+        raise SourceError("no release records: the folder does not exist", path=settings.releases_dir)
+    # An empty folder is a new project: the graph holds the reference data until the first `kg add`.
     paths = sorted(settings.releases_dir.glob("*.yaml"))
-    if not paths:
-        raise SourceError("no release records (*.yaml) found", path=settings.releases_dir)
     records = [read_release(path) for path in paths]
     reference = merge_reference(read_reference_dir(settings.reference_dir), records)
     releases = []

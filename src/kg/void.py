@@ -1,6 +1,7 @@
 """A VoID description of the dataset, generated from the data (https://www.w3.org/TR/void/).
 
-Pure: :func:`dataset_stats` counts triples given as N-Triples text, :func:`void_graph` turns those counts,
+Pure: :func:`dataset_stats` counts triples given as N-Triples text (:data:`STATS_QUERIES` asks a store for
+the same counts), :func:`void_graph` turns those counts,
 the dump list and the settings into an rdflib ``Graph``. The web layer serves it at ``/.well-known/void``
 (VoID §7.2, "well-known URI").
 """
@@ -8,7 +9,7 @@ the dump list and the settings into an rdflib ``Graph``. The web layer serves it
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -91,6 +92,42 @@ def dataset_stats(quads: Iterable[tuple[str, str, str, str]]) -> DatasetStats:
         properties=dict(sorted(properties.items())),
         vocabularies=tuple(sorted(vocabularies)),
         graphs=dict(sorted(graphs.items())),
+    )
+
+
+# The same counts as :func:`dataset_stats`, asked of the store (the engine counts; Python reads a few rows
+# instead of every quad: at 10^6 triples seconds instead of a minute). Over the union default graph, with
+# repeated triples counted once (the inner DISTINCT), except per graph.
+STATS_QUERIES: dict[str, str] = {
+    "totals": """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+       (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?o) AS ?objects)
+WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } BIND(IF(isIRI(?s), ?s, ?unbound) AS ?e) }""",
+    "properties": """SELECT ?key (COUNT(*) AS ?n)
+WHERE { { SELECT DISTINCT ?s ?key ?o WHERE { ?s ?key ?o } } } GROUP BY ?key""",
+    "classes": """SELECT ?key (COUNT(*) AS ?n)
+WHERE { { SELECT DISTINCT ?s ?key WHERE { ?s a ?key FILTER(isIRI(?key)) } } } GROUP BY ?key""",
+    "graphs": """SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key""",
+}
+
+
+def stats_from_answers(answers: Mapping[str, Sequence[Mapping[str, str]]]) -> DatasetStats:
+    """Read the rows of :data:`STATS_QUERIES` (plain strings, like ``QueryResult.records()``)."""
+    totals = answers["totals"][0] if answers["totals"] else {}
+
+    def counted(name: str) -> dict[str, int]:
+        return dict(sorted((row["key"], int(row["n"])) for row in answers[name] if row.get("key")))
+
+    properties, classes = counted("properties"), counted("classes")
+    vocabularies = {namespace_of(p) for p in properties} | {namespace_of(c) for c in classes}
+    return DatasetStats(
+        triples=int(totals.get("triples", 0)),
+        entities=int(totals.get("entities", 0)),
+        distinct_subjects=int(totals.get("subjects", 0)),
+        distinct_objects=int(totals.get("objects", 0)),
+        classes=classes,
+        properties=properties,
+        vocabularies=tuple(sorted(vocabularies)),
+        graphs=counted("graphs"),
     )
 
 

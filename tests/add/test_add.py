@@ -65,13 +65,14 @@ def _changed(
     return SynthRelease(synthetic.id, record, synthetic.source_name, text)
 
 
-def _without_region(record: dict[str, Any]) -> None:
-    record["projects"][0]["regions"] = []
+def _without_implementer(record: dict[str, Any]) -> None:
+    # (A project whose text states no region has none: regions are optional, implementers are not.)
+    record["projects"][0]["implementers"] = []
 
 
 def _bad_release(work: Path) -> SynthRelease:
     """A 2011 release that breaks three rules: the ACCBP yearly cap (with the seed's 2011 grants), its own
-    announced total (raised by $5 million), and a project with no region."""
+    announced total (raised by $5 million), and a project with no implementer."""
     for seed in range(200):
         synthetic = _synth(work, seed, existing=[], years=(2011, 2011), projects=(13, 13))
         total = synthetic.record.get("total", {})
@@ -93,7 +94,7 @@ def _bad_release(work: Path) -> SynthRelease:
 
     def edit(record: dict[str, Any]) -> None:
         record["total"]["value"] = int(figure.value)
-        _without_region(record)
+        _without_implementer(record)
 
     return _changed(synthetic, edit, stated, raised)
 
@@ -124,7 +125,7 @@ def test_a_valid_release_is_merged_and_queries_see_it(work: Path, tmp_path: Path
 @pytest.mark.parametrize(
     ("name", "edit", "expected"),
     [
-        ("no region", _without_region, "beneficiary region"),
+        ("no implementer", _without_implementer, "implementer"),
         ("control: the same release without its total", lambda r: r.pop("total", None), None),
     ],
 )
@@ -170,7 +171,7 @@ def test_focus_validation_reports_what_whole_graph_validation_reports(work: Path
     messages = " ".join(r.message for r in check.report.results)
     assert "announced in 2011 add up to" in messages  # the cap rule, summed with the seed's 2011 grants
     assert "less than the total it announces" in messages
-    assert "beneficiary region" in messages
+    assert "implementer" in messages
     assert check.data_triples < len(candidate.graph) + 2_000  # the release, the reference, a few grants
 
 

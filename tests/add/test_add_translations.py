@@ -1,5 +1,5 @@
-"""`kg add` of a French release: every title is published in English and French, so it comes with the
-project's English translation (--translation), which lands in data/translations/en/ with the record."""
+"""`kg add` of a French release: with the project's English translation (--translation), which lands in
+data/translations/en/ with the record, or without one, published in French only (docs/data-model.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from kg.cli import main
 from kg.store import KgStore
 from kg.vocab import PREFIXES
 
-from .support import BASE, ROOT, file_hashes, settings_of
+from .support import BASE, ROOT, settings_of
 
 FIXTURES = ROOT / "tests" / "extract" / "fixtures"
 TEXT = FIXTURES / "fr-2011-08-09-numbered.txt"
@@ -79,14 +79,23 @@ def test_a_french_release_is_added_with_its_english(work: Path, tmp_path: Path) 
     assert rebuilt.exit_code == 0, rebuilt.output
 
 
-def test_a_french_release_without_its_english_is_refused_with_the_remedy(work: Path) -> None:
-    before = file_hashes(work)
+def test_a_french_release_without_its_english_is_published_in_french_only(work: Path) -> None:
+    """No English is made up: the release and its projects keep their French texts, and no @en text at all."""
     dirs = ["--data-dir", str(work / "data"), "--dist-dir", str(work / "dist")]
-    refused = CliRunner().invoke(main, [*dirs, "add", str(RECORD), "--source", str(TEXT)])
-    assert refused.exit_code == 1
-    assert "A news release needs exactly one English headline" in refused.stdout
-    assert "needs the project's English translation" in refused.stderr and "--translation" in refused.stderr
-    assert file_hashes(work) == before
+    added = CliRunner().invoke(main, [*dirs, "add", str(RECORD), "--source", str(TEXT)])
+    assert added.exit_code == 0, added.output
+    store = KgStore()
+    store.load_file(work / "dist" / "kg.nq")
+    rows = store.query(
+        f"""SELECT ?thing (LANG(?text) AS ?lang) WHERE {{
+            BIND(<{BASE}release/{RELEASE}> AS ?release)
+            ?thing (kg:announcedIn|schema:isPartOf)? ?release ; schema:name|schema:headline ?text .
+        }}""",
+        prefixes=PREFIXES,
+    ).records()
+    assert rows and {r["lang"] for r in rows} == {"fr"}
+    validated = CliRunner().invoke(main, [*dirs, "validate"])
+    assert validated.exit_code == 0, validated.stdout
 
 
 def test_a_translation_of_another_release_is_an_error(work: Path, tmp_path: Path) -> None:

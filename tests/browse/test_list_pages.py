@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from flask.testing import FlaskClient
 
-ROW_LINK = re.compile(r'<tr>\s*<td><a href="/project/([a-z0-9-]+)"')
+ROW_LINK = re.compile(r"<tr>\s*<td><a href=\"/project/([a-z0-9-]+)(?:\?[^\"]*)?\"")
 
 
 def _keys(page: str) -> list[str]:

@@ -91,14 +91,18 @@ def _decoded(query: str) -> list[str]:
     return [unquote_plus(part) for part in query.split("&")]
 
 
-def test_a_build_without_an_index_answers_503(browse_app: Flask, tmp_path: Path) -> None:
+def test_a_build_without_an_index_is_indexed_from_the_store(browse_app: Flask, tmp_path: Path) -> None:
+    """`kg serve FILE` (or a build of an older kg): the list and the search still work, from the store."""
     st: AppState = browse_app.extensions["kg"]
+    options = replace(st.options, store_dir=tmp_path / "stores")
     dataset = replace(st.dataset, dist_dir=tmp_path)
-    app = create_app(st.settings, store=st.reader.store, dataset=dataset, options=st.options)
-    reply = app.test_client().get("/projects")
-    assert reply.status_code == 503 and "kg build" in reply.get_data(as_text=True)
+    app = create_app(st.settings, store=st.reader.store, dataset=dataset, options=options)
+    client = app.test_client()
+    assert client.get("/projects.json?country=gt").get_json()["total"] == 11
+    assert client.get("/search?q=securite").status_code == 200
+    assert [p.name for p in (tmp_path / "stores").iterdir()] == [f"search-{dataset.version[:32]}.sqlite"]
     # A `kg add` build whose index `kg build --finish` is still writing: try again shortly.
     (tmp_path / "manifest.json").write_text(json.dumps({"files": [], "pending": [INDEX_FILE]}))
-    app = create_app(st.settings, store=st.reader.store, dataset=dataset, options=st.options)
+    app = create_app(st.settings, store=st.reader.store, dataset=dataset, options=options)
     reply = app.test_client().get("/search?q=police")
     assert reply.status_code == 503 and reply.headers["Retry-After"] == "5"

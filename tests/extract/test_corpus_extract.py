@@ -27,12 +27,25 @@ def test_every_release_is_extracted_and_judged(outcomes: list[Outcome]) -> None:
 
 
 # The releases whose fact the extractor is known to read wrong today, and why (the README table lists them).
-KNOWN_WRONG = {
-    (
-        "africa-newsroom-com-2016-11-11-fr",
-        "headline",
-    ),  # a wire copy: a subtitle sits between headline and dateline
-}
+KNOWN_WRONG: set[tuple[str, str]] = set()
+
+# Issue 10's aim: at least 90% of the corpus added as drafted with every fact right. Today's count (README
+# table) is the floor this test holds, so the extractor can only get better; the aim itself is the strict
+# xfail below, which fails (XPASS) as soon as the aim is met, so that it is then asserted for good.
+AS_DRAFTED_FLOOR = 33
+AIM = 0.9
+
+
+def test_as_many_releases_as_today_are_added_as_drafted(outcomes: list[Outcome]) -> None:
+    drafted = [o.key for o in outcomes if o.as_drafted]
+    assert len(drafted) >= AS_DRAFTED_FLOOR, drafted
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 10's aim is not met yet: 33 of 37 added as drafted (README table)"
+)
+def test_ninety_percent_are_added_as_drafted(outcomes: list[Outcome]) -> None:
+    assert sum(o.as_drafted for o in outcomes) >= AIM * len(outcomes)
 
 
 @pytest.mark.parametrize("fact", ["headline", "date", "time", "number", "minister", "programs"])

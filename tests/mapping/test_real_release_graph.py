@@ -130,3 +130,46 @@ def test_english_only_releases_have_no_french_text(built: Dataset) -> None:
     # The seed, which has the kg project's French translation, keeps it.
     seed = named(built, SEED)
     assert any(isinstance(o, Literal) and o.language == "fr" for o in seed.objects())
+
+
+def _unstated(record: dict[str, object]) -> dict[str, object]:
+    """The body-grants release as a copy with no headline, program, publisher, minister or region would be."""
+    record = dict(record)
+    for key in ("headline", "programs", "publisher", "announced_by"):
+        record.pop(key, None)
+    record["id"] = "invented-2012-03-05-nothing-unstated"
+    record["projects"] = [{**p, "regions": []} for p in record["projects"]]  # type: ignore[attr-defined]
+    return record
+
+
+def test_a_release_stating_no_program_region_or_headline_is_built_without_them(tmp_path: Path) -> None:
+    """Nothing unstated is made up: no program (the mapping once took the release's first program and failed
+    with an IndexError), no region, no headline, no publisher; `kg validate` conforms."""
+    import yaml
+
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "data", work / "data")
+    shutil.copy(RECORDS / f"{BODY_GRANTS}.txt", work / "data" / "sources")
+    record = yaml.safe_load((RECORDS / f"{BODY_GRANTS}.yaml").read_text(encoding="utf-8"))
+    (work / "data" / "releases" / "unstated.yaml").write_text(
+        yaml.safe_dump(_unstated(record)), encoding="utf-8"
+    )
+    settings = Settings(data_dir=work / "data", dist_dir=work / "dist")
+    dataset = build_project(settings)
+    graph = dataset.graph(URIRef(f"{BASE}graph/invented-2012-03-05-nothing-unstated"))
+    release = URIRef(f"{BASE}release/invented-2012-03-05-nothing-unstated")
+    for prop in (KG.program, SCHEMA.headline, SCHEMA.name, SCHEMA.publisher, KG.announcedBy):
+        assert graph.value(release, prop) is None, prop
+    projects = list(graph.subjects(KG.announcedIn, release))
+    assert projects
+    for node in projects:
+        assert graph.value(node, KG.fundedThrough) is None and graph.value(node, KG.beneficiaryRegion) is None
+        assert graph.value(node, KG.fundingProgram) is None
+    grants = [g for g in projects if (g, SCHEMA.fundedItem, None) in graph]
+    assert {o for g in grants for o in graph.objects(g, SCHEMA.funder)} == {
+        URIRef(f"{BASE}organization/government-of-canada")
+    }
+    dirs = ["--data-dir", str(work / "data"), "--dist-dir", str(work / "dist")]
+    assert CliRunner().invoke(main, [*dirs, "build"]).exit_code == 0
+    validated = CliRunner().invoke(main, [*dirs, "validate"])
+    assert validated.exit_code == 0, validated.output

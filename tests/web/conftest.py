@@ -73,6 +73,7 @@ def service(prepared: Prepared, options: WebOptions) -> Iterator[QueryService]:
         dataset_version=prepared.dataset.version,
         public_graphs=prepared.dataset.public_graphs,
         limits=limits,
+        local_store=prepared.store,  # as kg serve: lean queries run in the server process
     ) as running_service:
         yield running_service
 

@@ -349,6 +349,7 @@ def test_runaway_queries_are_stopped(
 def test_b12_more_slow_queries_than_workers(
     slow: tuple[str, QueryService], listener: Listener, triples: int
 ) -> None:
+    """One client's slow queries past its share wait for its own slot, one per slot, or get 429 (issue 12)."""
     url, _ = slow
     query = SLOW["B3"]
     with ThreadPoolExecutor(3) as pool:
@@ -357,7 +358,9 @@ def test_b12_more_slow_queries_than_workers(
         health = fetch(url, "/-/health", timeout=2)
         replies = [f.result() for f in futures]
     assert health.status == 200
-    busy = [r for r in replies if r.status == 503 and r.header("Retry-After")]
-    assert len(busy) >= 2
-    assert all(r.status == 503 for r in replies)
+    over = [r for r in replies if r.status == 429 and r.header("Retry-After")]
+    # One runs into its deadline (503); one waits for that slot (then runs, or gives up at one deadline: 429);
+    # the third is refused at once (429). None takes the slot of another client.
+    assert 1 <= len(over) <= 2, [r.status for r in replies]
+    assert sorted(r.status for r in replies if r not in over) in ([503], [503, 503])
     _still_fine(url, listener, triples, within=5.0)

@@ -117,7 +117,7 @@ def test_a_refused_release_and_a_broken_build_change_nothing_served(work: Path, 
         served = live.current
         bad = _new_release(work, seed=4)
         record = yaml.safe_load(bad.read_text(encoding="utf-8"))
-        record["projects"][0]["regions"] = []  # a project must have a beneficiary region (SHACL)
+        record["projects"][0]["implementers"] = []  # a project must have an implementer (SHACL)
         bad.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
         refused = add_release(settings, bad)
         assert not refused.added and refused.check.report is not None

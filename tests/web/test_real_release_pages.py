@@ -82,3 +82,50 @@ def test_links_to_english_only_texts_say_their_language(client: FlaskClient) -> 
     # A translated project's link is French, with no language mark.
     seed = html[html.index('<a href="/project/interpol-mobile-police-training-program?lang=fr"') :]
     assert 'lang="en"' not in seed.split("</a>", 1)[0]
+
+
+FRENCH = ROOT / "tests" / "extract" / "fixtures" / "fr-2011-08-09-numbered"
+FRENCH_PROJECT = "project/reseau-de-procureurs-contre-le-crime-organise"
+UNSTATED = "invented-2012-03-05-nothing-unstated"
+
+
+@pytest.fixture(scope="module")
+def unstated_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """A French release with no English translation, and a copy of a release with no headline, program,
+    publisher, announcer or region (as real copies are)."""
+    import yaml
+
+    work = tmp_path_factory.mktemp("french-only-web")
+    shutil.copytree(ROOT / "data", work / "data")
+    shutil.copy(FRENCH.with_suffix(".txt"), work / "data" / "sources")
+    shutil.copy(FRENCH.with_name(f"{FRENCH.name}.expected.yaml"), work / "data" / "releases" / "french.yaml")
+    shutil.copy(RECORDS / f"{BODY_GRANTS}.txt", work / "data" / "sources")
+    record = yaml.safe_load((RECORDS / f"{BODY_GRANTS}.yaml").read_text(encoding="utf-8"))
+    for key in ("headline", "programs", "publisher", "announced_by"):
+        record.pop(key)
+    record["id"] = UNSTATED
+    record["projects"] = [{**p, "regions": []} for p in record["projects"]]
+    (work / "data" / "releases" / "unstated.yaml").write_text(yaml.safe_dump(record), encoding="utf-8")
+    settings = Settings(data_dir=work / "data", dist_dir=work / "dist")
+    store = KgStore()
+    store.load(serialize(build_project(settings), RdfFormat.NQUADS), RdfFormat.NQUADS)
+    app = create_app(
+        settings, store=store, dataset=Dataset(version="test"), options=WebOptions(store_dir=work)
+    )
+    return app.test_client()
+
+
+def test_a_french_only_project_on_the_english_page_says_so(unstated_client: FlaskClient) -> None:
+    page = unstated_client.get(f"/{FRENCH_PROJECT}.html?lang=en")
+    assert page.status_code == 200
+    assert '<h1 lang="fr">Réseau de procureurs contre le crime organisé</h1>' in page.text
+    assert "Published in French only" in page.text
+    assert "@en" not in page.text  # no English text, empty or copied
+
+
+def test_a_release_with_no_headline_or_program_has_a_page(unstated_client: FlaskClient) -> None:
+    for lang in ("en", "fr"):
+        page = unstated_client.get(f"/release/{UNSTATED}.html?lang={lang}")
+        assert page.status_code == 200, page.text[:300]
+    home = unstated_client.get("/?lang=en")
+    assert home.status_code == 200

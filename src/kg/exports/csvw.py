@@ -59,9 +59,12 @@ def project_rows(g: Graph, base: str) -> list[dict[str, str]]:
             "title_fr": text(g, p.iri, SCHEMA.name, "fr"),
             "description_en": text(g, p.iri, SCHEMA.description, "en"),
             "description_fr": text(g, p.iri, SCHEMA.description, "fr"),
-            "implementers": ";".join(label(g, o, "en") for o in iris(g, p.iri, KG.implementer)),
-            "program": _key(p.program),
-            "program_name": label(g, p.program, "en"),
+            # An organisation a French release proposed may have its French name only.
+            "implementers": ";".join(
+                label(g, o, "en") or label(g, o, "fr") for o in iris(g, p.iri, KG.implementer)
+            ),
+            "program": _key(p.program) if p.program else "",
+            "program_name": label(g, p.program, "en") if p.program else "",
             "amount_cad": str(p.amount.figure),
             "amount_property": _key(p.amount.figure_property),
             "qualifier": str(p.amount.qualifier).removeprefix(str(KG)),

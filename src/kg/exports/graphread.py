@@ -66,7 +66,8 @@ class ProjectFacts:
     number: int
     grant: URIRef
     amount: Amount
-    program: URIRef
+    program: URIRef | None
+    """The program the project is funded through; none when its release names none."""
 
 
 def projects(g: Graph) -> list[ProjectFacts]:
@@ -85,7 +86,9 @@ def projects(g: Graph) -> list[ProjectFacts]:
         )
         number = int(str(g.value(project, SCHEMA.position)))
         key = str(project).rstrip("/").rsplit("/", 1)[1]
-        found.append(ProjectFacts(project, key, number, grant, amount, one(g, project, KG.fundedThrough)))
+        program = g.value(project, KG.fundedThrough)
+        program = program if isinstance(program, URIRef) else None
+        found.append(ProjectFacts(project, key, number, grant, amount, program))
     return sorted(found, key=lambda p: p.number)
 
 

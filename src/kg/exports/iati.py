@@ -52,6 +52,9 @@ def split_percentages(n: int) -> list[Decimal]:
     return [share] * (n - 1) + [Decimal(100) - share * (n - 1)]
 
 
+_IN_LANGUAGE = {"en": "en anglais", "fr": "en français"}
+
+
 def _narratives(parent: ET.Element, texts: dict[str, str]) -> ET.Element:
     # The activity's xml:lang is "en": English narratives carry no xml:lang, others do.
     for lang in ("en", "fr"):
@@ -170,8 +173,12 @@ def _activity(root: ET.Element, g: Graph, p: ProjectFacts, base: str, updated: s
         _narratives(ET.SubElement(activity, "description", {"type": "1"}), descriptions)
     government = base + "organization/government-of-canada"
     _org(activity, "participating-org", g, URIRef(government), role=ROLE_FUNDING)
-    department = g.value(p.program, KG.administeredBy)
-    assert isinstance(department, URIRef)
+    # The department that runs the project's program, else the release's publisher, else the government
+    # itself (a release that names neither program nor department): never a made-up department.
+    release = g.value(p.iri, KG.announcedIn)
+    department = g.value(p.program, KG.administeredBy) if p.program else g.value(release, SCHEMA.publisher)
+    if not isinstance(department, URIRef):
+        department = URIRef(government)
     _org(activity, "participating-org", g, department, role=ROLE_EXTENDING)
     implementers = iris(g, p.iri, KG.implementer)
     for org in implementers:
@@ -188,11 +195,12 @@ def _activity(root: ET.Element, g: Graph, p: ProjectFacts, base: str, updated: s
     value = ET.SubElement(transaction, "value", {"currency": "CAD", "value-date": announced})
     value.text = format(p.amount.value.normalize(), "f")
     stated, qualifier = p.amount.stated, p.amount.qualifier.removeprefix(str(KG))
+    written = _IN_LANGUAGE.get(str(g.value(release, SCHEMA.inLanguage)), "en anglais")
     _narratives(
         ET.SubElement(transaction, "description"),
         {
             "en": f"Announced as “{stated}” ({qualifier}).",
-            "fr": f"Libellé du communiqué (en anglais) : « {stated} » ({qualifier}).",
+            "fr": f"Libellé du communiqué ({written}) : « {stated} » ({qualifier}).",
         },
     )
     _org(transaction, "provider-org", g, department)

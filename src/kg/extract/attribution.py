@@ -65,7 +65,7 @@ def attribute_programs(
         elif not by_instrument and len(by_org) == 1:
             index = by_org[0]
             chosen = {e.get("organization") for e in projects[index]["implementers"]}
-            thing = ctx.reference.organizations[next(o for o in orgs if o in chosen)].name["en"]
+            thing = ctx.reference.organizations[next(o for o in orgs if o in chosen)].label
             why = (
                 f"a paragraph about the work of one organisation ({thing}), which implements no other "
                 "project of the backgrounder"

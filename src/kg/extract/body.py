@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.extract.context import UNKNOWN, Context, cited
+from kg.extract.context import Context, cited
 from kg.extract.money import Found, amount_fields, find_amounts
 from kg.extract.names import Mention
 from kg.extract.places import places_in
@@ -27,6 +27,7 @@ from kg.iris import slugify
 
 RECALLED = re.compile(
     r"\b(?:since\s+(?:\d{4}|its|the)|to\s+date|so\s+far|bringing|recently\s+announced|previously|already"
+    r"|in\s+addition\s+to|(?:early|late|earlier)\s+in\s+(?:19|20)\d\d|s'ajoute"
     r"|depuis|jusqu'à\s+présent|à\s+ce\s+jour|portant|déjà|en\s+(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
@@ -36,9 +37,14 @@ _TO = {
     "fr": re.compile(r"(?:[\s\w,'-]{0,60}?\s)?(?:à\s+la\s+|à\s+l'|à\s+|au\s+|aux\s+)", re.IGNORECASE),
 }
 _PHRASE = re.compile(
-    r"(?:St\.\s+)?[A-Z][\w'-]*(?:\s+(?:(?:of|for|on|and|the|de|des|du|la|le|d'|l')\s+)*(?:St\.\s+)?[A-Z][\w'-]*)*"
+    r"(?:St\.\s+|U\.S\.\s+)?[A-Z][\w'-]*(?:\s+(?:(?:of|for|on|and|the|de|des|du|la|le|d'|l')\s+)*(?:St\.\s+)?[A-Z][\w'-]*)*"
     r"(?:\s*\([A-Z][\w-]{1,11}\))?"
 )
+_FRENCH_BODY = re.compile(
+    r"(?:ministère|département|bureau|secrétariat|service)\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|d['’])"
+    r"[A-ZÉ][\w'-]*(?:\s+(?:(?:de|des|du|la|le|et|d'|l')\s+)*[A-ZÉ][\w'-]*)*"
+)
+"""A French name that starts with a common noun: "département de la Défense des États-Unis"."""
 _PURPOSE = {
     "en": re.compile(r"\b(?:for|toward|to)\s+(?=[a-z])"),
     "fr": re.compile(r"\b(?:pour\s+|afin\s+de\s+|visant\s+à\s+)(?=[a-zé])"),
@@ -69,12 +75,15 @@ def _recipient(
         if known:
             return None, known[0], None
         phrase = _PHRASE.match(ctx.doc.norm, to.end(), sentence.end)
-        if phrase and phrase.end() - phrase.start() > 3:
+        if phrase is None and ctx.lang.code == "fr":
+            phrase = _FRENCH_BODY.match(ctx.doc.norm, to.end(), sentence.end)
+        # One capitalised word ("au Programme mondial de ...") is not the name of an organisation.
+        if phrase and phrase.end() - phrase.start() > 3 and len(phrase.group().split()) > 1:
             words = ctx.doc.text[phrase.start() : phrase.end()]
             if not any((p.start, p.end) == (phrase.start(), phrase.end()) for p in places):
                 return words, None, None
     after = [m for m in mentions if m.start >= found.end]
-    if len(after) == 1:
+    if len({m.refs[0] for m in after}) == 1:  # one organisation, maybe named twice ("... (OPCW)")
         return None, after[0], None
     return None, None, None
 
@@ -117,12 +126,21 @@ def _regions(ctx: Context, sentence: Span, lede: list[Span], number: int) -> lis
             note = "The project's sentence names no region; the release's headline or lede names this one."
             ctx.problem(span.line, f"body project {number} names no region; proposed from line {span.line}")
             return [cited("region", ref, span, note) for ref in dict.fromkeys(ref for _, ref in hits)]
-    ctx.problem(sentence.line, f"body project {number} names no region known in data/reference/places.yaml")
-    return [cited("region", UNKNOWN, sentence)]
+    # The text states no region the reference data knows: the project has none (never a made-up one).
+    ctx.problem(
+        sentence.line,
+        f"body project {number} names no region known in data/reference/places.yaml: none recorded",
+    )
+    return []
 
 
-def body_projects(ctx: Context, sentences: list[Span], lede: list[Span]) -> list[dict[str, Any]]:
-    """The projects the body's grants make, numbered 1..n in the order the release states them."""
+def body_projects(
+    ctx: Context, sentences: list[Span], lede: list[Span], day: str = ""
+) -> list[dict[str, Any]]:
+    """The projects the body's grants make, numbered 1..n in the order the release states them.
+
+    Their keys end with the release's ``day`` ("...-2011-06-22"): a purpose ("help address security
+    challenges ...") recurs from one release to the next, a key must not."""
     funder = ctx.funder()
     projects: list[dict[str, Any]] = []
     for index, sentence in enumerate(sentences):
@@ -149,7 +167,9 @@ def body_projects(ctx: Context, sentences: list[Span], lede: list[Span]) -> list
             ctx.used_amounts.add(found.start)
             project: dict[str, Any] = {
                 "number": number,
-                "id": slugify(title.text)[:60].strip("-") or f"project-{number}",
+                "id": "-".join(
+                    p for p in (slugify(title.text)[:60].strip("-") or f"project-{number}", day) if p
+                ),
                 "title": {"text": title.text, "at": title.start, "note": _TITLE_NOTE},
                 "implementers": [cited("organization", ref, where, note)],
                 "amount": {**amount_fields(found), "quote": sentence.text, "at": sentence.start},

@@ -27,6 +27,7 @@ from kg.extract.lang import detect_language
 from kg.extract.layout import read_layout
 from kg.extract.money import find_amounts, unread_money
 from kg.extract.names import build_lexicons
+from kg.extract.participants import participants
 from kg.extract.projects import backgrounder
 from kg.extract.proposals import reference_section
 from kg.extract.text import Document, Span
@@ -126,7 +127,8 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
     ctx.publisher = publisher(ctx, layout, contact_entries)
     head = header_fields(ctx, layout, body, PurePath(source_name).stem)
     record: dict[str, Any] = {"id": head.pop("id"), "source": source_name, **head}
-    record["publisher"] = ctx.publisher
+    if ctx.publisher != UNKNOWN:  # a department nothing names is left out, not made up
+        record["publisher"] = ctx.publisher
     people, announcing = announced_by(ctx, body)
     record["announced_by"] = people
     record.update(location_and_event(ctx, body))
@@ -152,19 +154,21 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
             ctx.problem(last.line, "the text ends in the middle of a sentence: the release may be cut short")
     background, projects = backgrounder(ctx, layout)
     if background is not None:
-        attribute_programs(ctx, layout.body, ctx.programs, projects)
         record["backgrounder"] = background
+    if projects:
+        attribute_programs(ctx, layout.body, ctx.programs, projects)
         record["projects"] = projects
     elif stated := body_projects(
-        ctx, body.sentences, [s for s in (layout.headline, *body.sentences[:1]) if s]
+        ctx,
+        body.sentences,
+        [s for s in (layout.headline, *body.sentences[:1]) if s],
+        day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day := str(record.get("published", ""))[:10]) else "",
     ):
-        if record["programs"]:
-            record["projects"] = stated
-        else:  # a grant is funded through a program; none is named, and none is made up
-            line = ctx.doc.line_of(stated[0]["amount"]["at"])
-            ctx.problem(
-                line, f"{len(stated)} grant(s) stated, but no program named to fund them: not recorded"
-            )
+        # A release that names no program still states its grants: they are funded through none (the
+        # Government of Canada funds them), and no program is made up.
+        record["projects"] = stated
+    if named := participants(ctx, body.sentences, record):
+        record["organizations"] = named
     if proposed := reference_section(ctx):
         record["reference"] = proposed
     _check_total(ctx, record)

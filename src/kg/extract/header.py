@@ -92,8 +92,8 @@ def header_fields(ctx: Context, layout: Layout, body: Body, source_stem: str) ->
     if body.number is not None:
         record["number"] = body.number
     if layout.headline is None:
-        ctx.problem(line, "no headline found above the dateline")
-        record["headline"] = {"text": UNKNOWN, "at": 0}
+        # A copy that starts at its dateline has no headline; the record has none (never a made-up one).
+        ctx.problem(line, "no headline found above the dateline: the release is recorded without one")
     else:
         record["headline"] = quoted(layout.headline)
     if body.dateline is not None:
@@ -261,7 +261,9 @@ def _amount(found: Found, sentence: Span) -> dict[str, Any]:
 
 _GIVING = {
     "en": re.compile(
-        r"\b(?:is|are|will\s+be|will)\s+(?:contribut|provid|invest|allocat|giv|fund|support)\w*", re.I
+        r"\b(?:is|are|will\s+be|will)\s+(?:(?:contribut|provid|invest|allocat|giv|fund|support|extend)\w*"
+        r"|make\s+(?:an?\s+)?(?:\w+\s+)?contribution)",
+        re.I,
     ),
     "fr": re.compile(
         r"\b(?:verse|versera|fournit|fournira|contribue|contribuera|investit|investira|accorde)\b", re.I

@@ -79,7 +79,8 @@ _ARCHIVED = re.compile(r"(?:Archived|Archivée?)\s*-\s*")
 def _headline(doc: Document, blocks: list[Span]) -> tuple[int | None, int, DatelineAt | None]:
     """The index of the headline (None when there is none), of the first block of the body, and the dateline.
 
-    The headline is the block just above the dateline, passing over labels, banners and the page's address;
+    The headline is the first block above the dateline, passing over labels, banners and the page's address
+    (blocks between it and the dateline are subtitles);
     without a dateline, the first block that is none of those.
     """
     for index, block in enumerate(blocks[:_DATELINE_WITHIN]):
@@ -93,7 +94,8 @@ def _headline(doc: Document, blocks: list[Span]) -> tuple[int | None, int, Datel
             and _PLACE_LINE.fullmatch(doc.norm, blocks[above[-1]].start, blocks[above[-1]].end)
         ):
             above.pop()  # "The Hague, Netherlands" above a date on its own line: the dateline's place
-        return (above[-1] if above else None), (above[-1] + 1 if above else index), found
+        # The first such block: the ones between it and the dateline are its subtitles (a wire copy's deck).
+        return (above[0] if above else None), (above[-1] + 1 if above else index), found
     first = next((i for i, block in enumerate(blocks) if not _junk(doc, block)), None)
     return first, (first + 1 if first is not None else len(blocks)), None
 

@@ -88,13 +88,13 @@ def _from_implementers(
             continue
         region, by = served
         orgs = ctx.reference.organizations
-        name = orgs[org_id].name["en"]
+        name = orgs[org_id].label
         ctx.problem(
             title.line,
             f"project {number} names no region; proposed from its implementer {name} (line {where.line})",
         )
         if by != org_id:  # the region is that of the organisation it is part of
-            name += f", part of the {orgs[by].name['en']}"
+            name += f", part of the {orgs[by].label}"
         region_name = ctx.reference.places[region].name["en"]
         note = f"The project names no region; its implementer ({name}) serves this region, {region_name}."
         return [cited("region", region, where, note)]
@@ -109,7 +109,7 @@ def _from_backgrounder(ctx: Context, number: int, title: Span, context: list[Spa
             if served is None:
                 continue
             region = served[0]
-            name = ctx.reference.organizations[mention.refs[0]].name["en"]
+            name = ctx.reference.organizations[mention.refs[0]].label
             ctx.problem(
                 title.line,
                 f"project {number} names no region; proposed from the backgrounder's {name}"

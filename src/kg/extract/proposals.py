@@ -23,14 +23,20 @@ _KINDS = (
     (re.compile(r"\b(?:Inc|Ltd|Corporation|Corp|Company|LLC)\b", _I), "company"),
     (re.compile(r"\b(?:Universit|College|Collège|Institut|Academy|Académie|School|École)", _I), "academic"),
     (re.compile(r"\b(?:United\s+Nations|UN|Nations\s+Unies|ONU|Organi[sz]ation)\b"), "intergovernmental"),
-    (re.compile(r"\b(?:Ministry|Ministère|Government|Gouvernement|Police|Department)\b", _I), "government"),
+    (re.compile(r"\b(?:Ministry|Ministère|Government|Gouvernement|Police|Department|Département)\b", _I),
+     "government"),
     (re.compile(r"\b(?:Network|Forum|Réseau)\b", _I), "network"),
     (re.compile(r"\b(?:Committee|Commission|Comité)\b", _I), "committee"),
 )  # fmt: skip
 
 
+_ABBREVIATION_END = re.compile(r"\b(?:Inc|Ltd|Corp|Co)\.$")
+
+
 def _split(words: str) -> tuple[str, list[str]]:
-    words = " ".join(words.split()).strip(" .,;:")
+    words = " ".join(words.split()).strip(" ,;:")
+    if not _ABBREVIATION_END.search(words):  # "Forensic Technology, Inc." keeps the dot of its name
+        words = words.rstrip(" .")
     if match := _NAME_ACRONYM.match(words):
         return match["name"], [match["acronym"]]
     return words, []
@@ -51,7 +57,7 @@ def _free_id(ctx: Context, kind: str, base: str) -> str:
 
 
 def _propose(ctx: Context, kind: str, entry: dict[str, Any], sentence: Span) -> str:
-    if "en" not in entry["name"]:
+    if "en" not in entry["name"] and kind != "organizations":
         # A reference entry needs its English name, which a French release does not give: nothing is made up.
         name = next(iter(entry["name"].values()))
         ctx.problem(

@@ -67,9 +67,10 @@ def build_release(
     for cls in (KG.NewsRelease, SCHEMA.NewsArticle, PROV.Entity):
         g.add((node, RDF.type, cls))
     g.add((node, KG.sourceText, text))
-    g.add((node, SCHEMA.headline, Literal(release.headline.text, lang=release.language)))
-    g.add((node, SCHEMA.name, Literal(release.headline.text, lang=release.language)))
-    ev.add(g, node, "headline", release.headline)
+    if release.headline:  # a copy that starts at its dateline has none, and none is made up
+        g.add((node, SCHEMA.headline, Literal(release.headline.text, lang=release.language)))
+        g.add((node, SCHEMA.name, Literal(release.headline.text, lang=release.language)))
+        ev.add(g, node, "headline", release.headline)
     if release.number is not None:  # an unnumbered release has neither (RECORD-CHANGES.md point 1)
         g.add((node, SCHEMA.identifier, Literal(f"No. {release.number}")))
         g.add((node, KG.releaseNumber, Literal(release.number)))
@@ -80,10 +81,11 @@ def build_release(
     if release.dateline:
         ev.add(g, node, "dateline", release.dateline)
     g.add((node, SCHEMA.inLanguage, Literal(release.language)))
-    publisher = resolve.organization(release.publisher)
-    g.add((node, SCHEMA.publisher, publisher))
-    evidence = ev.add(g, node, "publisher", release.headline, note=PUBLISHER_NOTE)
-    g.add((evidence, KG.evidenceValue, publisher))
+    if release.publisher is not None and (first := release.headline or release.dateline):
+        publisher = resolve.organization(release.publisher)
+        g.add((node, SCHEMA.publisher, publisher))
+        evidence = ev.add(g, node, "publisher", first, note=PUBLISHER_NOTE)
+        g.add((evidence, KG.evidenceValue, publisher))
     for cited in release.announced_by:
         person = resolve.person(cited.ref)
         g.add((node, KG.announcedBy, person))
@@ -121,6 +123,11 @@ def build_release(
         instrument = resolve.instrument(cited.ref)
         g.add((node, KG.supports, instrument))
         ev.cited(g, node, "supports", cited, instrument)
+    for cited in release.organizations:
+        # Named as taking part (a partner, an implementer of the whole, a body that benefits) with no amount.
+        org = resolve.organization(cited.ref)
+        g.add((node, KG.relatedOrganization, org))
+        ev.cited(g, node, "related-organization", cited, org)
     for kind, cited in release.contacts:
         agent = resolve.agent(kind, cited.ref)
         g.add((node, KG.contact, agent))
@@ -166,19 +173,23 @@ def _project(
         org = resolve.organization(cited.ref)
         g.add((node, KG.implementer, org))
         ev.cited(g, node, "implementer", cited, org)
-    # A project whose program the release does not name is funded through the release's first program.
-    program_cited = project.program or release.programs[0].cited
-    program = resolve.program(program_cited.ref)
-    g.add((node, KG.fundedThrough, program))
+    # A project whose program the release does not name is funded through the release's first program; a
+    # release that names no program has projects funded through none (the Government of Canada funds them).
+    program: URIRef | None = None
     if project.program:
+        program = resolve.program(project.program.ref)
         ev.cited(g, node, "program", project.program, program, per_value=False)
-    else:
+    elif release.programs:
+        program_cited = release.programs[0].cited
+        program = resolve.program(program_cited.ref)
         note = (
             "The release does not name the program of this project; it is the release's main program, "
             "which funds Canada's contribution."
         )
         evidence = ev.add(g, node, "program", program_cited.quote, note=note)
         g.add((evidence, KG.evidenceValue, program))
+    if program is not None:
+        g.add((node, KG.fundedThrough, program))
     for cited in project.regions:
         place = resolve.place(cited.ref)
         g.add((node, KG.beneficiaryRegion, place))
@@ -211,9 +222,10 @@ def _project(
     g.add((grant, SCHEMA.name, Literal(grant_name, lang=lang)))
     ev.add(g, grant, "name", project.title, note=GRANT_NAME_NOTE)
     g.add((grant, SCHEMA.fundedItem, node))
-    g.add((grant, SCHEMA.funder, program))
     g.add((grant, SCHEMA.funder, gov))
-    g.add((grant, KG.fundingProgram, program))
+    if program is not None:
+        g.add((grant, SCHEMA.funder, program))
+        g.add((grant, KG.fundingProgram, program))
     amount = _amount(g, iris.mint("amount", f"grant-{project.id}"), project.amount)
     g.add((grant, SCHEMA.amount, amount))
     g.add((grant, KG.announcedIn, release_node))

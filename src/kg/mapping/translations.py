@@ -66,8 +66,9 @@ def build_translation(release: Release, translation: ReleaseTranslation, resolve
         # The key rule of kg.mapping.terms.EvidenceWriter: {subject kind}-{subject key}-{field}.
         return iris.mint("evidence", f"{subject_kind}-{key}-{field}")
 
-    headline = {SCHEMA.headline: translation.headline, SCHEMA.name: translation.headline}
-    _mark(g, resolve, node, lang, headline, [evidence("release", release.id, "headline")])
+    if release.headline:  # a release with no headline has none to translate
+        headline = {SCHEMA.headline: translation.headline, SCHEMA.name: translation.headline}
+        _mark(g, resolve, node, lang, headline, [evidence("release", release.id, "headline")])
     if release.backgrounder and translation.backgrounder_title:
         backgrounder = iris.mint("backgrounder", release.id)
         title = {SCHEMA.name: translation.backgrounder_title}

@@ -40,6 +40,7 @@ FACT_FIELDS: dict[tuple[URIRef, URIRef], str] = {
     (KG.NewsRelease, KG.supports): "supports",
     (KG.NewsRelease, KG.contact): "contact",
     (KG.NewsRelease, SCHEMA.locationCreated): "location",
+    (KG.NewsRelease, KG.relatedOrganization): "related-organization",
     (KG.Project, KG.implementer): "implementer",
     (KG.Project, KG.fundedThrough): "program",
     (KG.Project, KG.beneficiaryRegion): "region",

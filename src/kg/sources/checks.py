@@ -13,7 +13,8 @@ def _quotes(release: Release) -> Iterator[Quote]:
     def cited(items: tuple[Cited, ...]) -> Iterator[Quote]:
         yield from (c.quote for c in items)
 
-    yield release.headline
+    if release.headline:
+        yield release.headline
     if release.dateline:
         yield release.dateline
     yield from cited(release.announced_by)
@@ -26,6 +27,7 @@ def _quotes(release: Release) -> Iterator[Quote]:
     yield from cited(tuple(p.cited for p in release.programs))
     yield from cited(release.supports)
     yield from cited(tuple(c for _, c in release.contacts))
+    yield from cited(release.organizations)
     if release.backgrounder:
         yield release.backgrounder.title
         yield from cited(release.backgrounder.supports)
@@ -77,7 +79,11 @@ def check_references(release: Release, reference: Reference) -> None:
 
     if not is_slug(release.id):
         raise fail(f"release id {release.id!r} is not a slug", 1)
-    known("organization", release.publisher, dict(reference.organizations), release.headline.line)
+    if release.publisher is not None:
+        first = release.headline or release.dateline
+        known("organization", release.publisher, dict(reference.organizations), first.line if first else 1)
+    for c in release.organizations:
+        known("organization", c.ref, dict(reference.organizations), c.quote.line)
     for c in release.announced_by:
         known("person", c.ref, dict(reference.people), c.quote.line)
     for c in [release.location] if release.location else []:

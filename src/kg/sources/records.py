@@ -110,11 +110,13 @@ class Release:
     language: str
     number: int | None
     """The release's number ("No. 175"), absent when the release states none."""
-    headline: Quote
+    headline: Quote | None
+    """The headline, absent when the text has none (a copy that starts at its dateline): never made up."""
     dateline: Quote | None
     published: datetime | date
     """A ``datetime`` with its UTC offset when the dateline gives a time, else the ``date`` alone."""
-    publisher: str
+    publisher: str | None
+    """The publishing department, absent when neither the text nor its contacts nor its address say it."""
     announced_by: tuple[Cited, ...]
     location: Cited | None
     event: Event | None
@@ -126,6 +128,8 @@ class Release:
     projects: tuple[Project, ...]
     proposals: tuple[Proposal, ...] = ()
     """The reference entries the record proposes (its ``reference:`` section), that data/reference/ lacks."""
+    organizations: tuple[Cited, ...] = ()
+    """Organisations the release names as taking part without an amount of their own (``organizations:``)."""
 
     @property
     def day(self) -> date:
@@ -169,6 +173,11 @@ class Organization:
     note: str | None = None
     serves: str | None = None
     """The region a regional organisation works for (a place id): SICA, Central America."""
+
+    @property
+    def label(self) -> str:
+        """Its English name, else the name it has (one a French release proposes may have French only)."""
+        return self.name.get("en") or next(iter(self.name.values()))
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def _index(items: list[tuple[Fields, T]], ident: str = "id") -> dict[str, T]:
 def _organization(f: Fields) -> Organization:
     org = Organization(
         id=_id(f),
-        name=f.languages("name"),
+        # An organisation a French release proposes may have its French name only (docs/data-model.md).
+        name=f.languages("name", required=()),
         kind=_choice(f, "kind", ORGANIZATION_KINDS),
         acronyms=f.texts("acronyms"),
         misspellings=f.texts("misspellings"),

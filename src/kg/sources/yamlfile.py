@@ -283,6 +283,8 @@ class Fields:
         for lang in required:
             if lang not in texts:
                 raise self.error(f"needs a text in {lang!r}", key)
+        if not texts:
+            raise self.error("needs a text in at least one language (en, fr)", key)
         return texts
 
     def done(self) -> None:

@@ -87,8 +87,28 @@ def tokens(text: str) -> Iterator[Token]:
     >>> [t.kind for t in tokens("ex:service ?a<?b 1.5e3 'x'@en _:b1")]
     ['pname', 'var', 'punct', 'var', 'number', 'string', 'langtag', 'bnode']
     """
-    for token, _gap in tokens_with_gaps(text):
+    for token, _gap in _lexed(text):
         yield token
+
+
+# The guard, the lean-path check, the cache key and the schema.org rewrite each read a query's tokens: lexing
+# a short text once, not four times, is most of the Python cost of a point lookup (issue 12).
+_MEMO_CHARS = 4096
+
+
+def _lexed(text: str) -> Iterator[tuple[Token, bool]] | tuple[tuple[Token, bool], ...]:
+    """The tokens of a short text, lexed once (kept for the next caller); a long one lexed as read."""
+    if len(text) > _MEMO_CHARS:
+        return tokens_with_gaps(text)
+    try:
+        return _lexed_short(text)
+    except QueryError:
+        return tokens_with_gaps(text)  # raise where the bad string is, after the tokens before it
+
+
+@functools.lru_cache(maxsize=512)
+def _lexed_short(text: str) -> tuple[tuple[Token, bool], ...]:
+    return tuple(tokens_with_gaps(text))
 
 
 def tokens_with_gaps(text: str) -> Iterator[tuple[Token, bool]]:
@@ -200,7 +220,7 @@ def normalise(text: str) -> str:
     "SELECT * WHERE {?s ?p ' a  b '}"
     """
     parts: list[str] = []
-    for token, gap in tokens_with_gaps(text):
+    for token, gap in _lexed(text):
         if gap and parts:
             parts.append(" ")
         parts.append(token.text)

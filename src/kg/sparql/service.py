@@ -27,13 +27,15 @@ from types import TracebackType
 from kg.errors import QueryCrashed, QueryError, QueryTimeout, StoreError
 from kg.sparql.cache import AnswerCache
 from kg.sparql.guard import Dataset, inspect_query, resolve_dataset
+from kg.sparql.lean import is_lean
 from kg.sparql.lexer import normalise
 from kg.sparql.pool import Worker, WorkerDied, WorkerTimedOut
 from kg.sparql.schema_http import schema_org_https
 from kg.sparql.types import QueryAnswer, QueryBusy, QueryLimits, QueryRequest
-from kg.sparql.worker import Job
+from kg.sparql.worker import Job, Reply, execute
+from kg.store import KgStore
 
-_COUNTERS = ("queries", "respawns", "timeouts", "crashes", "busy", "refused")
+_COUNTERS = ("queries", "lean", "respawns", "timeouts", "crashes", "busy", "refused")
 
 
 class QueryService:
@@ -43,6 +45,8 @@ class QueryService:
     :param dataset_version: identifies the data (the sha256 of the N-Quads file); part of every cache key.
     :param public_graphs: the named graphs the public may query; nothing else is ever reachable.
     :param limits: time, memory, size and concurrency limits.
+    :param local_store: the same store opened read-only in this process: lean queries (``kg.sparql.lean``)
+        run on it here, without a worker; ``None`` sends every query to a worker.
     :raises StoreError: a worker cannot open the store.
     """
 
@@ -53,7 +57,10 @@ class QueryService:
         dataset_version: str,
         public_graphs: frozenset[str],
         limits: QueryLimits = QueryLimits(),  # noqa: B008 (frozen dataclass: immutable default)
+        local_store: KgStore | None = None,
     ) -> None:
+        self._local = local_store
+        self._local_graphs = frozenset(local_store.graphs()) if local_store is not None else None
         self.store_path = Path(store_path)
         self.dataset_version = dataset_version
         self.public_graphs = frozenset(public_graphs)
@@ -89,6 +96,36 @@ class QueryService:
         :raises QueryTimeout: the query ran past ``timeout_s`` and was killed.
         :raises QueryCrashed: the engine died while running the query.
         """
+        request, dataset, key = self._prepare(request)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return replace(cached, cached=True)
+        if self._local is not None and is_lean(request.text):
+            answer = self._execute_here(request, dataset, self._local)
+        else:
+            answer = self._execute(request, dataset)
+        self._cache.put(key, answer)
+        return answer
+
+    def light(self, request: QueryRequest) -> QueryAnswer | None:
+        """The answer when it costs no worker: from the cache, or run here on the lean path
+        (``kg.sparql.lean``); None when the query needs a worker (then call ``run``, which checks again).
+
+        :raises QueryRefused: as ``run``.
+        :raises QueryError: a syntax or evaluation error of a lean query.
+        """
+        request, dataset, key = self._prepare(request)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return replace(cached, cached=True)
+        if self._local is None or not is_lean(request.text):
+            return None
+        answer = self._execute_here(request, dataset, self._local)
+        self._cache.put(key, answer)
+        return answer
+
+    def _prepare(self, request: QueryRequest) -> tuple[QueryRequest, Dataset, tuple[object, ...]]:
+        """The request as run (schema.org IRIs fixed), its dataset and its cache key (with the version)."""
         request = replace(request, text=schema_org_https(request.text))
         try:
             info = inspect_query(request.text, self.limits, self.public_graphs)
@@ -103,12 +140,7 @@ class QueryService:
             request.graph_format,
             dataset,
         )
-        cached = self._cache.get(key)
-        if cached is not None:
-            return replace(cached, cached=True)
-        answer = self._execute(request, dataset)
-        self._cache.put(key, answer)
-        return answer
+        return request, dataset, key
 
     def stats(self) -> dict[str, int]:
         """Counters for health pages and tests: workers, respawns, cache hits/misses, timeouts, crashes."""
@@ -151,8 +183,8 @@ class QueryService:
     ) -> None:
         self.close()
 
-    def _execute(self, request: QueryRequest, dataset: Dataset) -> QueryAnswer:
-        job = Job(
+    def _job(self, request: QueryRequest, dataset: Dataset) -> Job:
+        return Job(
             text=request.text,
             result_format=request.result_format,
             graph_format=request.graph_format,
@@ -162,6 +194,17 @@ class QueryService:
             max_rows=self.limits.max_rows,
             max_bytes=self.limits.max_result_bytes,
         )
+
+    def _execute_here(self, request: QueryRequest, dataset: Dataset, store: KgStore) -> QueryAnswer:
+        """Run a lean query in this process: it cannot run away (``kg.sparql.lean``), so no worker."""
+        self._count("lean")
+        reply, body = execute(store, self._job(request, dataset), self._local_graphs)
+        if reply.status == "oom":
+            raise QueryCrashed("the query engine ran out of memory on this query")
+        return self._answer(request, reply, body)
+
+    def _execute(self, request: QueryRequest, dataset: Dataset) -> QueryAnswer:
+        job = self._job(request, dataset)
         worker = self._acquire()
         try:
             if not worker.is_alive():  # died while idle (OOM killer, an operator): not this query's fault
@@ -185,6 +228,9 @@ class QueryService:
             raise QueryCrashed(f"a query worker cannot open the store: {exc}") from None
         finally:
             self._release(worker)
+        return self._answer(request, reply, body)
+
+    def _answer(self, request: QueryRequest, reply: Reply, body: bytes) -> QueryAnswer:
         if reply.status != "ok":
             raise QueryError(reply.message, line=reply.line, column=reply.column)
         media_type = (request.graph_format if reply.kind == "graph" else request.result_format).media_type

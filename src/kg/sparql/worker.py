@@ -99,8 +99,9 @@ def execute(store: KgStore, job: Job, graphs: frozenset[str] | None = None) -> t
     try:
         result = store.query_capped(
             job.text,
-            default_graph=job.default_graphs,
-            named_graphs=job.named_graphs,
+            # Unused with the union, so not passed: 120 graph names cost 0.2 ms a query to convert.
+            default_graph=() if union else job.default_graphs,
+            named_graphs=() if union else job.named_graphs,
             union_of_all_graphs=union,
             result_format=job.result_format,
             graph_format=job.graph_format,

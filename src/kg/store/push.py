@@ -20,7 +20,7 @@ from pathlib import Path
 from kg.errors import StoreError
 from kg.settings import Settings
 from kg.store.remote import RemoteStore
-from kg.store.terms import graphs_of
+from kg.store.terms import graphs_in
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,11 @@ class Pushed:
 def push_nquads(store: RemoteStore, nquads: Path, record: Path | None = None) -> Pushed:
     """Make the store's served graphs those of ``nquads`` (a build's ``kg.nq``).
 
-    :raises StoreError: the file cannot be read, it has default-graph triples, or the store refused a graph.
-    :raises StoreUnavailable: the store is down (nothing is recorded, so the next push sends it all again).
+    :raises StoreError: the file cannot be read, it has default-graph triples (nothing is sent), or the store
+        refused a graph (the graphs sent before stay; nothing is recorded, so the next push resends them).
+    :raises StoreUnavailable: the store is down (nothing is recorded either).
     """
-    try:
-        graphs = graphs_of(nquads.read_bytes())
-    except OSError as exc:
-        raise StoreError(f"cannot read {nquads}: {exc.strerror or exc}") from exc
+    graphs = graphs_in(nquads)
     if "" in graphs:
         raise StoreError(f"{nquads}: triples in the default graph; a remote store takes named graphs only")
     outside = sorted(g for g in graphs if not g.startswith(store.graph_prefix))

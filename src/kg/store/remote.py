@@ -55,6 +55,7 @@ _NTRIPLES = "application/n-triples"
 _PAGE = 10_000
 _CANCELLED = b"The SPARQL operation has been cancelled"  # Oxigraph server 0.5, at its --timeout-s
 _ALL_GRAPHS_S = 10.0
+_MAX_GRAPH_BYTES = 1 << 30
 
 
 class RemoteStore:
@@ -241,11 +242,13 @@ class RemoteStore:
 
     def _get_graph(self, name: str) -> bytes | None:
         url = f"{self.endpoints.graphs}?{urlencode({'graph': name})}"
-        reply = self._send("GET", url, None, {"Accept": _NTRIPLES}, self.timeout_s, trips=True)
+        reply = self._send("GET", url, None, {"Accept": _NTRIPLES}, self.timeout_s, True, _MAX_GRAPH_BYTES)
         if reply.status == 404:
             return None
         if reply.status != 200:
             raise StoreError(f"GET of graph <{name}> failed: {_status_line(reply)}")
+        if reply.cut:
+            raise StoreError(f"graph <{name}> is over {_MAX_GRAPH_BYTES >> 20} MB: read it from the dumps")
         return reply.body
 
     # --- loading (Graph Store HTTP Protocol) -------------------------------------------------------

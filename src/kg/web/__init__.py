@@ -21,8 +21,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from kg.errors import StoreUnavailable
 from kg.settings import Settings
 from kg.store import Store
+from kg.web.answers import AnswerCache
 from kg.web.config import Dataset, WebOptions
 from kg.web.doccache import DocumentCache
+from kg.web.fairness import ClientShares, default_share
 from kg.web.http import apply_safety_headers, preflight, text_response
 from kg.web.i18n import translator
 from kg.web.labels import choose_language, format_number
@@ -62,7 +64,8 @@ def create_app(
     app.jinja_env.filters["number"] = _number
     reader = ResourceReader(store, count_cap=options.count_cap)
     documents = DocumentCache(options.page_cache_bytes)
-    app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents)
+    shares = ClientShares(options.client_queries or default_share(options.workers), wait_s=options.timeout)
+    app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents, shares)
 
     from kg.web import browse, catalog, downloads, home, ontology, resources, sparql, system, wellknown
 
@@ -76,12 +79,13 @@ def create_app(
     app.register_error_handler(Exception, _crash)
     app.context_processor(_template_context)
     public = PublicUrl.parse(options.public_url) if options.public_url else None
-    app.wsgi_app = OriginGuard(  # type: ignore[method-assign]
+    guarded = OriginGuard(
         app.wsgi_app,
         allowed=allowed_host_names(options.allowed_hosts, public, options.host),
         public=public,
         trusted_proxies=options.trusted_proxies,
     )
+    app.wsgi_app = AnswerCache(guarded, options.answer_cache_bytes)  # type: ignore[method-assign]
     return app
 
 

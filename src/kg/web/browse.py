@@ -4,28 +4,35 @@
 Both read the build's search index (``kg.search_index``, ``dist/search.sqlite``), opened read-only once
 per app; the list's logic is ``kg.browse.query`` (pure), its page ``kg.web.browse_view``. Input that
 cannot be read answers 400 with a one-line reason; a search that finds nothing is an empty list, never
-an error. A build without an index (``kg serve FILE``, or a build of an older kg) answers 503.
+an error. A build without an index (``kg serve FILE``, or a build of an older kg) is indexed from the
+store on first use, into the store folder; a ``kg add`` build whose index is still being written answers
+503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from rdflib import Dataset as RdfDataset
 
 from kg.browse.fts import fts_expression
 from kg.browse.query import Catalogue, Selection, SelectionError, parse_selection
-from kg.browse.records import FACETS
-from kg.dumps import MANIFEST_FILE
-from kg.search_index import INDEX_FILE, Hit, SearchIndex, SearchIndexError
+from kg.browse.records import FACETS, browse_data
+from kg.dumps import MANIFEST_FILE, union_view
+from kg.errors import BuildError
+from kg.formats import RdfFormat
+from kg.search_index import INDEX_FILE, Hit, SearchIndex, SearchIndexError, write_index
 from kg.web.browse_view import ListView, count_words, mark, selection_csv, selection_json, words
 from kg.web.http import etag_for, page_variant, representation, text_response
 from kg.web.labels import LANGUAGES, choose_language
-from kg.web.pages import Linker
+from kg.web.links import linker
 from kg.web.state import AppState, state
 
 bp = Blueprint("browse", __name__)
@@ -49,20 +56,43 @@ def _browse(st: AppState) -> Browse:
         found = app.extensions.get(EXTENSION)
         if isinstance(found, Browse):
             return found
-        if st.dataset.dist_dir is None:
-            abort(text_response(503, "No search index: this server serves files, not a `kg build`."))
+        build = st.dataset.dist_dir
+        path = build / INDEX_FILE if build is not None else None
+        if build is not None and path is not None and not path.is_file() and _pending(build):
+            # A `kg add` build: `kg build --finish` writes its index into the build linked next.
+            abort(text_response(503, "The search index is being written; try again.", {"Retry-After": "5"}))
         try:
-            index = SearchIndex(st.dataset.dist_dir / INDEX_FILE)
+            if path is None or not path.is_file():
+                path = _index_of_store(st)
+            index = SearchIndex(path)
             data = index.browse_data()
-        except SearchIndexError as exc:
-            if _pending(st.dataset.dist_dir):  # a `kg add` build: `kg build --finish` writes the index
-                abort(
-                    text_response(503, "The search index is being written; try again.", {"Retry-After": "5"})
-                )
+        except (SearchIndexError, BuildError) as exc:
             abort(text_response(503, str(exc)))
         loaded = Browse(index, Catalogue(data.projects, data.terms))
         app.extensions[EXTENSION] = loaded
         return loaded
+
+
+def _index_of_store(st: AppState) -> Path:
+    """A build without an index (``kg serve FILE``, a build of an older kg): the index of the served graph,
+    written once into the store folder (keyed by the dataset's version, as the stores are)."""
+    folder = st.options.store_dir
+    path = folder / f"search-{st.dataset.version[:32]}.sqlite"
+    if path.is_file():
+        return path
+    graphs = RdfDataset()
+    graphs.parse(
+        data=st.reader.store.dump(RdfFormat.NQUADS).decode("utf-8"), format=RdfFormat.NQUADS.rdflib_name
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".search-", suffix=".sqlite", dir=folder)
+    os.close(handle)
+    try:
+        write_index(browse_data(union_view(graphs)), Path(name))
+        os.replace(name, path)  # whole or absent: another process may be writing the same
+    finally:
+        Path(name).unlink(missing_ok=True)
+    return path
 
 
 def _pending(build: Path) -> bool:
@@ -111,9 +141,8 @@ def projects() -> Response:
 def _projects_page(st: AppState, selection: Selection, lang: str) -> Response:
     browse = _browse(st)
     outcome = browse.catalogue.select(selection, lang, _matches(browse, selection))
-    linker = Linker(st.settings.base_iri, request.script_root)
     path = f"{request.script_root}/projects"
-    view = ListView(browse.catalogue, selection, lang, path, linker.href, _keep())
+    view = ListView(browse.catalogue, selection, lang, path, linker().href, _keep())
     downloads = [
         (fmt.upper(), view.url(selection, path=f"{path}.{fmt}", paging=False)) for fmt in ("csv", "json")
     ]
@@ -191,12 +220,12 @@ def _search_page(st: AppState, q: str, kind: str, page: int, lang: str) -> Respo
             )
         except SearchIndexError:
             total, hits = 0, list[Hit]()
-    linker = Linker(st.settings.base_iri, request.script_root)
+    to_page = linker()
     labels = browse.index.labels([h.iri for h in hits], lang)
     say = words(lang)
     results = [
         {
-            "href": linker.href(h.iri) or h.iri,
+            "href": to_page.href(h.iri) or h.iri,
             "label": labels.get(h.iri) or h.label or h.iri,
             "lang": None if h.iri in labels or h.lang in ("", lang) else h.lang,
             "kind": say(f"kind_{h.kind}"),

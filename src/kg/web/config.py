@@ -45,6 +45,10 @@ class WebOptions:
         the ``host`` listened on. See ``kg.web.origin``.
     :param trusted_proxies: how many proxies in front set ``X-Forwarded-*`` (``0``: those headers are
         ignored; never set it when clients can reach the server directly).
+    :param client_queries: SPARQL queries one client may have on the workers at once (``0``: half the
+        workers, at least one); past it, 429 with ``Retry-After`` (``kg.web.fairness``).
+    :param answer_cache_bytes: whole ``/sparql`` responses kept per process for repeated requests
+        (``kg.web.answers``; ``0``: none).
     :param store: a remote store to serve the graph from (``KG_STORE``, ``kg serve --store``):
         ``oxigraph+http://127.0.0.1:7878`` or ``virtuoso+http://127.0.0.1:8890`` (``""``: the embedded
         store). It must hold the build (``kg build`` / ``kg add`` with ``KG_STORE`` set load it).
@@ -67,6 +71,8 @@ class WebOptions:
     public_url: str = ""
     allowed_hosts: str = ""
     trusted_proxies: int = 0
+    client_queries: int = 0
+    answer_cache_bytes: int = 32_000_000
     store: str = ""
     store_allow_remote: int = 0
 
@@ -77,6 +83,8 @@ class WebOptions:
             raise ValueError("timeout, workers, max_rows and max_body_bytes must be positive")
         if self.reload_interval < 0:
             raise ValueError("reload_interval must be 0 (never) or a number of seconds")
+        if self.client_queries < 0:
+            raise ValueError("client_queries must be 0 (half the workers) or a positive number")
         if self.trusted_proxies < 0:
             raise ValueError("trusted_proxies must be 0 (none) or the number of proxies in front")
         if self.public_url:

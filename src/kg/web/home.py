@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from rdflib import URIRef
 
+from kg.figures.read import home_figures, store_records
 from kg.vocab import KG
 from kg.web import links
 from kg.web.catalog import dataset_jsonld
 from kg.web.http import etag_for, page_variant, representation
+from kg.web.money import HomeMoney, MoneyPages
+from kg.web.money_words import money_words
 from kg.web.negotiation import RESOURCE_FORMATS
 from kg.web.pages import PageBuilder
 from kg.web.state import AppState, state
@@ -47,7 +50,17 @@ def _page(st: AppState, lang: str) -> Response:
         classes=classes[:30],
         dumps=st.dataset.dumps,
         sparql=st.queries is not None,
+        money=_money(st, builder, lang),
+        mw=money_words(lang),
         jsonld=dataset_jsonld(st, lang),
         formats=RESOURCE_FORMATS,
     )
     return Response(body, content_type="text/html; charset=utf-8")
+
+
+def _money(st: AppState, builder: PageBuilder, lang: str) -> HomeMoney:
+    """The figures and charts, computed once per served build and language (a few aggregate queries)."""
+    figures = st.memo("home-figures", lambda: home_figures(store_records(st.reader.store)))
+    # The links carry ``?lang=`` only when the reader chose it (kg.web.links): both versions are kept.
+    key = ("home-money", lang, links.chosen_language(), request.script_root)
+    return st.memo(key, lambda: MoneyPages(builder).home(figures))

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, render_template, request
 from rdflib import URIRef
 
+from kg.figures.read import store_records
 from kg.formats import TEXT_PLAIN, RdfFormat
 from kg.iris import KINDS, SLUG
 from kg.vocab import KG, SCHEMA
@@ -32,6 +33,8 @@ from kg.web.http import (
     serialize,
     text_response,
 )
+from kg.web.money import MoneyPages
+from kg.web.money_words import money_words
 from kg.web.negotiation import RESOURCE_FORMATS, RESOURCE_OFFERS, Html, with_html
 from kg.web.pages import Linker, PageBuilder
 from kg.web.state import AppState, state
@@ -157,7 +160,8 @@ def _html(st: AppState, iri: str, kind: str, lang: str, incoming: str | None, pa
         )
     page = int(page_text) if page_text.isdigit() and len(page_text) < 9 else 1
     view = builder.resource(iri, incoming_predicate=incoming, page=page, size=st.options.incoming_page)
-    return render_template("resources/resource.html", page=view, lang=lang)
+    money = MoneyPages(builder).resource(store_records(st.reader.store), kind, iri)
+    return render_template("resources/resource.html", page=view, lang=lang, money=money, mw=money_words(lang))
 
 
 SOURCE_OFFERS: list[tuple[str, object]] = [

@@ -1,25 +1,32 @@
 """Run the server: ``kg serve`` calls :func:`run`; gunicorn uses ``kg.web.wsgi`` instead (both serve a
 :class:`kg.web.live.LiveApp`, which follows ``dist/`` from build to build).
 
-The HTTP side is Werkzeug's threaded server: every query runs in a worker process of the query service
-(killable at its deadline), so a thread per connection is all the front needs.
+The HTTP side is Werkzeug's threaded server: every heavy query runs in a worker process of the query
+service (killable at its deadline), lean lookups and pages run on the store in this process, so a thread per
+connection is all the front needs. Idle and slow connections (slowloris) each hold a sleeping thread and a
+file descriptor, nothing more: the soft descriptor limit is raised to the hard one at start (a default
+soft limit of 1,024 would refuse the 1,025th connection), and a connection silent for ``IDLE_SECONDS`` is
+closed. Fair sharing of the workers between clients is ``kg.web.fairness`` (issue 12).
 """
 
 from __future__ import annotations
 
+import resource
 import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 
 from kg.settings import Settings
 from kg.sparql import QueryLimits, QueryService
 from kg.sparql.remote import RemoteQueryService
+from kg.store import KgStore
 from kg.store.remote import RemoteStore
 from kg.web import create_app
 from kg.web.config import WebOptions
+from kg.web.keepalive import KeepAliveHandler
 from kg.web.live import GRACE_SECONDS, LiveApp, Served, fingerprint
 from kg.web.runtime import Prepared, prepare_files, prepare_release
 from kg.web.state import EXTENSION
@@ -29,12 +36,18 @@ from kg.web.state import EXTENSION
 MAX_REQUEST_LINE = 4094
 MAX_HEADER_FIELD = 8190
 MAX_HEADER_FIELDS = 100
+# A connection that sends nothing for this long (mid-request or kept alive between requests) is closed.
+IDLE_SECONDS = 60
+WANTED_DESCRIPTORS = 65_536
 
 
-class LimitedRequestHandler(WSGIRequestHandler):
+class LimitedRequestHandler(KeepAliveHandler):
     """Werkzeug's handler with gunicorn's request limits: a request line over 4,094 bytes answers 414, a
     header line over 8,190 bytes (with its CRLF) or more than 100 header fields 431 (Python's own limits
-    are 64 KB per line and 100 fields)."""
+    are 64 KB per line and 100 fields). A socket silent for ``IDLE_SECONDS`` is closed; connections are kept
+    alive between requests (``kg.web.keepalive``)."""
+
+    timeout = IDLE_SECONDS
 
     def parse_request(self) -> bool:
         if len(self.raw_requestline.rstrip(b"\r\n")) > MAX_REQUEST_LINE:
@@ -51,6 +64,22 @@ class LimitedRequestHandler(WSGIRequestHandler):
             self.send_error(431, "Header field too long")
             return False
         return True
+
+
+def raise_descriptor_limit(wanted: int = WANTED_DESCRIPTORS) -> int:
+    """Raise the soft limit on open files towards ``wanted`` (never above the hard limit); the new soft limit.
+
+    Every connection is a descriptor: thousands of idle clients need more than the usual soft 1,024.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            return soft
+        return target
+    return soft
 
 
 def query_limits(options: WebOptions) -> QueryLimits:
@@ -77,6 +106,7 @@ def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: s
             dataset_version=prepared.dataset.version,
             public_graphs=prepared.dataset.public_graphs,
             limits=query_limits(options),
+            local_store=prepared.store if isinstance(prepared.store, KgStore) else None,
         )
     try:
         app = create_app(
@@ -126,6 +156,7 @@ def run(
     announce: Callable[[str], None] = print,
 ) -> None:
     """Prepare the store, start the query workers, serve until Ctrl-C or SIGTERM."""
+    raise_descriptor_limit()
     live = serving(settings, files, options, announce)
     with live:
         title = live.current.app.extensions[EXTENSION].dataset.title

@@ -5,7 +5,8 @@ GET ``?query=``, POST form-encoded, POST ``application/sparql-query``; ``default
 the endpoint URL answers its Service Description (RDF) or, for a browser, a plain query form.
 
 Every failure has its own status, never a short 200: syntax errors 400 (text/plain, with line and
-column), refused queries 400, updates 400/415, busy 503 + ``Retry-After``, timeouts 503, engine crashes 500.
+column), refused queries 400, updates 400/415, a client over its share of the workers 429 +
+``Retry-After`` (``kg.web.fairness``), busy 503 + ``Retry-After``, timeouts 503, engine crashes 500.
 A result cut at the row limit is a 200 that says so: ``X-KG-Truncated: true`` and a ``Link`` to the limits.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -118,8 +119,15 @@ def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> 
     graph_format = RdfFormat.TURTLE if fmt == "html" or not isinstance(fmt, RdfFormat) else fmt
     text = _with_base(query.query, url_for("sparql.endpoint", _external=True))
     try:
-        answer = st.queries.run(
-            QueryRequest(text, result_format, graph_format, query.default_graphs, query.named_graphs)
+        answer = _answer_fairly(
+            st, QueryRequest(text, result_format, graph_format, query.default_graphs, query.named_graphs)
+        )
+    except _OverShare:
+        return text_response(
+            429,
+            f"Too many queries at once from your address (at most {st.shares.per_client} running); "
+            "retry when one has finished.",
+            {"Retry-After": str(max(1, round(st.queries.limits.timeout_s / 2)))},
         )
     except QueryBusy as exc:
         return text_response(503, f"Service busy: {exc}", {"Retry-After": str(max(1, exc.retry_after_s))})
@@ -143,6 +151,25 @@ def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> 
             [(url_for("system.limits"), "describedby", None)], title="result truncated"
         )
     return response
+
+
+class _OverShare(Exception):
+    """The client already has its share of the workers busy (``kg.web.fairness``)."""
+
+
+def _answer_fairly(st: AppState, query: QueryRequest) -> QueryAnswer:
+    """A cached or lean answer at once (no worker, no share); otherwise the query runs on a worker, on
+    one of the client's shares. The client is the remote address (a forwarded one only from trusted
+    proxies, ``kg.web.origin``)."""
+    assert st.queries is not None
+    light: Callable[[QueryRequest], QueryAnswer | None] | None = getattr(st.queries, "light", None)
+    answer = light(query) if light is not None else None
+    if answer is not None:
+        return answer
+    with st.shares.take(request.remote_addr or "") as granted:
+        if not granted:
+            raise _OverShare
+        return st.queries.run(query)
 
 
 def _with_base(text: str, endpoint_url: str) -> str:

@@ -11,9 +11,10 @@ import json
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
-from store_servers import Server, fresh_prefix
+from store_servers import OxigraphServer, Server, fresh_prefix
 
 from kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
 from kg.formats import RdfFormat, ResultsFormat
@@ -252,3 +253,30 @@ def test_a_stopped_store_times_out_then_fails_at_once_then_recovers(remote_serve
         except StoreUnavailable:
             if time.monotonic() > deadline:
                 raise
+
+
+def test_oxigraph_reads_its_union_default_graph_when_every_graph_is_served(tmp_path: Path) -> None:
+    """A server holding only the served graphs is asked for its union default graph (one seek per pattern,
+    kg.sparql.guard) instead of a list of graphs; the answers are the same."""
+    server = OxigraphServer(tmp_path)
+    server.start()
+    try:
+        prefix = fresh_prefix()
+        store = RemoteStore(server.url, graph_prefix=prefix)
+        store.load(_nquads(prefix), RdfFormat.NQUADS)
+        graphs = store.graphs()
+        assert store._dataset(graphs, graphs, every=True) == [("union-default-graph", "")]
+        assert store._dataset(graphs[:1], graphs[:1], every=True)[0] == ("default-graph-uri", graphs[0])
+        answer = store.query_capped(
+            f"SELECT (SUM(?v) AS ?n) WHERE {{ ?g <{EX}amount> ?v }}",
+            default_graph=graphs,
+            named_graphs=graphs,
+            result_format=ResultsFormat.CSV,
+            graph_format=RdfFormat.TURTLE,
+            max_rows=10,
+            max_bytes=10_000,
+            union_of_all_graphs=True,
+        )
+        assert answer.body.split() == [b"n", b"350"]
+    finally:
+        server.stop()
