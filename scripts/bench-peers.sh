@@ -21,7 +21,8 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 
-stamp="$VENV/.installed-oxigraph-$OXIGRAPH_VERSION-rdflib-endpoint-$RDFLIB_ENDPOINT_VERSION"
+MATPLOTLIB_VERSION="${MATPLOTLIB_VERSION:-3.11.2}"  # benchmarks/scale.py draws its plot with it
+stamp="$VENV/.installed-oxigraph-$OXIGRAPH_VERSION-rdflib-endpoint-$RDFLIB_ENDPOINT_VERSION-matplotlib-$MATPLOTLIB_VERSION"
 if [ ! -f "$stamp" ]; then
   if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
@@ -29,9 +30,9 @@ if [ ! -f "$stamp" ]; then
   fi
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
   "$VENV/bin/python" -m pip install --quiet \
-    "oxigraph==$OXIGRAPH_VERSION" "rdflib-endpoint[cli]==$RDFLIB_ENDPOINT_VERSION" uvicorn
+    "oxigraph==$OXIGRAPH_VERSION" "rdflib-endpoint[cli]==$RDFLIB_ENDPOINT_VERSION" uvicorn "matplotlib==$MATPLOTLIB_VERSION"
   "$VENV/bin/oxigraph" --version >/dev/null
-  "$VENV/bin/python" -c 'import rdflib_endpoint, uvicorn'
+  "$VENV/bin/python" -c 'import rdflib_endpoint, uvicorn, matplotlib'
   touch "$stamp"
 fi
 echo "wrk: $(wrk -v 2>&1 | head -n 1)"

@@ -96,13 +96,13 @@ def test_blank_node_labels_are_canonical(settings: Settings, tmp_path: Path) -> 
 def test_failed_build_leaves_previous_dumps_whole(tmp_path: Path, dataset: Dataset) -> None:
     target = tmp_path / "dist"
     write_dumps(dataset, target)
-    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    before = {str(p.relative_to(target)): p.read_bytes() for p in target.rglob("*") if p.is_file()}
 
     def explode(_staging: Path) -> list:  # type: ignore[type-arg]
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
         write_dumps(dataset, target, extra=explode)
-    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert {str(p.relative_to(target)): p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.builds", "dist"]
     assert list((tmp_path / ".dist.builds").iterdir()) == [target.resolve()]  # no staging build left

@@ -63,11 +63,18 @@ def _load_store(ctx: click.Context, /, *_: object, **__: object) -> None:
 
 
 @main.command()
+@click.option("--finish", is_flag=True, help="Only write the files a `kg add` left pending, in a new build.")
 @click.pass_obj
 @_one_line_errors
-def build(settings: Settings) -> None:
+def build(settings: Settings, finish: bool) -> None:
     """Turn the records in data/ into the graph and write every dump to dist/."""
     from datetime import UTC, datetime
+
+    if finish:
+        from kg.finish import finish as finish_build
+
+        click.echo(f"Finished {settings.dist_dir}" if finish_build(settings) else "Nothing to finish")
+        return
 
     from kg.dumps import union_view, write_dumps
     from kg.exports.files import export_files
@@ -90,24 +97,6 @@ def build(settings: Settings) -> None:
     )
 
 
-def _load_dataset(settings: Settings, files: tuple[Path, ...]) -> Any:
-    from rdflib import Dataset
-
-    from kg.errors import BuildError
-    from kg.rdf_input import read_untrusted
-
-    dataset = Dataset()
-    if not files:  # the build's own dump, written by kg
-        built = settings.dist_dir / NQUADS_DUMP
-        if not built.is_file():
-            raise BuildError(f"{built}: no such file (run `kg build` first)")
-        dataset.parse(built, format=RdfFormat.NQUADS.rdflib_name, publicID=settings.base_iri)
-    for path in files:  # anyone's files: checked and parsed in a child process (kg.rdf_input)
-        nquads = read_untrusted(path, base_iri=settings.base_iri)
-        dataset.parse(data=nquads.decode("utf-8"), format=RdfFormat.NQUADS.rdflib_name)
-    return dataset
-
-
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -123,23 +112,24 @@ def _load_dataset(settings: Settings, files: tuple[Path, ...]) -> Any:
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder of the source texts the quotes are proved against (default: data/sources/).",
 )
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes for the release graphs (default: CPUs).")
 @click.pass_obj
 @_one_line_errors
-def validate(settings: Settings, files: tuple[Path, ...], output: str, sources_dir: Path | None) -> None:
-    """Validate the built graph (or FILES) with the SHACL shapes and prove its facts against the source
-    texts (quotes, checksums, amounts, dates); exit 1 when it does not conform."""
-    from kg.proof import prove, source_names
+def validate(
+    settings: Settings, files: tuple[Path, ...], output: str, sources_dir: Path | None, jobs: int | None
+) -> None:
+    """Validate the built graph (one release graph at a time, in parallel, with the rules across releases;
+    or FILES, whole) with the SHACL shapes and prove its facts against the source texts (quotes, checksums,
+    amounts, dates); exit 1 when it does not conform."""
+    from kg.fragments import read_index
     from kg.validate import data_graph
-    from kg.validate import validate as run
+    from kg.validate_parts import load_dataset, validate_build, validate_graph
 
-    graph = data_graph(_load_dataset(settings, files))
-    folder = sources_dir or settings.sources_dir
-    texts = {}
-    for name in source_names(graph).values():
-        # A file name, never a path: a graph cannot make `kg validate` read outside the sources folder.
-        if name and name == Path(name).name and (folder / name).is_file():
-            texts[name] = (folder / name).read_bytes()
-    report = run(graph).joined(prove(graph, texts))
+    folder, build = sources_dir or settings.sources_dir, settings.dist_dir.resolve()
+    if not files and read_index(build) is not None:
+        report = validate_build(build, folder, settings.base_iri, jobs=jobs)
+    else:
+        report = validate_graph(data_graph(load_dataset(settings, files)), folder)
     text = {"text": report.as_text, "turtle": report.as_turtle, "json": report.as_json}[output]()
     click.echo(text, nl=False)
     sys.exit(0 if report.conforms else 1)
@@ -281,6 +271,7 @@ def serve(
 ) -> None:
     """Serve the built graph (or RDF FILES) as Linked Data with a SPARQL endpoint."""
     from kg.dumps import MANIFEST_FILE
+    from kg.finish import finish_pending
     from kg.publication import locked
     from kg.web.config import WebOptions
     from kg.web.serve import run
@@ -291,7 +282,9 @@ def serve(
             pass
     if not files and not (settings.dist_dir / MANIFEST_FILE).is_file():
         click.echo(f"No build in {settings.dist_dir}: building first.", err=True)
-        ctx.invoke(build)
+        ctx.invoke(build, finish=False)
+    if not files:
+        finish_pending(settings)  # files a `kg add` left pending (its background step did not run)
     try:
         options = WebOptions.from_env(
             host=host, port=port, timeout=timeout, workers=workers, public_url=public_url, store=store
@@ -375,6 +368,7 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
     translation into the other (--translation).
     """
     from kg.add import add_release, add_release_text
+    from kg.finish import finish_pending
 
     if record.suffix.lower() in (".yaml", ".yml"):
         outcome = add_release(settings, record, source, translations=translations)
@@ -392,6 +386,7 @@ def add(settings: Settings, record: Path, source: Path | None, translations: tup
         outcome = added
     check = outcome.check
     if outcome.added:
+        finish_pending(settings)
         seconds = sum(check.timings.values())
         click.echo(
             f"Added {outcome.release_id} ({outcome.projects} projects): {outcome.record_path}, "

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,6 +35,8 @@ from rdflib.paths import Path as PropertyPath
 
 from kg.errors import BuildError
 from kg.formats import JSON, RdfFormat
+from kg.fragments import FOLDER as FRAGMENTS
+from kg.fragments import dataset_fragments, joined, write_fragments, write_index
 from kg.store import canonical_dumps
 from kg.vocab import PREFIXES
 
@@ -121,6 +123,8 @@ def serialize(dataset: Dataset, fmt: RdfFormat, *, nquads: bytes | None = None) 
     rdflib writes N-Quads (pass ``nquads`` to reuse them); pyoxigraph canonicalises them and writes the
     syntaxes, and ``kg.jsonld`` the compacted JSON-LD (``canonical_dumps``).
     """
+    if fmt is RdfFormat.NQUADS and nquads is None:  # as a build writes kg.nq: its graphs' fragments, joined
+        return joined(dataset_fragments(dataset))
     data = nquads if nquads is not None else dataset.serialize(format="nquads").encode()
     return _finish(fmt, canonical_dumps(data, (fmt,), prefixes=_CONTEXT_PREFIXES)[fmt])
 
@@ -136,19 +140,36 @@ def serialize_all(dataset: Dataset) -> Iterator[tuple[RdfFormat, bytes]]:
         yield fmt, _finish(fmt, out)
 
 
-def _info(path: Path, media_type: str, encoding: str | None = None) -> DumpInfo:
+def dumps_from_nquads(nquads: bytes, fmts: Iterable[RdfFormat]) -> Iterator[tuple[RdfFormat, bytes]]:
+    """The other dumps of a build from its ``kg.nq`` (the joined fragments, ``kg.fragments``)."""
+    for fmt, out in canonical_dumps(nquads, list(fmts), prefixes=_CONTEXT_PREFIXES).items():
+        yield fmt, _finish(fmt, out)
+
+
+def file_info(path: Path, media_type: str, encoding: str | None = None) -> DumpInfo:
     data = path.read_bytes()
     return DumpInfo(path.name, media_type, len(data), hashlib.sha256(data).hexdigest(), encoding)
 
 
-def _write_dump(staging: Path, fmt: RdfFormat, data: bytes) -> list[DumpInfo]:
-    """One dump and its gzipped copy (no timestamp in it, so equal dumps compress to equal bytes)."""
+def write_dump(staging: Path, fmt: RdfFormat, data: bytes, *, exists: bool = False) -> list[DumpInfo]:
+    """One dump and its gzipped copy (no timestamp in it, so equal dumps compress to equal bytes);
+    ``exists``: the dump is already in ``staging`` (linked from another build), only its copy is written."""
     path = staging / f"{DUMP_STEM}.{fmt.extension}"
-    path.write_bytes(data)
+    if not exists:
+        path.write_bytes(data)
     gz = staging / f"{path.name}.gz"
     with gz.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
         out.write(data)
-    return [_info(path, fmt.media_type), _info(gz, fmt.media_type, "gzip")]
+    return [file_info(path, fmt.media_type), file_info(gz, fmt.media_type, "gzip")]
+
+
+def write_manifest(build: Path, infos: list[DumpInfo], pending: list[str] | None = None) -> None:
+    """``SHA256SUMS`` and ``manifest.json``; ``pending`` names the files a later step adds (``kg.finish``)."""
+    (build / CHECKSUMS_FILE).write_text("".join(f"{i.sha256}  {i.name}\n" for i in infos), encoding="utf-8")
+    manifest: dict[str, object] = {"files": [asdict(i) for i in infos], "media_type": JSON}
+    if pending:
+        manifest["pending"] = pending
+    (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def umask_mode(kind: int = 0o777) -> int:
@@ -187,25 +208,25 @@ def write_build(
     :raises BuildError: when a file cannot be written (a full disk): the caller removes ``build``.
     """
     try:
+        # One fragment per named graph (kg.fragments); kg.nq is their concatenation, so `kg add` can
+        # rewrite one graph's fragment and link the others.
+        fragments = dataset_fragments(dataset)
+        write_index(build, write_fragments(build, fragments))
+        nquads = joined(fragments)
+        others = [fmt for fmt in RdfFormat if fmt is not RdfFormat.NQUADS]
         # zlib and SHA-256 let go of the GIL: each dump is compressed in a thread while the next is written.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            written = {
-                fmt: pool.submit(_write_dump, build, fmt, data) for fmt, data in serialize_all(dataset)
-            }
+            written = {RdfFormat.NQUADS: pool.submit(write_dump, build, RdfFormat.NQUADS, nquads)}
+            for fmt, data in dumps_from_nquads(nquads, others):
+                written[fmt] = pool.submit(write_dump, build, fmt, data)
             infos = [info for fmt in RdfFormat for info in written[fmt].result()]
         context = build / CONTEXT_FILE
         context.write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
-        infos.append(_info(context, "application/ld+json"))
+        infos.append(file_info(context, "application/ld+json"))
         if extra is not None:
             infos += extra(build)
-        (build / CHECKSUMS_FILE).write_text(
-            "".join(f"{i.sha256}  {i.name}\n" for i in infos), encoding="utf-8"
-        )
-        manifest = {"files": [asdict(i) for i in infos], "media_type": JSON}
-        (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        for path in build.iterdir():  # a build is linked only once it is on disk: a power cut keeps it whole
-            _fsync(path)
-        _fsync(build)
+        write_manifest(build, infos)
+        sync_build(build)
     except OSError as exc:
         raise BuildError(f"cannot write the build in {build}: {exc.strerror or exc}") from exc
     return infos
@@ -229,6 +250,16 @@ def write_dumps(
         shutil.rmtree(build, ignore_errors=True)
         raise
     return infos
+
+
+def sync_build(build: Path) -> None:
+    """Flush every file of ``build`` (and its ``graphs/``) to disk: a build is linked only once it is on
+    disk, so a power cut keeps it whole."""
+    for folder in (build / FRAGMENTS, build):
+        if folder.is_dir():
+            for path in folder.iterdir():
+                _fsync(path)
+    _fsync(build)
 
 
 def _fsync(path: Path) -> None:

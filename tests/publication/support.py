@@ -20,6 +20,7 @@ def kg(
     command = [sys.executable, str(FAULTS), *faults, "--"]
     command += ["--data-dir", str(work / "data"), "--dist-dir", str(work / "dist"), *args]
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env["KG_FINISH"] = "wait"  # `kg add` finishes its build before it returns: every step is traced
     return subprocess.run(
         command,
         cwd=work,
@@ -75,6 +76,7 @@ def start(work: Path, *args: str, faults: tuple[str, ...] = ()) -> subprocess.Po
     command = [sys.executable, str(FAULTS), *faults, "--"]
     command += ["--data-dir", str(work / "data"), "--dist-dir", str(work / "dist"), *args]
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env["KG_FINISH"] = "wait"
     return subprocess.Popen(
         command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -73,8 +73,9 @@ def test_a_read_only_folder_around_dist_fails_on_one_line_and_changes_nothing(
     assert kg(work, "add", str(incoming)).returncode == 0  # once the folder is writable again
 
 
-def _modes(folder: Path) -> set[int]:
-    return {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+def _modes(folder: Path, *, folders: bool = False) -> set[int]:
+    """The modes of the files (or the folders) in ``folder`` and below (its ``graphs/``)."""
+    return {stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*") if p.is_dir() == folders}
 
 
 @pytest.mark.parametrize(("umask", "folder", "file"), [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640)])
@@ -88,6 +89,7 @@ def test_builds_and_records_are_readable_as_the_umask_says(
         build = (work / "dist").resolve()
         assert stat.S_IMODE(build.stat().st_mode) == folder, args
         assert _modes(build) == {file}, args
+        assert _modes(build, folders=True) == {folder}, args
     added = [work / "data" / "releases" / incoming.name, work / "data" / "sources" / f"{incoming.stem}.txt"]
     assert {stat.S_IMODE(p.stat().st_mode) for p in added} == {file}
 

@@ -51,11 +51,13 @@ def add_release(
     )
     projects = len(candidate.release.projects)
     with locked(settings):  # shared with `kg build`; finishes or undoes a crashed publication first
-        check = check_candidate(candidate, store or load_store(settings), setup, settings)
+        built = store or load_store(settings)
+        check = check_candidate(candidate, built, setup, settings)
         language = candidate.release.language
         if not check.ok:
             return AddResult(candidate.release.id, projects, check, language=language)
-        record_path, source_path = merge(settings, candidate, publish)
+        # The store given by a caller may not be the linked build's: then the whole rebuild.
+        record_path, source_path = merge(settings, candidate, publish, store=None if store else built)
     return AddResult(candidate.release.id, projects, check, record_path, source_path, language)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import Dataset
 
 from kg.add.candidate import Candidate
+from kg.add.incremental import stage_incremental
 from kg.assets import load_ontology
 from kg.dumps import DumpInfo, new_build, umask_mode, write_build, write_dumps
 from kg.errors import BuildError, SourceError
@@ -26,7 +27,8 @@ from kg.mapping import build_dataset
 from kg.project import read_project
 from kg.publication import JOURNAL, commit, prune
 from kg.settings import Settings
-from kg.sources import Release, SourceText, merge_reference
+from kg.sources import Release, SourceText, merge_reference, read_reference
+from kg.store import KgStore
 
 Stage = Callable[[Settings, Dataset], Path]
 """Write a new build of ``dist/`` into a folder of its own (not yet linked) and return that folder."""
@@ -77,10 +79,15 @@ def _write_new(path: Path, data: bytes) -> Path:
     return path.parent / Path(name).name  # on the same base as ``path`` (mkstemp may make it absolute)
 
 
-def merge(settings: Settings, candidate: Candidate, publish: Stage = stage) -> tuple[Path, Path]:
+def merge(
+    settings: Settings, candidate: Candidate, publish: Stage = stage, *, store: KgStore | None = None
+) -> tuple[Path, Path]:
     """Write the source text, the record and its translations under hidden names and a new build; then
     commit them together (``kg.publication.commit``).
 
+    With ``store`` (the linked build's graph, which the release was checked against) and the default
+    ``publish``, the new build is made from the linked one (``kg.add.incremental``), in time that grows
+    with the release; otherwise, or when that cannot be, the whole project is rebuilt.
     A failure before the commit removes what was written; ``data/`` and ``dist/`` are unchanged.
     """
     release = candidate.release
@@ -95,17 +102,11 @@ def merge(settings: Settings, candidate: Candidate, publish: Stage = stage) -> t
         for translation, data in candidate.translations:
             final = settings.data_dir / "translations" / translation.language / f"{release.id}.yaml"
             moves.append((_write_new(final, data), final))
-        project = read_project(settings)
-        _refuse_known_ids(project.releases, release)
-        translations = {**project.translations, release.id: tuple(t for t, _ in candidate.translations)}
-        dataset = build_dataset(
-            (*project.releases, (release, candidate.source)),
-            merge_reference(project.reference, [release]),  # with the entries the new record proposes
-            load_ontology(),
-            Iris(settings.base_iri),
-            translations,
-        )
-        build = publish(settings, dataset)
+        if store is not None and publish is stage:
+            reference = merge_reference(read_reference(settings), [release])
+            build = stage_incremental(settings, candidate, store, reference)
+        if build is None:
+            build = publish(settings, _whole_dataset(settings, candidate))
         if record.exists():  # appeared while we were building: do not overwrite someone's record
             raise SourceError(f"{record} appeared while the release was being added", path=record)
         commit(settings, build, moves)
@@ -121,6 +122,20 @@ def merge(settings: Settings, candidate: Candidate, publish: Stage = stage) -> t
             ) from exc
         raise
     return record, source
+
+
+def _whole_dataset(settings: Settings, candidate: Candidate) -> Dataset:
+    release = candidate.release
+    project = read_project(settings)
+    _refuse_known_ids(project.releases, release)
+    translations = {**project.translations, release.id: tuple(t for t, _ in candidate.translations)}
+    return build_dataset(
+        (*project.releases, (release, candidate.source)),
+        merge_reference(project.reference, [release]),  # with the entries the new record proposes
+        load_ontology(),
+        Iris(settings.base_iri),
+        translations,
+    )
 
 
 def _refuse_known_ids(existing: Sequence[tuple[Release, SourceText]], release: Release) -> None:

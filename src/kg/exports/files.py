@@ -19,7 +19,7 @@ from rdflib import Dataset
 from kg import __version__
 from kg.browse.records import browse_data
 from kg.catalog import catalog_graph
-from kg.catalog_stats import store_stats
+from kg.catalog_stats import CatalogStats, store_stats
 from kg.catalog_terms import OGL
 from kg.dumps import DUMP_STEM, DumpInfo, serialize, union_view
 from kg.exports import csvw, iati, opencanada
@@ -81,7 +81,22 @@ def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: d
 
     # The catalog and the portal record describe the data files: the dumps, the tables, the IATI file.
     described = [*_rdf_dumps(staging), *[w for w in written if w.name != csvw.QUERY_FILE]]
-    stats = store_stats(_store(dataset, staging), len(graph))
+    written += portal_files(
+        settings, staging, described, store_stats(_store(dataset, staging), len(graph)), when
+    )
+    # The search index and the projects list (kg.search_index): not a distribution of the data, so the
+    # catalog does not describe it; it is in the manifest, published with the dumps it indexes.
+    write_index(browse_data(graph), staging / INDEX_FILE)
+    written.append(_info(staging / INDEX_FILE, INDEX_MEDIA_TYPE))
+    return written
+
+
+def portal_files(
+    settings: Settings, staging: Path, described: list[DumpInfo], stats: CatalogStats, when: datetime
+) -> list[DumpInfo]:
+    """The open.canada.ca record and the DCAT catalog (Turtle, JSON-LD) describing the ``described`` files."""
+    base = settings.base_iri
+    written: list[DumpInfo] = []
     downloads = f"{base}downloads/"
     record = opencanada.opencanada_record(
         stats,
@@ -107,8 +122,4 @@ def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: d
     for fmt in CATALOG_FORMATS:
         data = catalog.serialize(format=fmt.rdflib_name).encode("utf-8")
         written.append(_write(staging, f"{CATALOG_STEM}.{fmt.extension}", data, fmt.media_type))
-    # The search index and the projects list (kg.search_index): not a distribution of the data, so the
-    # catalog does not describe it; it is in the manifest, published with the dumps it indexes.
-    write_index(browse_data(graph), staging / INDEX_FILE)
-    written.append(_info(staging / INDEX_FILE, INDEX_MEDIA_TYPE))
     return written

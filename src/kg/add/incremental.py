@@ -1,0 +1,153 @@
+"""``kg add``, the new build made from the one it replaces: its cost grows with the release, not the graph.
+
+The new build holds every fragment of the linked build (``kg.fragments``) but the release's, which is new,
+and the reference graph's, rewritten only when the release proposes entries; the others are hard-linked.
+Then ``kg.nq`` (their concatenation), ``context.jsonld``, the DCAT catalog and the portal record (which
+describe the files present, with their sizes and checksums), and a manifest listing as ``pending`` every
+other file a whole build has: the other syntaxes, the gzipped copies, the tables and the IATI file (the
+search index is the linked build's, extended with the release's projects: ``kg.search_index``). Those are
+written later by ``kg build --finish`` (``kg.finish``), which ``kg add`` starts in the background, into
+a further build linked in one step: every build on disk stays whole as its manifest lists it, and its
+files never change, so a server's ETags always match its bytes (issue 12.3).
+
+``stage_incremental`` returns None when only the whole rebuild gives the right graph: the linked build has
+no fragments (an older kg wrote it), or the release restates a program's cap that a later release states
+(``kg.mapping`` keeps a cap's triples in the earliest release's graph, so they would move into this one).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kg.add.candidate import Candidate
+from kg.assets import load_ontology
+from kg.browse.records import BrowseData, browse_data
+from kg.catalog_stats import store_stats
+from kg.dumps import (
+    CHECKSUMS_FILE,
+    CONTEXT_FILE,
+    DUMP_STEM,
+    MANIFEST_FILE,
+    file_info,
+    jsonld_context,
+    linked_build,
+    new_build,
+    sync_build,
+    write_manifest,
+)
+from kg.errors import BuildError
+from kg.exports.files import portal_files
+from kg.formats import RdfFormat
+from kg.fragments import (
+    concatenate,
+    dataset_fragments,
+    link_fragments,
+    read_index,
+    write_fragments,
+    write_index,
+)
+from kg.iris import Iris
+from kg.mapping import build_dataset
+from kg.search_index import extend_build
+from kg.settings import Settings
+from kg.sources import Reference, read_release
+from kg.store import KgStore
+from kg.vocab import KG, PROV
+
+NQUADS = f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
+_UNION_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+_CAP_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { <%s> <%s> <%s> } }"
+
+
+def stage_incremental(
+    settings: Settings, candidate: Candidate, store: KgStore, reference: Reference
+) -> Path | None:
+    """Write the new build (not linked) from the linked one and the release; None: rebuild it whole.
+
+    ``store`` holds the linked build's graph (the one ``kg add`` checked the release against); the release's
+    graph is loaded into it for the catalog's figures. ``reference`` includes the release's proposals.
+    """
+    base = linked_build(settings.dist_dir)
+    index = read_index(base) if base is not None else None
+    if base is None or index is None or not (base / MANIFEST_FILE).is_file():
+        return None
+    release = candidate.release
+    iris = Iris(settings.base_iri)
+    translations = {release.id: tuple(t for t, _ in candidate.translations)}
+    dataset = build_dataset([(release, candidate.source)], reference, load_ontology(), iris, translations)
+    graph = dataset.graph(iris.graph(release.id))
+    for program, cap in list(graph.subject_objects(KG.annualCap)):
+        holders = store.query(_CAP_GRAPHS % (program, KG.annualCap, cap)).records()
+        for holder in (row["g"] for row in holders):
+            parsed = iris.parse(holder)
+            record = settings.releases_dir / f"{parsed[1] if parsed else ''}.yaml"
+            if not record.is_file() or read_release(record).order >= release.order:
+                return None  # the cap's triples would move into this release's graph
+        if holders:  # stated by an earlier release: its graph keeps them (as kg.mapping does)
+            graph.remove((program, KG.annualCap, cap))
+            for predicate, value in list(graph.predicate_objects(cap)):
+                if predicate != PROV.wasDerivedFrom:
+                    graph.remove((cap, predicate, value))
+    fragments = dataset_fragments(dataset)
+    browse = browse_data(graph + dataset.graph(iris.graph("reference")))
+    build = new_build(settings.dist_dir)
+    try:
+        _write(settings, base, build, fragments, store, browse)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return build
+
+
+def _write(
+    settings: Settings,
+    base: Path,
+    build: Path,
+    fragments: dict[str, bytes],
+    store: KgStore,
+    browse: BrowseData,
+) -> None:
+    old = read_index(base) or {}
+    changed = {
+        graph: data
+        for graph, data in fragments.items()
+        if graph not in old or (base / "graphs" / old[graph].file).read_bytes() != data
+    }
+    kept = {graph: fragment for graph, fragment in old.items() if graph not in changed}
+    try:
+        link_fragments(base, build, kept)
+        written = write_fragments(build, changed)
+        full = {**kept, **written}
+        write_index(build, full)
+        concatenate(build, full, build / NQUADS)
+        (build / CONTEXT_FILE).write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
+        infos = [
+            file_info(build / NQUADS, RdfFormat.NQUADS.media_type),
+            file_info(build / CONTEXT_FILE, "application/ld+json"),
+        ]
+        if set(changed) - set(old):  # only new graphs: added to the store the release was checked against
+            for graph in changed:
+                store.load(changed[graph], RdfFormat.NQUADS)
+        if set(changed) & set(old):  # a graph replaced: the new dump, whole (a rare case)
+            store = KgStore()
+            store.load_file(build / NQUADS)
+        size = int(store.query(_UNION_SIZE).records()[0]["n"])
+        when = datetime.now(UTC).replace(microsecond=0)
+        infos += portal_files(settings, build, infos[:1], store_stats(store, size), when)
+        # The search index of the linked build, with the release's projects (kg.search_index).
+        if (index_info := extend_build(base, build, browse)) is not None:
+            infos.append(index_info)
+        present = {info.name for info in infos}
+        previous = json.loads((base / MANIFEST_FILE).read_text(encoding="utf-8"))
+        names = [entry["name"] for entry in previous["files"]] + list(previous.get("pending", []))
+        pending = sorted({name for name in names if name not in present and name != CHECKSUMS_FILE})
+        write_manifest(build, infos, pending)
+        sync_build(build)
+    except OSError as exc:
+        raise BuildError(f"cannot write the build in {build}: {exc.strerror or exc}") from exc
+
+
+__all__ = ["stage_incremental"]

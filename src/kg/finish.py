@@ -1,0 +1,144 @@
+"""``kg build --finish``: write the files a ``kg add`` left pending, into a new build linked in one step.
+
+A ``kg add`` publishes a build with its N-Quads (joined from per-graph fragments), the catalog and a
+manifest whose ``pending`` list names the rest: the other syntaxes, the gzipped copies, the tables, the
+IATI file (``kg.add.incremental``). This writes a whole build from it: the fragments, ``kg.nq`` and
+``context.jsonld`` hard-linked, everything else written, the catalog describing every file. It works
+without the project's lock (which ``kg add`` and ``kg build`` hold), pinning both builds so no ``prune``
+removes them, and links the new build only if ``dist`` still links the one it started from; otherwise a
+newer build has replaced it (and its own ``--finish`` follows), and this one is deleted. A crash leaves an
+unlinked build, which the next command's ``recover`` removes: ``dist/`` is whole at every moment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Dataset
+
+from kg.dumps import (
+    CONTEXT_FILE,
+    DUMP_STEM,
+    MANIFEST_FILE,
+    builds_dir,
+    dumps_from_nquads,
+    file_info,
+    link_dist,
+    linked_build,
+    new_build,
+    sync_build,
+    write_dump,
+    write_manifest,
+)
+from kg.errors import BuildError
+from kg.exports.files import export_files
+from kg.formats import RdfFormat
+from kg.fragments import FOLDER, link_fragments, read_index, write_index
+from kg.publication import locked, pin, prune
+from kg.settings import Settings
+
+NQUADS = f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
+LOG = "finish.log"
+
+
+def pending(build: Path | None) -> list[str]:
+    """The files the manifest of ``build`` lists as still to be written (none for a whole build)."""
+    if build is None:
+        return []
+    try:
+        manifest = json.loads((build / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [str(name) for name in manifest.get("pending", [])]
+
+
+def finish(settings: Settings) -> bool:
+    """Write the pending files of the linked build into a new build and link it; True if it was linked."""
+    with locked(settings):
+        base = linked_build(settings.dist_dir)
+        if base is None or not pending(base):
+            return False
+        base_pin = pin(base)
+        build = new_build(settings.dist_dir)
+        build_pin = pin(build)
+    try:
+        try:
+            _write(settings, base, build)
+        except OSError as exc:
+            raise BuildError(f"cannot write the build in {build}: {exc.strerror or exc}") from exc
+        with locked(settings):
+            linked = linked_build(settings.dist_dir) == base  # or a newer build replaced it meanwhile
+            if linked:
+                link_dist(settings.dist_dir, build)
+            else:
+                shutil.rmtree(build, ignore_errors=True)
+            base_pin.close()
+            prune(settings)
+        return linked
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    finally:
+        build_pin.close()
+        base_pin.close()
+
+
+def _write(settings: Settings, base: Path, build: Path) -> None:
+    index = read_index(base)
+    if index is None:
+        raise BuildError(f"{base}: no graphs/ index to finish the build from")
+    link_fragments(base, build, index)
+    write_index(build, index)
+    for name in (NQUADS, CONTEXT_FILE):
+        os.link(base / name, build / name)
+    nquads = (build / NQUADS).read_bytes()
+    infos = write_dump(build, RdfFormat.NQUADS, nquads, exists=True)
+    others = [fmt for fmt in RdfFormat if fmt is not RdfFormat.NQUADS]
+    by_format = {fmt: write_dump(build, fmt, data) for fmt, data in dumps_from_nquads(nquads, others)}
+    infos += [info for fmt in others for info in by_format[fmt]]
+    infos.append(file_info(build / CONTEXT_FILE, "application/ld+json"))
+    dataset = Dataset()
+    dataset.parse(data=nquads.decode("utf-8"), format=RdfFormat.NQUADS.rdflib_name)
+    del nquads
+    when = datetime.now(UTC).replace(microsecond=0)
+    infos += export_files(dataset, settings, build, when=when)
+    write_manifest(build, infos, [])
+    sync_build(build)
+
+
+def finish_pending(settings: Settings) -> None:
+    """The files a ``kg add`` left pending: written in the background (``KG_FINISH=background``, the
+    default), before returning (``wait``), or left to a later ``kg build --finish`` (``off``)."""
+    mode = os.environ.get("KG_FINISH", "background")
+    if mode == "off" or not pending(linked_build(settings.dist_dir)):
+        return
+    if mode == "wait":
+        finish(settings)
+    else:
+        start_finish(settings)
+
+
+def start_finish(settings: Settings) -> None:
+    """Run ``kg build --finish`` in a process of its own that outlives this one; its output goes to
+    ``finish.log`` beside the builds."""
+    log = builds_dir(settings.dist_dir) / LOG
+    command = [sys.executable, "-m", "kg.cli", "--base-iri", settings.base_iri]
+    command += [
+        "--data-dir",
+        str(settings.data_dir),
+        "--dist-dir",
+        str(settings.dist_dir),
+        "build",
+        "--finish",
+    ]
+    with log.open("ab") as out:
+        subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
+
+
+__all__ = ["FOLDER", "finish", "finish_pending", "pending", "start_finish"]

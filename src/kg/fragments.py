@@ -1,0 +1,154 @@
+"""One N-Quads fragment per named graph in every build: ``kg.nq`` is their concatenation, in graph order.
+
+N-Quads is line based (N-Quads §2: a document is a sequence of statements), so documents concatenate into
+one, provided no blank-node label appears in two of them (labels are scoped to their document). Each graph
+is canonicalised on its own (RDFC-1.0, through ``kg.store.canonical_dumps``) and its ``_:c14nN`` labels get
+a prefix derived from the graph's IRI; its lines are sorted. So the fragment of a graph depends on that
+graph alone, and ``kg add`` of one release writes one fragment (and the reference graph's when it changes)
+and hard-links the others from the build it replaces (a build's files never change once written, so
+sharing them is safe): the cost of the dump grows with the change, not with the graph (issue 12.3).
+
+A blank node shared by two graphs would become two nodes; the mapping never makes one (its blank nodes
+are the ontology's own, inside its graph).
+
+``graphs/index.json`` lists the fragments: graph IRI -> file name, SHA-256 and statement count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rdflib import Dataset, URIRef
+
+from kg.formats import RdfFormat
+from kg.store import canonical_dumps
+
+FOLDER = "graphs"
+INDEX = "index.json"
+_CHUNK = 1 << 20
+# A canonical label as subject (line start) or as object (after a subject and a predicate IRI): never
+# inside a literal, which only an object can be and which starts with a quote.
+_SUBJECT_LABEL = re.compile(rb"^_:c14n", re.MULTILINE)
+_OBJECT_LABEL = re.compile(rb"^(\S+ <[^>\s]*> )_:c14n", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One graph's fragment file in a build's ``graphs/`` folder."""
+
+    file: str
+    sha256: str
+    statements: int
+
+
+def fragment_name(graph: str) -> str:
+    """The fragment's file name: the graph IRI's last segment when it is a plain slug, and a hash besides
+    (two IRIs never share a file)."""
+    tail = graph.rstrip("/").rsplit("/", 1)[-1]
+    slug = tail if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", tail) else "graph"
+    return f"{slug}-{hashlib.sha256(graph.encode()).hexdigest()[:10]}.nq"
+
+
+def graph_fragment(graph: str, ntriples: bytes) -> bytes:
+    """The canonical N-Quads of one named graph, from its triples (N-Triples, any order, any labels)."""
+    canonical = canonical_dumps(ntriples, (RdfFormat.NQUADS,), prefixes={})[RdfFormat.NQUADS]
+    if b"_:" in canonical:
+        prefix = b"_:g" + hashlib.sha256(graph.encode()).hexdigest()[:12].encode() + b"c14n"
+        canonical = _SUBJECT_LABEL.sub(prefix, canonical)
+        canonical = _OBJECT_LABEL.sub(rb"\1" + prefix, canonical)
+    lines = sorted(line for line in canonical.splitlines() if line.strip())
+    suffix = b" <" + graph.encode() + b"> ."
+    # Each canonical line is a triple ending in " ."; the graph name goes before that dot.
+    return b"".join(line[:-2].rstrip() + suffix + b"\n" for line in lines)
+
+
+def dataset_fragments(dataset: Dataset) -> dict[str, bytes]:
+    """The fragment of every non-empty named graph of ``dataset``, by graph IRI."""
+    out: dict[str, bytes] = {}
+    for graph in dataset.graphs():
+        if not isinstance(graph.identifier, URIRef) or not len(graph):
+            continue
+        if str(graph.identifier).startswith("urn:x-rdflib:"):  # rdflib's default graph: unused by kg
+            continue
+        out[str(graph.identifier)] = graph_fragment(
+            str(graph.identifier), graph.serialize(format="nt").encode()
+        )
+    return out
+
+
+def write_fragments(build: Path, fragments: Mapping[str, bytes]) -> dict[str, Fragment]:
+    """Write each fragment into ``build/graphs/`` (not synced: the build syncs its files before linking)."""
+    folder = build / FOLDER
+    folder.mkdir(exist_ok=True)
+    index: dict[str, Fragment] = {}
+    for graph, data in fragments.items():
+        name = fragment_name(graph)
+        (folder / name).write_bytes(data)
+        index[graph] = Fragment(name, hashlib.sha256(data).hexdigest(), data.count(b"\n"))
+    return index
+
+
+def link_fragments(old: Path, new: Path, fragments: Mapping[str, Fragment]) -> None:
+    """Hard-link the listed fragments of build ``old`` into build ``new`` (copy where links fail)."""
+    folder = new / FOLDER
+    folder.mkdir(exist_ok=True)
+    for fragment in fragments.values():
+        source, target = old / FOLDER / fragment.file, folder / fragment.file
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or no hard links: a copy holds the same bytes
+            target.write_bytes(source.read_bytes())
+
+
+def write_index(build: Path, index: Mapping[str, Fragment]) -> None:
+    data = {graph: asdict(index[graph]) for graph in sorted(index)}
+    (build / FOLDER / INDEX).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def read_index(build: Path) -> dict[str, Fragment] | None:
+    """The fragments of a build, or None when it has none (a build of an older kg)."""
+    try:
+        data = json.loads((build / FOLDER / INDEX).read_text(encoding="utf-8"))
+        return {graph: Fragment(**entry) for graph, entry in data.items()}
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def concatenate(build: Path, index: Mapping[str, Fragment], target: Path) -> None:
+    """Write ``target`` as the fragments of ``build`` one after the other, in graph IRI order."""
+    with target.open("wb") as out:
+        for graph in sorted(index):
+            with (build / FOLDER / index[graph].file).open("rb") as part:
+                while chunk := part.read(_CHUNK):
+                    out.write(chunk)
+
+
+def joined(fragments: Mapping[str, bytes]) -> bytes:
+    """The fragments as one N-Quads document, in graph IRI order (what ``concatenate`` writes)."""
+    return b"".join(fragments[graph] for graph in sorted(fragments))
+
+
+def graph_files(build: Path, index: Mapping[str, Fragment]) -> Iterable[Path]:
+    return [build / FOLDER / f.file for f in index.values()] + [build / FOLDER / INDEX]
+
+
+__all__ = [
+    "FOLDER",
+    "Fragment",
+    "concatenate",
+    "dataset_fragments",
+    "fragment_name",
+    "graph_files",
+    "graph_fragment",
+    "joined",
+    "link_fragments",
+    "read_index",
+    "write_fragments",
+    "write_index",
+]

@@ -1,0 +1,169 @@
+"""``kg validate`` of a build, one release graph at a time, in parallel (issue 12.3).
+
+pyshacl's time grows faster than the graph (158 s for the whole graph at ~1,000 projects), and one process
+uses one core. Each release graph is validated as ``kg add`` validated it when it came in (``kg.add.check``):
+its own nodes and the programs it funds as focus nodes, against its graph, the reference and ontology
+graphs, and what the cross-release rule reads (``kgsh:ProgramYearWithinCap``: the caps of its programs and
+all their grants, from every release); and proved against its source texts (``kg.proof``). The reference
+and ontology graphs are validated once, on their own nodes. Results found by two parts (a program's cap
+exceeded is seen from each release funding it) are reported once. The parts run in ``jobs`` processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from kg.add.check import _construct, _grants_query
+from kg.assets import load_shapes
+from kg.errors import BuildError
+from kg.formats import RdfFormat
+from kg.fragments import FOLDER, read_index
+from kg.iris import Iris
+from kg.proof import prove, source_names
+from kg.rdf_input import read_untrusted
+from kg.report import Report, Violation
+from kg.settings import Settings
+from kg.store import KgStore
+from kg.validate import validate, validate_focus
+from kg.vocab import KG
+
+SHARED = ("reference", "ontology")
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every part reads: set before the worker processes are forked, so each inherits it."""
+
+    shapes: Graph
+    shared: Graph
+    contexts: Mapping[str, bytes]  # program IRI -> N-Triples of its caps and grants
+    sources: Path
+
+
+_SETUP: _Setup | None = None
+
+
+def _ntriples(fragment: Path) -> str:
+    """A fragment's N-Quads as N-Triples: each line without its graph name (its last term, an IRI)."""
+    lines = fragment.read_text(encoding="utf-8").splitlines()
+    return "".join(line[: line.rindex(" <")] + " .\n" for line in lines if line.strip())
+
+
+def _texts(graph: Graph, folder: Path) -> dict[str, bytes]:
+    texts = {}
+    for name in source_names(graph).values():
+        # A file name, never a path: a graph cannot make `kg validate` read outside the sources folder.
+        if name and name == Path(name).name and (folder / name).is_file():
+            texts[name] = (folder / name).read_bytes()
+    return texts
+
+
+def _programs(graph: Graph) -> set[URIRef]:
+    found = set(graph.objects(None, KG.fundingProgram)) | set(graph.objects(None, KG.program))
+    return {p for p in found if isinstance(p, URIRef)}
+
+
+def _part(fragment: Path) -> tuple[Violation, ...]:
+    """Validate and prove one release graph (in a worker process)."""
+    setup = _SETUP
+    assert setup is not None
+    own = Graph().parse(data=_ntriples(fragment), format="nt")
+    programs = _programs(own)
+    focus = {s for s in own.subjects() if isinstance(s, URIRef)} | programs
+    # The proofs read the release's own graph and the reference (names), not other releases' grants.
+    proved = own + setup.shared
+    results = prove(proved, _texts(proved, setup.sources))
+    data = proved
+    for program in sorted(programs):
+        if context := setup.contexts.get(str(program)):
+            data.parse(data=context.decode("utf-8"), format="nt")
+    if not focus:
+        return results
+    return validate_focus(data, focus, setup.shapes).results + results
+
+
+def validate_build(build: Path, sources: Path, base_iri: str, *, jobs: int | None = None) -> Report:
+    """Validate the build in folder ``build`` (its ``graphs/`` fragments) by release graph, in parallel."""
+    global _SETUP
+    index = read_index(build)
+    if index is None:
+        raise BuildError(f"{build}: no graphs/ index (built by an older kg): run `kg build`")
+    iris = Iris(base_iri)
+    shared_iris = {str(iris.graph(key)) for key in SHARED}
+    shared = Graph()
+    for graph in sorted(shared_iris & set(index)):
+        shared.parse(data=_ntriples(build / FOLDER / index[graph].file), format="nt")
+    store = KgStore()
+    store.load_file(build / "kg.nq")
+    capped = store.query(f"SELECT DISTINCT ?p WHERE {{ ?p <{KG.annualCap}> ?cap }}").records()
+    contexts = {}
+    for program in sorted(row["p"] for row in capped):
+        query = (
+            f"CONSTRUCT {{ ?program kg:annualCap ?cap . ?cap ?p ?o }} "
+            f"WHERE {{ VALUES ?program {{ <{program}> }} ?program kg:annualCap ?cap . ?cap ?p ?o }}"
+        )
+        context = _construct(store, query) + _construct(store, _grants_query([URIRef(program)], ""))
+        contexts[program] = context.serialize(format="nt").encode("utf-8")
+    del store
+    _SETUP = _Setup(load_shapes(), shared, contexts, sources)
+    parts = [build / FOLDER / index[g].file for g in sorted(index) if g not in shared_iris]
+    try:
+        results = _run_parts(parts, jobs or os.cpu_count() or 1)
+        base = _shared_report(shared, sources)
+    finally:
+        _SETUP = None
+    return base.joined(_once(r for part in results for r in part))
+
+
+def validate_graph(graph: Graph, sources: Path) -> Report:
+    """Validate ``graph`` whole (RDF files given to ``kg validate``) and prove it against ``sources``."""
+    return validate(graph).joined(prove(graph, _texts(graph, sources)))
+
+
+def load_dataset(settings: Settings, files: Sequence[Path]) -> Dataset:
+    """The build's ``kg.nq`` (without ``files``), or anyone's RDF ``files`` (checked and parsed in a child
+    process, ``kg.rdf_input``), as one dataset."""
+    dataset = Dataset()
+    if not files:  # the build's own dump, written by kg
+        built = settings.dist_dir / "kg.nq"
+        if not built.is_file():
+            raise BuildError(f"{built}: no such file (run `kg build` first)")
+        dataset.parse(built, format=RdfFormat.NQUADS.rdflib_name, publicID=settings.base_iri)
+    for path in files:
+        nquads = read_untrusted(path, base_iri=settings.base_iri)
+        dataset.parse(data=nquads.decode("utf-8"), format=RdfFormat.NQUADS.rdflib_name)
+    return dataset
+
+
+def _shared_report(shared: Graph, sources: Path) -> Report:
+    """The reference and ontology graphs' own nodes (the report the parts' results are joined to)."""
+    setup = _SETUP
+    assert setup is not None
+    focus = {s for s in shared.subjects() if isinstance(s, URIRef)}
+    report = validate_focus(shared + Graph(), focus, setup.shapes)
+    return report.joined(prove(shared, _texts(shared, sources)))
+
+
+def _run_parts(parts: Sequence[Path], jobs: int) -> list[tuple[Violation, ...]]:
+    if jobs <= 1 or len(parts) <= 1:
+        return [_part(p) for p in parts]
+    # fork: the workers inherit _SETUP (shapes, reference graph, contexts) instead of parsing them again.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(jobs, len(parts))) as pool:
+        return pool.map(_part, parts, chunksize=max(1, len(parts) // (jobs * 8)))
+
+
+def _once(results: Iterable[Violation]) -> tuple[Violation, ...]:
+    seen: dict[Violation, None] = {}
+    for result in results:
+        seen.setdefault(result, None)
+    return tuple(sorted(seen, key=lambda r: (r.focus, r.path or "", r.message)))
+
+
+__all__ = ["load_dataset", "validate_build", "validate_graph"]

@@ -1,0 +1,117 @@
+"""``kg add`` makes the new build from the linked one (issue 12.3): one fragment written, the others linked,
+the same N-Quads as a whole build, and ``kg build --finish`` writes the rest as a whole build would."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg.finish
+from kg.add import add_release, publish
+from kg.finish import finish, pending
+from kg.project import build_project, read_project
+from kg.settings import Settings
+from kg.synth import synth_releases
+
+from .support import settings_of
+
+
+@pytest.fixture
+def linked(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built project that keeps ``dist`` a link to its build (as `kg build` leaves it)."""
+    shutil.copytree(built, tmp_path / "project", symlinks=True)
+    assert (tmp_path / "project" / "dist").is_symlink()
+    return tmp_path / "project"
+
+
+@pytest.fixture
+def record(built: Path, tmp_path: Path) -> Path:
+    project = read_project(settings_of(built))
+    existing = [release for release, _ in project.releases]
+    (synthetic,) = synth_releases(1, seed=21, reference=project.reference, existing=existing)
+    path, _ = synthetic.write(tmp_path / "incoming")
+    return path
+
+
+def _manifest(dist: Path) -> dict[str, object]:
+    data = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _whole(dist: Path) -> bool:
+    files = _manifest(dist)["files"]
+    assert isinstance(files, list)
+    return all(hashlib.sha256((dist / f["name"]).read_bytes()).hexdigest() == f["sha256"] for f in files)
+
+
+def _rebuilt(work: Path, tmp_path: Path) -> Path:
+    """The same data/ built whole by `kg build`'s code, elsewhere."""
+    settings = Settings(data_dir=work / "data", dist_dir=tmp_path / "whole" / "dist")
+    publish(settings, build_project(settings))
+    return settings.dist_dir
+
+
+def test_add_writes_the_release_fragment_and_links_the_others(
+    linked: Path, record: Path, tmp_path: Path
+) -> None:
+    settings = settings_of(linked)
+    before = settings.dist_dir.resolve()
+    old = {p.name: p.stat().st_ino for p in (before / "graphs").glob("*.nq")}
+    outcome = add_release(settings, record)
+    assert outcome.added
+    after = settings.dist_dir.resolve()
+    assert after != before and _whole(settings.dist_dir)
+    new = {p.name: p.stat().st_ino for p in (after / "graphs").glob("*.nq")}
+    assert set(new) - set(old) == {n for n in new if n.startswith(outcome.release_id)}
+    assert all(new[name] == inode for name, inode in old.items())  # hard links: nothing rewritten
+    # The N-Quads are those of a whole build of the same records, byte for byte.
+    whole = _rebuilt(linked, tmp_path)
+    assert (settings.dist_dir / "kg.nq").read_bytes() == (whole / "kg.nq").read_bytes()
+    # What is not written yet is named, and not listed as a file.
+    waiting = pending(after)
+    assert {"kg.ttl", "kg.jsonld", "kg.nq.gz", "projects.csv", "iati-activities.xml"} <= set(waiting)
+    assert not any((after / name).exists() for name in waiting)
+    catalog = (settings.dist_dir / "catalog.ttl").read_text(encoding="utf-8")
+    assert "kg.nq" in catalog and "kg.ttl" not in catalog
+
+
+def test_finish_writes_the_pending_files_as_a_whole_build_does(
+    linked: Path, record: Path, tmp_path: Path
+) -> None:
+    settings = settings_of(linked)
+    assert add_release(settings, record).added
+    added = settings.dist_dir.resolve()
+    assert finish(settings)
+    done = settings.dist_dir.resolve()
+    assert done != added and not pending(done) and _whole(settings.dist_dir)
+    assert not added.exists()  # the build it replaced is pruned (no server holds it)
+    whole = _rebuilt(linked, tmp_path)
+    for name in ("kg.nq", "kg.ttl", "kg.nt", "kg.trig", "kg.jsonld", "kg.rdf", "projects.csv"):
+        assert (done / name).read_bytes() == (whole / name).read_bytes(), name
+    names = {f["name"] for f in _manifest(done)["files"]}  # type: ignore[union-attr]
+    assert names == {f["name"] for f in _manifest(whole)["files"]}  # type: ignore[union-attr]
+    assert not finish(settings)  # nothing left to do
+
+
+def test_finish_gives_way_to_a_newer_build(
+    linked: Path, record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_of(linked)
+    assert add_release(settings, record).added
+    write = kg.finish._write
+
+    def meanwhile(settings_: Settings, base: Path, build: Path) -> None:
+        write(settings_, base, build)
+        publish(settings, build_project(settings))  # a `kg build` links a newer build meanwhile
+
+    monkeypatch.setattr(kg.finish, "_write", meanwhile)
+    assert not finish(settings)
+    newer = settings.dist_dir.resolve()
+    assert not pending(newer) and _whole(settings.dist_dir)
+    builds = [p for p in newer.parent.iterdir() if p.is_dir()]
+    assert builds == [newer]  # its own build deleted, the one it started from pruned
