@@ -50,6 +50,26 @@ _PURPOSE = {
     "fr": re.compile(r"\b(?:pour\s+|afin\s+de\s+|visant\s+à\s+)(?=[a-zé])"),
 }
 _TITLE_NOTE = "The release gives this project no title; its name is the purpose its sentence states."
+_PURPOSE_NEXT = {
+    "en": re.compile(r"\s*(?:toward|towards|for)\s+(?:the\s+|a\s+|an\s+)?[a-z]"),
+    "fr": re.compile(r"\s*(?:pour|afin\s+de|visant\s+à)\s+(?:la\s+|le\s+|les\s+|l['’]|un\s+|une\s+)?[a-zé]"),
+}
+"""An amount followed at once by its purpose ("$9.5 million toward the construction of ..."): an
+organisation named inside that purpose ("... for the Haitian National Police") is what the money serves,
+not where it goes."""
+_SERVED = {
+    "en": re.compile(r"\b(?:for|of)\s+(?:the\s+)?$", re.IGNORECASE),
+    "fr": re.compile(r"\b(?:pour|de)\s+(?:la\s+|le\s+|les\s+|l['’])?$", re.IGNORECASE),
+}
+_IMPLEMENTED_BY = {
+    "en": re.compile(
+        r"\b(?:implemented|carried\s+out|delivered|managed|undertaken)\b[^.]{0,60}?\bby\s+(?:the\s+)?$"
+    ),
+    "fr": re.compile(
+        r"\b(?:mis\s+en\s+œuvre|mise\s+en\s+œuvre|réalisée?s?|exécutée?s?)\b[^.]{0,60}?\bpar\s+(?:la\s+|le\s+|l['’])?$"
+    ),
+}
+_CONTENT_WORD = re.compile(r"[a-zà-ÿ]{6,}")
 
 
 def _speech(ctx: Context, sentence: Span) -> bool:
@@ -70,6 +90,15 @@ def _recipient(
     ]
     places = ctx.lex.places.find(ctx.doc, sentence.start, sentence.end)
     to = _TO[ctx.lang.code].match(ctx.doc.norm, found.end, sentence.end)
+    if _PURPOSE_NEXT[ctx.lang.code].match(ctx.doc.norm, found.end, sentence.end):
+        served = _SERVED[ctx.lang.code]
+        mentions = [m for m in mentions if not served.search(ctx.doc.norm, max(0, m.start - 12), m.start)]
+        if to is not None and re.search(r"\b(?:for|pour)\s+\S*\s*$", to.group(), re.IGNORECASE):
+            # "for the HNP" inside the purpose: the money serves it; the release names it all the same.
+            served_name = _PHRASE.match(ctx.doc.norm, to.end(), sentence.end)
+            if served_name and len(served_name.group().split()) > 1:
+                ctx.served.append((served_name.start(), served_name.end()))
+            to = None
     if to is not None:
         known = [m for m in mentions if m.start == to.end()]
         if known:
@@ -99,6 +128,26 @@ def _neighbour(ctx: Context, spans: list[Span], index: int, funder: set[str]) ->
             ]
             if len({m.refs[0] for m in found}) == 1:
                 return found[0], spans[other]
+    return None
+
+
+def _implementer_stated_later(
+    ctx: Context, spans: list[Span], index: int, title: Span, funder: set[str]
+) -> tuple[Mention, Span] | None:
+    """The organisation a later sentence says implements this project: "The construction project will be
+    implemented over two years by the Canadian Commercial Corporation", for "$9.5 million toward the
+    construction of new headquarters ...". The later sentence must share a content word with the project's
+    purpose and name the organisation right after "implemented ... by"."""
+    words = set(_CONTENT_WORD.findall(title.text.lower()))
+    pattern = _IMPLEMENTED_BY[ctx.lang.code]
+    for later in spans[index + 1 :]:
+        if _speech(ctx, later) or not words & set(_CONTENT_WORD.findall(later.text.lower())):
+            continue
+        for mention in ctx.lex.organizations.find(ctx.doc, later.start, later.end):
+            if mention.refs[0] in funder:
+                continue
+            if pattern.search(ctx.doc.norm, max(later.start, mention.start - 90), mention.start):
+                return mention, later
     return None
 
 
@@ -151,7 +200,18 @@ def body_projects(
                 continue  # a yearly rate: a program's budget, not a grant
             words, mention, _ = _recipient(ctx, sentence, found, funder)
             note = None
-            if words is None and mention is None and (near := _neighbour(ctx, sentences, index, funder)):
+            stated_later = None
+            if words is None and mention is None:
+                stated_later = _implementer_stated_later(
+                    ctx, sentences, index, _title(ctx, sentence, found.end), funder
+                )
+            if stated_later is not None:
+                mention, where = stated_later
+                note = (
+                    "The sentence stating the amount names no organisation it goes to; a later sentence says"
+                    " this one implements the project its purpose names."
+                )
+            elif words is None and mention is None and (near := _neighbour(ctx, sentences, index, funder)):
                 mention, where = near
                 note = (
                     "The sentence stating the amount names no organisation; the sentence next to it names"

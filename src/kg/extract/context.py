@@ -38,6 +38,9 @@ class Context:
     """Known programs the body names, in text order (before ``programs`` is read)."""
     used_amounts: set[int] = field(default_factory=set)
     """Offsets of the amounts the record holds; any other amount of the text is reported."""
+    served: list[tuple[int, int]] = field(default_factory=list)
+    """Spans of organisations a grant's purpose names as what the money serves ("... toward the construction
+    of new headquarters for the Haitian National Police"): not the recipient, but named (participants.py)."""
     proposals: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     """Reference entries proposed for the record's ``reference:`` section, by kind and id (proposals.py)."""
 

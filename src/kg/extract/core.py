@@ -80,6 +80,23 @@ class ExtractResult:
         return lines
 
 
+def _total_that_is_a_grant(ctx: Context, record: dict[str, Any]) -> None:
+    """Drop the total read from the lede when its amount is one of several grants the body states ("has
+    contributed $9.5 million toward ... In addition, ... $1.3 million to ..."): that amount is a part, and
+    the release states no total of its parts (none is made up by adding them)."""
+    stated, projects = record.get("total"), record.get("projects", [])
+    if not stated or len(projects) < 2:
+        return
+    if any(
+        p["amount"].get("at") == stated["at"] and p["amount"]["value"] == stated["value"] for p in projects
+    ):
+        del record["total"]
+        ctx.problem(
+            ctx.doc.line_of(stated["at"]),
+            f"{stated['stated']!r} is one of the grants the release states, not its total: no total recorded",
+        )
+
+
 def _check_total(ctx: Context, record: dict[str, Any]) -> None:
     """Warn when the project amounts do not add up to about the announced total."""
     stated = record.get("total")
@@ -167,6 +184,7 @@ def extract_release(text: str, *, source_name: str, reference: Reference) -> Ext
         # A release that names no program still states its grants: they are funded through none (the
         # Government of Canada funds them), and no program is made up.
         record["projects"] = stated
+        _total_that_is_a_grant(ctx, record)
     if named := participants(ctx, body.sentences, record):
         record["organizations"] = named
     if proposed := reference_section(ctx):

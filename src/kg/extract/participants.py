@@ -106,7 +106,8 @@ def participants(ctx: Context, sentences: list[Span], record: dict[str, Any]) ->
             for lexicon in (ctx.lex.programs, ctx.lex.instruments)
             for m in lexicon.find(ctx.doc, sentence.start, sentence.end)
         ]
-        for start, end in _unknown_named(ctx, sentence):
+        served = [(a, b) for a, b in ctx.served if sentence.start <= a < sentence.end]
+        for start, end in _unknown_named(ctx, sentence) + served:
             if any(a <= start < b for a, b in masks):
                 continue
             masks.append((start, end))
