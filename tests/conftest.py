@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+# A `kg add` run in the test process finishes its build before it returns: the default, a `kg build --finish`
+# started in the background, would outlive the test that started it (and the folder it writes in).
+# tests/add/test_incremental.py runs the background mode in a `kg` process of its own.
+os.environ.setdefault("KG_FINISH", "wait")
 
 
 @pytest.fixture(scope="session")

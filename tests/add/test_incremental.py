@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +119,19 @@ def test_finish_gives_way_to_a_newer_build(
     assert not pending(newer) and _whole(settings.dist_dir)
     builds = [p for p in newer.parent.iterdir() if p.is_dir()]
     assert builds == [newer]  # its own build deleted, the one it started from pruned
+
+
+def test_kg_add_finishes_its_build_in_the_background(linked: Path, record: Path) -> None:
+    # The default mode, as a user runs it: `kg add` returns with the rest pending, and the `kg build --finish`
+    # it started in a process of its own writes it (logged in finish.log).
+    env = {k: v for k, v in os.environ.items() if k != "KG_FINISH"}
+    args = ["--data-dir", str(linked / "data"), "--dist-dir", str(linked / "dist"), "add", str(record)]
+    added = subprocess.run([sys.executable, "-m", "kg.cli", *args], env=env, capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    dist = linked / "dist"
+    deadline = time.monotonic() + 120
+    while pending(dist.resolve()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not pending(dist.resolve()) and _whole(dist)
+    assert (dist / "kg.ttl").exists() and (dist / "iati-activities.xml").exists()
+    assert (dist.resolve().parent / "finish.log").exists()
