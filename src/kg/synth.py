@@ -409,8 +409,8 @@ def _project(
         "at": paid_at,
     }
     project["regions"] = [_quote("region", r, first, first_at) for r in regions]
-    if "UNSCR 1540" in title:
-        project["supports"] = [_quote("instrument", RESOLUTION[0], title, title_at)]
+    if "UNSCR 1540" in title:  # the title's "UNSCR 1540" is no name of the resolution; this sentence is
+        project["supports"] = [_quote("instrument", RESOLUTION[0], kind.also, also_at)]
     if related := RELATED.get(kind.title):
         project["related"] = [_quote("organization", related, kind.also, also_at)]
     project["themes"] = []  # read from the finished text (synth_releases)
