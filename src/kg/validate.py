@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pyshacl import validate as _pyshacl_validate
-from rdflib import Dataset, Graph, URIRef, plugin
+from pyshacl.rdfutil.clone import clone_blank_node
+from rdflib import BNode, Dataset, Graph, URIRef, plugin
+from rdflib import Literal as RdfLiteral
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
@@ -21,8 +23,16 @@ from rdflib.query import Processor
 from rdflib.term import Identifier, Node
 
 from kg.assets import load_shapes
+from kg.errors import StoreError
+from kg.formats import RdfFormat
 from kg.report import Report, read_report
+from kg.shacl_sparql import Result, run, split_shapes
+from kg.store import KgStore
 from kg.vocab import OWL, RDF, RDFS, SH
+
+# Who evaluates the SHACL-SPARQL constraints: pyoxigraph (kg.shacl_sparql, the default) or pyshacl alone (the
+# reference the tests compare the first with).
+Engine = Literal["oxigraph", "pyshacl"]
 
 
 @lru_cache(maxsize=1024)
@@ -66,7 +76,7 @@ def data_graph(dataset: Dataset | Graph) -> Graph:
     return graph
 
 
-def _run(data: Graph, shapes: Graph) -> Report:
+def _pyshacl(data: Graph, shapes: Graph) -> Graph:
     """pyshacl with the safe settings: explicit shapes, no inference, no SHACL-AF or JS, bounded depth."""
     _, report_graph, _ = _pyshacl_validate(
         data,
@@ -81,15 +91,82 @@ def _run(data: Graph, shapes: Graph) -> Report:
     )
     if not isinstance(report_graph, Graph):  # pyshacl's ValidationFailure: the shapes themselves are wrong
         raise ValueError(f"the shapes cannot be run: {report_graph}")
-    return read_report(report_graph, data)
+    return report_graph
 
 
-def validate(data: Dataset | Graph, shapes: Graph | None = None) -> Report:
-    """Validate ``data`` (its union if a dataset) against ``shapes`` (default: the project's shapes)."""
-    return _run(data_graph(data), shapes if shapes is not None else load_shapes())
+def _run(
+    data: Graph,
+    shapes: Graph,
+    focus: set[URIRef] | None,
+    engine: Engine,
+    store: KgStore | None = None,
+) -> Report:
+    """``shapes`` on ``data`` (on ``focus`` only, when given): pyshacl runs the shapes, except the SPARQL
+    constraints ``kg.shacl_sparql`` runs on a pyoxigraph ``store`` holding ``data`` (built if not given)."""
+    if engine == "oxigraph":
+        split = split_shapes(shapes)
+        if store is None and split.constraints:
+            store = _store(data)
+        if store is not None:
+            narrowed = split.shapes if focus is None else focus_shapes(split.shapes, data, focus)
+            report = _pyshacl(data, narrowed)
+            _add_results(report, run(split.constraints, data, store, focus), data)
+            return read_report(report, data)
+    narrowed = shapes if focus is None else focus_shapes(shapes, data, focus)
+    return read_report(_pyshacl(data, narrowed), data)
 
 
-def validate_focus(data: Graph, focus_nodes: Iterable[URIRef], shapes: Graph | None = None) -> Report:
+def _store(data: Graph) -> KgStore | None:
+    """A pyoxigraph store holding ``data`` (None when Oxigraph refuses a term rdflib took: pyshacl alone)."""
+    store = KgStore()
+    try:
+        store.load(data.serialize(format="nt", encoding="utf-8"), RdfFormat.NTRIPLES)
+    except StoreError:
+        return None
+    return store
+
+
+def _add_results(report: Graph, results: list[Result], data: Graph) -> None:
+    """Write ``results`` into pyshacl's ``report`` as pyshacl writes its own (SHACL §3.6; blank nodes of the
+    data are copied with their ids, so that ``read_report`` describes them alike)."""
+    node = next(report.subjects(RDF.type, SH.ValidationReport))
+    if any(r.severity not in (SH.Info, SH.Warning) for r in results):  # allow_warnings=True, as in _pyshacl
+        report.set((node, SH.conforms, RdfLiteral(False)))
+    for result in results:
+        entry = BNode()
+        report.add((node, SH.result, entry))
+        report.add((entry, RDF.type, SH.ValidationResult))
+        report.add((entry, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        report.add((entry, SH.sourceShape, result.shape))
+        report.add((entry, SH.resultSeverity, result.severity))
+        report.add((entry, SH.focusNode, _copied(result.focus, data, report)))
+        if result.value is not None:
+            report.add((entry, SH.value, _copied(result.value, data, report)))
+        if result.path is not None:
+            report.add((entry, SH.resultPath, _copied(result.path, data, report)))
+        report.add((entry, SH.sourceConstraint, result.constraint))
+        for message in result.messages:
+            report.add((entry, SH.resultMessage, message))
+
+
+def _copied(term: Node, data: Graph, report: Graph) -> Node:
+    return clone_blank_node(data, term, report, keepid=True) if isinstance(term, BNode) else term
+
+
+def validate(data: Dataset | Graph, shapes: Graph | None = None, *, engine: Engine = "oxigraph") -> Report:
+    """Validate ``data`` (its union if a dataset) against ``shapes`` (default: the project's shapes); the
+    SHACL-SPARQL constraints run on pyoxigraph, or with ``engine="pyshacl"`` in pyshacl (same results)."""
+    return _run(data_graph(data), shapes if shapes is not None else load_shapes(), None, engine)
+
+
+def validate_focus(
+    data: Graph,
+    focus_nodes: Iterable[URIRef],
+    shapes: Graph | None = None,
+    *,
+    engine: Engine = "oxigraph",
+    store: KgStore | None = None,
+) -> Report:
     """Validate only ``focus_nodes`` of ``data``: the nodes a change touches, against every shape.
 
     The time depends on the focus nodes and on ``data``, not on the whole graph: pass a data graph holding
@@ -101,14 +178,16 @@ def validate_focus(data: Graph, focus_nodes: Iterable[URIRef], shapes: Graph | N
     nested shapes too, so a value that is not itself a focus node (any literal, a linked node) is skipped as
     if it conformed: ``sh:qualifiedMaxCount 1`` of English names then fails on a node with an English and a
     French name, and an ``sh:node`` violation of a linked node is missed.
-    Same safety settings as :func:`validate`; ``data`` is validated in place, never copied.
+    Same safety settings and ``engine`` as :func:`validate`; ``data`` is validated in place, never copied.
+    ``store``, when given, holds the triples of ``data`` in its default graph (read from the same text: it
+    saves serialising ``data`` for pyoxigraph).
 
     :raises ValueError: when there is no focus node.
     """
     nodes = set(focus_nodes)
     if not nodes:
         raise ValueError("validate_focus needs at least one focus node")
-    return _run(data, focus_shapes(shapes if shapes is not None else load_shapes(), data, nodes))
+    return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store)
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
