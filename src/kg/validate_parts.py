@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from kg.add.check import _construct, _grants_query
 from kg.assets import load_shapes
-from kg.errors import BuildError
+from kg.errors import BuildError, StoreError
 from kg.formats import RdfFormat
 from kg.fragments import FOLDER, read_index
 from kg.iris import Iris
@@ -30,7 +30,7 @@ from kg.rdf_input import read_untrusted
 from kg.report import Report, Violation
 from kg.settings import Settings
 from kg.store import KgStore
-from kg.validate import validate, validate_focus
+from kg.validate import Engine, validate, validate_focus
 from kg.vocab import KG
 
 SHARED = ("reference", "ontology")
@@ -42,8 +42,10 @@ class _Setup:
 
     shapes: Graph
     shared: Graph
+    shared_text: bytes  # the N-Triples of ``shared``, for the pyoxigraph store of each part
     contexts: Mapping[str, bytes]  # program IRI -> N-Triples of its caps and grants
     sources: Path
+    engine: Engine
 
 
 _SETUP: _Setup | None = None
@@ -73,23 +75,44 @@ def _part(fragment: Path) -> tuple[Violation, ...]:
     """Validate and prove one release graph (in a worker process)."""
     setup = _SETUP
     assert setup is not None
-    own = Graph().parse(data=_ntriples(fragment), format="nt")
+    text = _ntriples(fragment)
+    own = Graph().parse(data=text, format="nt")
     programs = _programs(own)
     focus = {s for s in own.subjects() if isinstance(s, URIRef)} | programs
     # The proofs read the release's own graph and the reference (names), not other releases' grants.
     proved = own + setup.shared
     results = prove(proved, _texts(proved, setup.sources))
     data = proved
+    texts = [text.encode("utf-8"), setup.shared_text]
     for program in sorted(programs):
         if context := setup.contexts.get(str(program)):
             data.parse(data=context.decode("utf-8"), format="nt")
+            texts.append(context)
     if not focus:
         return results
-    return validate_focus(data, focus, setup.shapes).results + results
+    report = validate_focus(data, focus, setup.shapes, engine=setup.engine, store=_store(texts, setup))
+    return report.results + results
 
 
-def validate_build(build: Path, sources: Path, base_iri: str, *, jobs: int | None = None) -> Report:
-    """Validate the build in folder ``build`` (its ``graphs/`` fragments) by release graph, in parallel."""
+def _store(texts: Iterable[bytes], setup: _Setup) -> KgStore | None:
+    """The pyoxigraph store of a part's SHACL-SPARQL constraints, loaded from the texts its graph was parsed
+    from (faster than serialising the graph again); None, and the graph is serialised, if Oxigraph refuses."""
+    if setup.engine != "oxigraph":
+        return None
+    store = KgStore()
+    try:
+        for text in texts:
+            store.load(text, RdfFormat.NTRIPLES)
+    except StoreError:
+        return None
+    return store
+
+
+def validate_build(
+    build: Path, sources: Path, base_iri: str, *, jobs: int | None = None, engine: Engine = "oxigraph"
+) -> Report:
+    """Validate the build in folder ``build`` (its ``graphs/`` fragments) by release graph, in parallel; the
+    SHACL-SPARQL constraints on pyoxigraph, or in pyshacl with ``engine="pyshacl"`` (``kg.validate``)."""
     global _SETUP
     index = read_index(build)
     if index is None:
@@ -97,8 +120,10 @@ def validate_build(build: Path, sources: Path, base_iri: str, *, jobs: int | Non
     iris = Iris(base_iri)
     shared_iris = {str(iris.graph(key)) for key in SHARED}
     shared = Graph()
+    shared_text = ""
     for graph in sorted(shared_iris & set(index)):
-        shared.parse(data=_ntriples(build / FOLDER / index[graph].file), format="nt")
+        shared_text += _ntriples(build / FOLDER / index[graph].file)
+    shared.parse(data=shared_text, format="nt")
     store = KgStore()
     store.load_file(build / "kg.nq")
     capped = store.query(f"SELECT DISTINCT ?p WHERE {{ ?p <{KG.annualCap}> ?cap }}").records()
@@ -111,7 +136,7 @@ def validate_build(build: Path, sources: Path, base_iri: str, *, jobs: int | Non
         context = _construct(store, query) + _construct(store, _grants_query([URIRef(program)], ""))
         contexts[program] = context.serialize(format="nt").encode("utf-8")
     del store
-    _SETUP = _Setup(load_shapes(), shared, contexts, sources)
+    _SETUP = _Setup(load_shapes(), shared, shared_text.encode("utf-8"), contexts, sources, engine)
     parts = [build / FOLDER / index[g].file for g in sorted(index) if g not in shared_iris]
     try:
         results = _run_parts(parts, jobs or os.cpu_count() or 1)
@@ -146,7 +171,8 @@ def _shared_report(shared: Graph, sources: Path) -> Report:
     setup = _SETUP
     assert setup is not None
     focus = {s for s in shared.subjects() if isinstance(s, URIRef)}
-    report = validate_focus(shared + Graph(), focus, setup.shapes)
+    store = _store([setup.shared_text], setup)
+    report = validate_focus(shared + Graph(), focus, setup.shapes, engine=setup.engine, store=store)
     return report.joined(prove(shared, _texts(shared, sources)))
 
 
