@@ -79,8 +79,10 @@ def _part(fragment: Path) -> tuple[Violation, ...]:
     own = Graph().parse(data=text, format="nt")
     programs = _programs(own)
     focus = {s for s in own.subjects() if isinstance(s, URIRef)} | programs
-    # The proofs read the release's own graph and the reference (names), not other releases' grants.
-    proved = own + setup.shared
+    # The proofs read the release's own graph and the reference (names), not other releases' grants. The
+    # reference is added to the part's own graph in place (copying both into a new graph cost 8%).
+    own += setup.shared
+    proved = own
     results = prove(proved, _texts(proved, setup.sources))
     data = proved
     texts = [text.encode("utf-8"), setup.shared_text]
