@@ -27,6 +27,7 @@ from functools import lru_cache
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
+from kg.errors import QueryError
 from kg.store import KgStore
 from kg.vocab import OWL, RDF, RDFS, SH
 
@@ -222,14 +223,18 @@ def run(
 
 
 def _has_solutions(constraint: Constraint, focus: Node, store: KgStore) -> bool:
-    """Whether the query has a solution for ``focus`` in the store (a blank node or literal focus node cannot
-    be named to the store: rdflib answers for it)."""
+    """Whether the query has a solution for ``focus`` in the store. rdflib answers instead for a blank node
+    or literal focus node (the store cannot be given it) and for a query Oxigraph refuses (an rdflib-only
+    function): then every focus node is evaluated by rdflib, as in pyshacl, slower but the same."""
     if not isinstance(focus, URIRef):
         return True
     bound = {"this": str(focus)} if constraint.binds_this else {}
     if constraint.binds_shape:
         bound["currentShape"] = str(constraint.shape)
-    return bool(store.query(constraint.query, union=False, substitutions=bound).rows)
+    try:
+        return bool(store.query(constraint.query, union=False, substitutions=bound).rows)
+    except QueryError:
+        return True
 
 
 def _results(constraint: Constraint, focus: Node, data: Graph) -> list[Result]:
