@@ -8,7 +8,15 @@ store are the only modules that import pyoxigraph.
 
 from kg.store.embedded import KgStore
 from kg.store.interface import Store
-from kg.store.terms import CappedResult, QueryResult, Term, canonical_dumps, display, parse_to_nquads
+from kg.store.terms import (
+    CappedResult,
+    QueryResult,
+    Term,
+    canonical_dumps,
+    canonical_nquads,
+    display,
+    parse_to_nquads,
+)
 
 __all__ = [
     "CappedResult",
@@ -17,6 +25,7 @@ __all__ = [
     "Store",
     "Term",
     "canonical_dumps",
+    "canonical_nquads",
     "display",
     "parse_to_nquads",
 ]
