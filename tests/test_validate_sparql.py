@@ -180,12 +180,15 @@ def test_values_and_messages_keep_the_data_s_lexical_forms() -> None:
         'ex:Big sh:deactivated "true"^^xsd:boolean .',
         "ex:Thing a rdfs:Class . ex:Sub rdfs:subClassOf ex:Thing .",
         "ex:Rule sh:targetNode ex:c , ex:nowhere .",
+        "ex:Rule a rdfs:Class .",  # an implicit class target (ex:e)
         "ex:Rule sh:targetSubjectsOf ex:size ; sh:targetObjectsOf ex:link .",
         "ex:Outer sh:targetNode ex:c ; sh:node ex:Rule .",  # nested: pyshacl runs it
     ],
 )
 def test_shape_features_are_reported_as_pyshacl_does(extra: str) -> None:
-    data = Graph().parse(data=DATA + "ex:d a ex:Sub ; ex:size 40 .", format="turtle")
+    data = Graph().parse(
+        data=DATA + "ex:d a ex:Sub ; ex:size 40 . ex:e a ex:Rule ; ex:size 9 .", format="turtle"
+    )
     _same(data, _shapes(BIG, extra))
 
 

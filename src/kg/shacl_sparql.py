@@ -141,7 +141,10 @@ def _true(node: Node | None) -> bool:
 
 
 def _targets(shapes: Graph, shape: URIRef) -> Targets | None:
-    implicit = any((shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class))
+    # An implicit class target: a node shape that is a class too (SHACL §2.1.3.1), as kg.validate reads it.
+    implicit = (shape, RDF.type, SH.NodeShape) in shapes and any(
+        (shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class)
+    )
     classes = frozenset(shapes.objects(shape, SH.targetClass)) | ({shape} if implicit else frozenset())
     found = Targets(
         classes,
