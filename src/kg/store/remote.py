@@ -7,7 +7,8 @@
 
 Store URLs name the server kind, which fixes its endpoints (``kg.store.endpoints``) and quirks: Oxigraph
 server's ``union-default-graph`` when every graph is served; Virtuoso's ``timeout`` parameter, its
-``X-SQL-State: S1TAT`` on an answer cut by a time limit and ``__ASK_RETVAL`` for ASK.
+``X-SQL-State: S1TAT`` on an answer cut by a time limit, ``X-SPARQL-MaxRows`` on one its
+``ResultSetMaxRows`` cut, ``__ASK_RETVAL`` for ASK, and its optimiser (``_IN_ORDER``).
 The served graphs are those whose IRI starts with ``graph_prefix`` (``{base}graph/``): a server's own
 graphs (Virtuoso's system graphs) are never queried.
 
@@ -27,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
+from kg.errors import QueryCrashed, QueryError, QueryTimeout, StoreError, StoreUnavailable
 from kg.formats import RdfFormat, ResultsFormat
 from kg.store.endpoints import Endpoints, query_form
 from kg.store.http import Reply, StoreTimeout, call
@@ -56,6 +57,11 @@ _PAGE = 10_000
 _CANCELLED = b"The SPARQL operation has been cancelled"  # Oxigraph server 0.5, at its --timeout-s
 _ALL_GRAPHS_S = 10.0
 _MAX_GRAPH_BYTES = 1 << 30
+# Virtuoso's optimiser spends about 10 ms per graph of the dataset on each new query text (600 ms for a
+# project page's figures at 55 graphs, 20 ms with this): kg's own queries (``query``: pages, figures, counts)
+# are written in a good join order, so Virtuoso takes theirs as written. Visitors' queries (``query_capped``)
+# keep the optimiser.
+_IN_ORDER = 'define sql:select-option "order"\n'
 
 
 class RemoteStore:
@@ -89,6 +95,7 @@ class RemoteStore:
         self.retry_after_s = retry_after_s
         self._down_until = 0.0
         self._all_graphs_at: tuple[float, frozenset[str]] = (-_ALL_GRAPHS_S, frozenset())
+        self._served_at: tuple[float, tuple[str, ...]] = (-_ALL_GRAPHS_S, ())
         self._lock = threading.Lock()
         self._prefix_filter = f"FILTER(STRSTARTS(STR(?g), {json.dumps(graph_prefix)}))"
 
@@ -99,7 +106,20 @@ class RemoteStore:
         pattern = "{}" if self.endpoints.kind == "oxigraph" else "{ ?s ?p ?o }"
         text = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} {self._prefix_filter} }}"
         rows = self._select(text, (), self.lookup_timeout_s)
-        return sorted(str(r["g"]["value"]) for r in rows if "g" in r)
+        found = sorted(str(r["g"]["value"]) for r in rows if "g" in r)
+        with self._lock:
+            self._served_at = (time.monotonic(), tuple(found))
+        return found
+
+    def _served(self) -> list[str]:
+        """``graphs()`` as it was at most ``_ALL_GRAPHS_S`` seconds ago, or since a load through this object:
+        the dataset of ``query``. Virtuoso lists graphs by a ``DISTINCT ?g`` over its quads (150 ms at 10^5
+        triples, and linear), which each page's queries paid; a graph loaded by another process meanwhile
+        is in the union of the next ones."""
+        with self._lock:
+            if time.monotonic() - self._served_at[0] < _ALL_GRAPHS_S:
+                return list(self._served_at[1])
+        return self.graphs()
 
     def __len__(self) -> int:
         """Triples in the served graphs; a count past ``timeout_s`` is ``StoreTimeout`` (503), and does not
@@ -124,13 +144,15 @@ class RemoteStore:
         """Run a SPARQL 1.1 query; by default the default graph is the union of the served graphs."""
         if prefixes:
             sparql = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + sparql
-        served = self.graphs() if default_graph is None or named_graphs is None else []
+        served = self._served() if default_graph is None or named_graphs is None else []
         params = self._dataset(
             list(default_graph) if default_graph is not None else (served if union else []),
             list(named_graphs) if named_graphs is not None else served,
             every=default_graph is None and union,
         )
         form = query_form(sparql)
+        if self.endpoints.kind == "virtuoso":
+            sparql = _IN_ORDER + sparql
         if form in ("CONSTRUCT", "DESCRIBE"):
             reply = self._query(sparql, params, _NTRIPLES, self.timeout_s, trips=False)
             return QueryResult("graph", triples=tuple(parse_triples(reply.body, RdfFormat.NTRIPLES)))
@@ -165,7 +187,7 @@ class RemoteStore:
             triples = parse_triples(body, RdfFormat.NTRIPLES)
             capped = capped_triples(triples, graph_format, max_rows, max_bytes)
             return capped if not reply.cut else CappedResult("graph", capped.body, capped.rows, True)
-        reply = self._query(sparql, params, _JSON, self.timeout_s, trips=False, max_bytes=wire_cap)
+        reply = self._query(sparql, params, _JSON, self.timeout_s, False, wire_cap, max_rows)
         if reply.cut:
             raise QueryError(f"the answer is over {wire_cap // 1_000_000} MB; add a LIMIT")
         doc = self._json(reply)
@@ -274,6 +296,8 @@ class RemoteStore:
     def _graph_request(self, method: str, graph: str, body: bytes | None) -> None:
         url = f"{self.endpoints.graphs}?{urlencode({'graph': graph})}"
         headers = {"Content-Type": _NTRIPLES} if body is not None else {}
+        with self._lock:  # the graphs listed may change: ask again
+            self._served_at, self._all_graphs_at = (-_ALL_GRAPHS_S, ()), (-_ALL_GRAPHS_S, frozenset())
         reply = self._send(method, url, body, headers, self.load_timeout_s, trips=True)
         if reply.status == 404 and method == "DELETE":
             return
@@ -309,10 +333,12 @@ class RemoteStore:
         params: Sequence[tuple[str, str]],
         accept: str,
         timeout_s: float,
-        *,
         trips: bool,
         max_bytes: int = 1 << 28,
+        max_rows: int = 0,
     ) -> Reply:
+        """Run a query; ``max_rows``: the rows kept of its answer (one more is read to tell it was cut),
+        0 when every row is needed."""
         fields = [("query", text), *params]
         if self.endpoints.kind == "virtuoso":  # its own limit, in ms: it stops the work (docs/serving.md)
             # Its anytime queries overran their limit about twice (2.1 s for 1 s): ask for half the deadline.
@@ -332,6 +358,13 @@ class RemoteStore:
             # Virtuoso sends what it found by its time limit, saying so in a header; Oxigraph server, whose
             # answer has begun, stops it with this text: a timeout both, never a short or broken answer.
             raise QueryTimeout(f"the query ran past the store's time limit ({timeout_s:g} s) and was stopped")
+        cut_at = reply.headers.get("x-sparql-maxrows", "")  # Virtuoso: its ResultSetMaxRows cut the answer
+        if reply.status == 200 and cut_at.isdigit() and (not max_rows or int(cut_at) <= max_rows):
+            need = f"at least {max_rows + 1}" if max_rows else f"above {cut_at} and KG_MAX_ROWS"
+            raise QueryCrashed(
+                f"the store cut the answer at {cut_at} rows: set Virtuoso's [SPARQL] ResultSetMaxRows to "
+                f"{need} (docs/serving.md)"
+            )
         if reply.status == 200:
             return reply
         elapsed = time.monotonic() - started
