@@ -7,8 +7,8 @@
 
 Store URLs name the server kind, which fixes its endpoints (``kg.store.endpoints``) and quirks: Oxigraph
 server's ``union-default-graph`` when every graph is served; Virtuoso's ``timeout`` parameter, its
-``X-SQL-State: S1TAT`` on an answer cut by a time limit, ``X-SPARQL-MaxRows`` on one its
-``ResultSetMaxRows`` cut, ``__ASK_RETVAL`` for ASK, and its optimiser (``_IN_ORDER``).
+``X-SQL-State: S1TAT`` on an answer cut by a time limit (``kg.store.replies``), ``maxrows`` parameter and
+``X-SPARQL-MaxRows`` on an answer cut by rows, ``__ASK_RETVAL`` for ASK, and its optimiser (``_IN_ORDER``).
 The served graphs are those whose IRI starts with ``graph_prefix`` (``{base}graph/``): a server's own
 graphs (Virtuoso's system graphs) are never queried.
 
@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from kg.errors import QueryCrashed, QueryError, QueryTimeout, StoreError, StoreUnavailable
+from kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
 from kg.formats import RdfFormat, ResultsFormat
 from kg.store.endpoints import Endpoints, query_form
 from kg.store.http import Reply, StoreTimeout, call
+from kg.store.replies import boolean, refusal, status_line
 from kg.store.terms import (
     CappedResult,
     QueryResult,
@@ -42,7 +42,6 @@ from kg.store.terms import (
     graphs_of,
     make_quad,
     named_node,
-    one_line,
     parse_to_nquads,
     parse_triples,
     rewritten,
@@ -54,7 +53,6 @@ from kg.store.terms import (
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _PAGE = 10_000
-_CANCELLED = b"The SPARQL operation has been cancelled"  # Oxigraph server 0.5, at its --timeout-s
 _ALL_GRAPHS_S = 10.0
 _MAX_GRAPH_BYTES = 1 << 30
 # Virtuoso's optimiser spends about 10 ms per graph of the dataset on each new query text (600 ms for a
@@ -158,7 +156,7 @@ class RemoteStore:
             return QueryResult("graph", triples=tuple(parse_triples(reply.body, RdfFormat.NTRIPLES)))
         doc = self._json(self._query(sparql, params, _JSON, self.timeout_s, trips=False))
         if form == "ASK":
-            return QueryResult("boolean", boolean=_boolean(doc))
+            return QueryResult("boolean", boolean=boolean(doc))
         return solutions_from_bindings(*wire_bindings(doc))
 
     def query_capped(
@@ -182,7 +180,7 @@ class RemoteStore:
         form = query_form(sparql)
         wire_cap = 2 * max_bytes + (1 << 20)  # the wire formats are wordier than what is kept
         if form in ("CONSTRUCT", "DESCRIBE"):
-            reply = self._query(sparql, params, _NTRIPLES, self.timeout_s, trips=False, max_bytes=wire_cap)
+            reply = self._query(sparql, params, _NTRIPLES, self.timeout_s, False, wire_cap, max_rows)
             body = reply.body[: reply.body.rfind(b"\n") + 1] if reply.cut else reply.body
             triples = parse_triples(body, RdfFormat.NTRIPLES)
             capped = capped_triples(triples, graph_format, max_rows, max_bytes)
@@ -192,7 +190,7 @@ class RemoteStore:
             raise QueryError(f"the answer is over {wire_cap // 1_000_000} MB; add a LIMIT")
         doc = self._json(reply)
         if form == "ASK":
-            body = QueryResult("boolean", boolean=_boolean(doc)).serialize(result_format)
+            body = QueryResult("boolean", boolean=boolean(doc)).serialize(result_format)
             return CappedResult("boolean", body, 0, False)
         names, rows = wire_bindings(doc)
         return capped_bindings(names, rows, result_format, max_rows, max_bytes)
@@ -268,7 +266,7 @@ class RemoteStore:
         if reply.status == 404:
             return None
         if reply.status != 200:
-            raise StoreError(f"GET of graph <{name}> failed: {_status_line(reply)}")
+            raise StoreError(f"GET of graph <{name}> failed: {status_line(reply)}")
         if reply.cut:
             raise StoreError(f"graph <{name}> is over {_MAX_GRAPH_BYTES >> 20} MB: read it from the dumps")
         return reply.body
@@ -302,7 +300,7 @@ class RemoteStore:
         if reply.status == 404 and method == "DELETE":
             return
         if not 200 <= reply.status < 300:
-            raise StoreError(f"{method} of graph <{graph}> failed: {_status_line(reply)}")
+            raise StoreError(f"{method} of graph <{graph}> failed: {status_line(reply)}")
 
     # --- the wire -----------------------------------------------------------------------------------
 
@@ -343,6 +341,8 @@ class RemoteStore:
         if self.endpoints.kind == "virtuoso":  # its own limit, in ms: it stops the work (docs/serving.md)
             # Its anytime queries overran their limit about twice (2.1 s for 1 s): ask for half the deadline.
             fields.append(("timeout", str(max(1, int(timeout_s * 500)))))
+            if max_rows:  # it stops at the rows kept (and the one that tells the answer was cut)
+                fields.append(("maxrows", str(max_rows + 1)))
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         body = urlencode(fields, quote_via=quote).encode()
         started = time.monotonic()
@@ -354,31 +354,13 @@ class RemoteStore:
             raise QueryTimeout(
                 f"the query ran longer than {timeout_s:g} s and was stopped; simplify it or add a LIMIT"
             ) from None
-        if reply.headers.get("x-sql-state") == "S1TAT" or reply.body.endswith(_CANCELLED):
-            # Virtuoso sends what it found by its time limit, saying so in a header; Oxigraph server, whose
-            # answer has begun, stops it with this text: a timeout both, never a short or broken answer.
-            raise QueryTimeout(f"the query ran past the store's time limit ({timeout_s:g} s) and was stopped")
-        cut_at = reply.headers.get("x-sparql-maxrows", "")  # Virtuoso: its ResultSetMaxRows cut the answer
-        if reply.status == 200 and cut_at.isdigit() and (not max_rows or int(cut_at) <= max_rows):
-            need = f"at least {max_rows + 1}" if max_rows else f"above {cut_at} and KG_MAX_ROWS"
-            raise QueryCrashed(
-                f"the store cut the answer at {cut_at} rows: set Virtuoso's [SPARQL] ResultSetMaxRows to "
-                f"{need} (docs/serving.md)"
-            )
-        if reply.status == 200:
-            return reply
-        elapsed = time.monotonic() - started
-        message = _status_line(reply)
-        if self.endpoints.kind == "virtuoso" and "SR177" in message and elapsed >= timeout_s / 2:
-            # Virtuoso stops a query inside a sort at its limit with "SR177: Misc Transaction Error" (seen
-            # on 7.2.5 with ORDER BY): at the limit, that is the timeout it is.
-            raise QueryTimeout(f"the query ran past the store's time limit ({timeout_s:g} s) and was stopped")
-        if reply.status == 503:
+        problem = refusal(reply, self.endpoints.kind, timeout_s, time.monotonic() - started, max_rows)
+        if isinstance(problem, StoreUnavailable):
             self._mark_down()
-            raise StoreUnavailable(f"the store is unavailable: {message}", retry_after_s=self.retry_after_s)
-        if reply.status in (500, 504) and re.search(r"time ?out|timed out", message, re.IGNORECASE):
-            raise QueryTimeout(f"the store stopped the query at its time limit: {message}")
-        raise QueryError(one_line(f"the store refused the query: {message}"))
+            raise StoreUnavailable(str(problem), retry_after_s=self.retry_after_s)
+        if problem is not None:
+            raise problem
+        return reply
 
     def _send(
         self,
@@ -426,18 +408,3 @@ class RemoteStore:
             return json.loads(reply.body)
         except ValueError:
             raise QueryError(f"the store sent no SPARQL JSON ({reply.media_type or 'no type'})") from None
-
-
-def _boolean(doc: Any) -> bool:
-    if isinstance(doc, dict) and isinstance(doc.get("boolean"), bool):
-        return bool(doc["boolean"])
-    # Virtuoso 7 answers ASK in JSON as one row of ``__ASK_RETVAL`` (1 or 0).
-    names, rows = wire_bindings(doc)
-    if names == ["__ASK_RETVAL"]:
-        return bool(rows) and str(rows[0].get("__ASK_RETVAL", {}).get("value")) == "1"
-    raise QueryError("the store sent no boolean for an ASK query")
-
-
-def _status_line(reply: Reply) -> str:
-    text = reply.body[:300].decode("utf-8", "replace")
-    return one_line(f"HTTP {reply.status}: {text}" if text.strip() else f"HTTP {reply.status}")
