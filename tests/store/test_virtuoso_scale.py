@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from store_servers import Server
+from store_servers import VIRTUOSO_INI, Server, VirtuosoServer, fresh_prefix
 
 from kg.dumps import write_dumps
 from kg.errors import QueryCrashed
@@ -180,3 +180,37 @@ def test_an_answer_cut_by_virtuoso_row_limit_is_an_error_naming_it(
         )
     with pytest.raises(QueryCrashed, match="ResultSetMaxRows"):
         store.query(every)
+
+
+class _FewRows(VirtuosoServer):
+    """Virtuoso cutting answers at 1,000 rows (Debian's virtuoso.ini ships 10,000: KG_MAX_ROWS, no more)."""
+
+    ini = VIRTUOSO_INI.replace("ResultSetMaxRows = 100000", "ResultSetMaxRows = 1000")
+
+
+def test_a_row_limit_below_kg_max_rows_is_named_and_a_lookup_page_at_it_is_whole(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    server = _FewRows(tmp_path_factory.mktemp("virtuoso-few-rows"))
+    server.start()
+    try:
+        prefix = fresh_prefix()
+        store = RemoteStore(server.url, graph_prefix=prefix, timeout_s=10)
+        lines = "".join(f'<http://ex/s{i}> <http://ex/p> "{i}" .\n' for i in range(1000))
+        store.replace_graph(f"{prefix}a", lines.encode())
+        # A lookup page of LIMIT 1000 with 1,000 rows: Virtuoso flags it, but nothing was cut.
+        assert len(list(store.quads(predicate="http://ex/p"))) == 1000
+        with pytest.raises(
+            QueryCrashed, match=r"cut the answer at 1000 rows.*ResultSetMaxRows to at least 10001"
+        ):
+            store.query_capped(
+                "SELECT * WHERE { ?s ?p ?o }",
+                default_graph=[f"{prefix}a"],
+                named_graphs=[],
+                result_format=ResultsFormat.JSON,
+                graph_format=RdfFormat.NTRIPLES,
+                max_rows=10_000,
+                max_bytes=1 << 24,
+            )
+    finally:
+        server.stop()

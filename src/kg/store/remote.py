@@ -222,7 +222,7 @@ class RemoteStore:
         text = f"SELECT * WHERE {{ GRAPH ?g {{ {pattern} }} {self._prefix_filter} }}"
         offset, size = 0, 1_000  # a page reads a few quads; a full scan pages on in bigger steps
         while True:
-            rows = self._select(f"{text} OFFSET {offset} LIMIT {size}", (), self.lookup_timeout_s)
+            rows = self._select(f"{text} OFFSET {offset} LIMIT {size}", (), self.lookup_timeout_s, size)
             result = solutions_from_bindings(["s", "p", "o", "g"], rows)
             for row in result.rows:
                 yield make_quad(fixed[0] or row[0], fixed[1] or row[1], fixed[2] or row[2], row[3])  # type: ignore[arg-type]
@@ -251,7 +251,7 @@ class RemoteStore:
             f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s {p} {o} }} {self._prefix_filter} }} "
             f"OFFSET {max(0, int(offset))} LIMIT {max(0, int(limit))}"
         )
-        rows = self._select(text, (), self.lookup_timeout_s)
+        rows = self._select(text, (), self.lookup_timeout_s, max(0, int(limit)))
         return [t for (t,) in solutions_from_bindings(["s"], rows).rows if t is not None]
 
     def dump(self, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
@@ -321,8 +321,11 @@ class RemoteStore:
             self._all_graphs_at = (time.monotonic(), found)
         return found
 
-    def _select(self, text: str, params: Sequence[tuple[str, str]], timeout_s: float) -> list[dict[str, Any]]:
-        doc = self._json(self._query(text, params, _JSON, timeout_s, trips=True))
+    def _select(
+        self, text: str, params: Sequence[tuple[str, str]], timeout_s: float, limit: int = 0
+    ) -> list[dict[str, Any]]:
+        """Rows of a lookup; ``limit``: its LIMIT (a store's row limit that high is no cut)."""
+        doc = self._json(self._query(text, params, _JSON, timeout_s, True, 1 << 28, max(0, limit - 1)))
         return wire_bindings(doc)[1]
 
     def _query(
