@@ -183,7 +183,7 @@ def test_an_answer_cut_by_virtuoso_row_limit_is_an_error_naming_it(
 
 
 class _FewRows(VirtuosoServer):
-    """Virtuoso cutting answers at 1,000 rows (Debian's virtuoso.ini ships 10,000: KG_MAX_ROWS, no more)."""
+    """Virtuoso cutting answers at 1,000 rows: below KG_MAX_ROWS + 1, as its sample ini's 10,000 is."""
 
     ini = VIRTUOSO_INI.replace("ResultSetMaxRows = 100000", "ResultSetMaxRows = 1000")
 
