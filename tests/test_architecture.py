@@ -11,7 +11,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "kg"
 
 # Third-party libraries and the only modules (or packages) allowed to import them.
 OWNERS = {
-    "pyoxigraph": ("kg/store/embedded.py", "kg/store/terms.py"),
+    "pyoxigraph": ("kg/store/embedded.py", "kg/store/terms.py", "kg/store/syntaxes.py"),
     "pyshacl": ("kg/validate.py",),
     "sqlite3": ("kg/search_index.py",),
     "flask": ("kg/web/",),

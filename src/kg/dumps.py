@@ -37,7 +37,7 @@ from kg.errors import BuildError
 from kg.formats import JSON, RdfFormat
 from kg.fragments import FOLDER as FRAGMENTS
 from kg.fragments import dataset_fragments, joined, write_fragments, write_index
-from kg.store import canonical_dumps
+from kg.store import canonical_dumps, fragment_dumps
 from kg.vocab import PREFIXES
 
 DUMP_STEM = "kg"
@@ -142,7 +142,7 @@ def serialize_all(dataset: Dataset) -> Iterator[tuple[RdfFormat, bytes]]:
 
 def dumps_from_nquads(nquads: bytes, fmts: Iterable[RdfFormat]) -> Iterator[tuple[RdfFormat, bytes]]:
     """The other dumps of a build from its ``kg.nq`` (the joined fragments, ``kg.fragments``)."""
-    for fmt, out in canonical_dumps(nquads, list(fmts), prefixes=_CONTEXT_PREFIXES).items():
+    for fmt, out in fragment_dumps(nquads, list(fmts), prefixes=_CONTEXT_PREFIXES).items():
         yield fmt, _finish(fmt, out)
 
 

@@ -2,7 +2,7 @@
 
 N-Quads is line based (N-Quads §2: a document is a sequence of statements), so documents concatenate into
 one, provided no blank-node label appears in two of them (labels are scoped to their document). Each graph
-is canonicalised on its own (RDFC-1.0, through ``kg.store.canonical_dumps``) and its ``_:c14nN`` labels get
+is canonicalised on its own (RDFC-1.0, through ``kg.store.canonical_nquads``) and its ``_:c14nN`` labels get
 a prefix derived from the graph's IRI; its lines are sorted. So the fragment of a graph depends on that
 graph alone, and ``kg add`` of one release writes one fragment (and the reference graph's when it changes)
 and hard-links the others from the build it replaces (a build's files never change once written, so
@@ -26,8 +26,7 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
-from kg.formats import RdfFormat
-from kg.store import canonical_dumps
+from kg.store import canonical_nquads
 
 FOLDER = "graphs"
 INDEX = "index.json"
@@ -57,7 +56,7 @@ def fragment_name(graph: str) -> str:
 
 def graph_fragment(graph: str, ntriples: bytes) -> bytes:
     """The canonical N-Quads of one named graph, from its triples (N-Triples, any order, any labels)."""
-    canonical = canonical_dumps(ntriples, (RdfFormat.NQUADS,), prefixes={})[RdfFormat.NQUADS]
+    canonical = canonical_nquads(ntriples)
     if b"_:" in canonical:
         prefix = b"_:g" + hashlib.sha256(graph.encode()).hexdigest()[:12].encode() + b"c14n"
         canonical = _SUBJECT_LABEL.sub(prefix, canonical)

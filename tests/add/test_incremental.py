@@ -15,11 +15,17 @@ from pathlib import Path
 import pytest
 
 import kg.finish
+import kg.sparql.prepare
 from kg.add import add_release, publish
 from kg.finish import finish, pending
+from kg.formats import RdfFormat
 from kg.project import build_project, read_project
 from kg.settings import Settings
+from kg.sparql import prepare_store
+from kg.store import KgStore, canonical_dumps
 from kg.synth import synth_releases
+from kg.web.config import WebOptions
+from kg.web.runtime import prepare_release
 
 from .support import settings_of
 
@@ -135,3 +141,33 @@ def test_kg_add_finishes_its_build_in_the_background(linked: Path, record: Path)
     assert not pending(dist.resolve()) and _whole(dist)
     assert (dist / "kg.ttl").exists() and (dist / "iati-activities.xml").exists()
     assert (dist.resolve().parent / "finish.log").exists()
+
+
+def test_the_server_store_after_an_add_is_made_from_the_last_one(
+    linked: Path, record: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `kg serve` follows each build: after a `kg add` its store is the last one with one graph loaded,
+    # holding what a store loaded from the new kg.nq would hold.
+    settings = settings_of(linked)
+    options = WebOptions(store_dir=tmp_path / "stores")
+    first = prepare_release(settings, options)
+    assert add_release(settings, record).added
+    loads: list[Path] = []
+    monkeypatch.setattr(kg.sparql.prepare, "_load", lambda directory, nquads: loads.append(nquads))
+    # The seed project is small: one synthetic release is a quarter of it, above the share that is
+    # otherwise loaded whole (a release is a thousandth of a department's graph).
+    monkeypatch.setattr(kg.sparql.prepare, "MAX_CHANGED_SHARE", 0.9)
+    second = prepare_release(settings, options)
+    assert second.store_path != first.store_path and loads == []
+    assert second.store_path is not None and first.store_path is not None
+    monkeypatch.undo()
+    fresh, _ = prepare_store(settings.dist_dir / "kg.nq", tmp_path / "fresh")
+
+    def statements(store: Path) -> bytes:
+        dump = KgStore.open(store, read_only=True).dump(RdfFormat.NQUADS)
+        return canonical_dumps(dump, [RdfFormat.NQUADS], prefixes={})[RdfFormat.NQUADS]
+
+    assert statements(second.store_path) == statements(fresh) != statements(first.store_path)
+    for prepared in (first, second):
+        assert prepared.pin is not None
+        prepared.pin.close()

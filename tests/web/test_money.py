@@ -238,3 +238,34 @@ def test_home_links_keep_the_chosen_language(client: FlaskClient) -> None:
     table = 'id="data-program"'
     assert 'href="/program/accbp?lang=fr"' in _section(chosen, table, "</table>")
     assert 'href="/program/accbp"' in _section(negotiated, table, "</table>")
+
+
+_KINDS = {  # the class of the resources of each kind of money page, in the seed graph
+    "organization": "http://www.w3.org/ns/org#Organization",
+    "program": f"{KG}FundingProgram",
+    "country": "https://schema.org/Country",
+    "region": "https://schema.org/Place",
+    "theme": "http://www.w3.org/2004/02/skos/core#Concept",
+    "release": f"{KG}NewsRelease",
+    "project": f"{KG}Project",
+}
+
+
+def test_scope_figures_from_listed_projects_equal_the_one_query_form(graph: Graph) -> None:
+    # scope_figures reads the projects in scope first, then their grants from that list (the fast form);
+    # the one-query form (the projects as a subquery) is what it must equal, on every page that has money.
+    run = store_records(_store(graph))
+    compared = 0
+    for kind, cls in _KINDS.items():
+        for resource in sorted(set(graph.subjects(RDF.type, URIRef(cls)))):
+            if not isinstance(resource, URIRef):
+                continue
+            fast = scope_figures(run, kind, str(resource))
+            pattern = kg.figures.queries.scope(kind, str(resource))
+            rows = [kg.figures.model.ProjectRow.from_row(r) for r in run(kg.figures.queries.ledger(pattern))]
+            counted = run(kg.figures.queries.project_count(pattern))
+            projects = int(counted[0]["projects"]) if counted else 0
+            slow = kg.figures.model.ScopeFigures.of(projects, rows, 100) if projects else fast
+            assert fast == slow, resource
+            compared += bool(projects)
+    assert compared >= 25  # organisations, programs, places, themes, releases and projects with money

@@ -15,6 +15,7 @@ the text only after :func:`iri_ref` has checked it, so no page URL can change th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from kg.vocab import PREFIXES
 
@@ -60,6 +61,10 @@ def scope(kind: str, iri: str | None) -> str:
       through a program it or a unit administers;
     - place: projects for the place itself, for a place within it, and for a region that contains it
       (``schema:containedInPlace``): Guatemala is served by the projects for Central America and the Americas.
+
+    Each branch starts from the resource: Oxigraph (0.5) keeps the written order around a property path, and
+    a branch written from ``?p`` read every project or grant of the store to find the few that reach the
+    resource (5 ms at 10^5 triples for a branch matching nothing, against 0.1 ms).
     """
     if iri is None:
         return ALL_PROJECTS
@@ -69,15 +74,15 @@ def scope(kind: str, iri: str | None) -> str:
     if kind == "organization":
         return f"""
   {{ ?via org:subOrganizationOf* {ref} . ?p kg:implementer ?via . BIND ("implementer" AS ?how) }}
-  UNION {{ ?g schema:fundedItem ?p ; schema:funder ?via . ?via org:subOrganizationOf* {ref} .
+  UNION {{ ?via org:subOrganizationOf* {ref} . ?g schema:funder ?via ; schema:fundedItem ?p .
            BIND ("funder" AS ?how) }}
-  UNION {{ ?p kg:fundedThrough ?via . ?via kg:administeredBy ?admin . ?admin org:subOrganizationOf* {ref} .
+  UNION {{ ?admin org:subOrganizationOf* {ref} . ?via kg:administeredBy ?admin . ?p kg:fundedThrough ?via .
            BIND ("administers" AS ?how) }}"""
     if kind in ("place", "country", "m49", "region"):
         return f"""
   {{ ?p kg:beneficiaryRegion {ref} . BIND ({ref} AS ?via) BIND ("in" AS ?how) }}
-  UNION {{ ?p kg:beneficiaryRegion ?via . ?via schema:containedInPlace+ {ref} . BIND ("within" AS ?how) }}
-  UNION {{ ?p kg:beneficiaryRegion ?via . {ref} schema:containedInPlace+ ?via .
+  UNION {{ ?via schema:containedInPlace+ {ref} . ?p kg:beneficiaryRegion ?via . BIND ("within" AS ?how) }}
+  UNION {{ {ref} schema:containedInPlace+ ?via . ?p kg:beneficiaryRegion ?via .
            BIND ("containing" AS ?how) }}"""
     predicate = {
         "program": "kg:fundedThrough",
@@ -89,6 +94,36 @@ def scope(kind: str, iri: str | None) -> str:
         raise ValueError(f"no money scope for {kind!r}")
     # A grant is kg:announcedIn its release too: only projects count.
     return f'?p {predicate} {ref} ; a kg:Project . BIND ("self" AS ?how) BIND ({ref} AS ?via)'
+
+
+def scope_links(pattern: str) -> str:
+    """The projects in scope with how each reaches the resource: the rows :func:`ledger_of` starts from."""
+    return f"{PROLOGUE}\nSELECT DISTINCT ?p ?how ?via WHERE {{ {pattern} }}"
+
+
+def ledger_of(links: Iterable[tuple[str, str, str]]) -> str:
+    """:func:`ledger` of the projects ``links`` lists as ``(project IRI, how, via IRI)`` (the rows of
+    :func:`scope_links`), given as ``VALUES``.
+
+    Two queries, not one: Oxigraph (0.5) read the grants of the whole store to join them with the
+    projects of the subquery, a cost that grew with the store whatever the page (16 ms at 10^5 triples for a
+    place with no project, against 0.3 ms from the listed projects).
+
+    :raises ValueError: when an IRI is not a plain one (:func:`iri_ref`).
+    """
+    rows = " ".join(f"({iri_ref(p)} {_string(how)} {iri_ref(via)})" for p, how, via in links)
+    return _ledger(f"VALUES (?p ?how ?via) {{ {rows} }}", funders=False)
+
+
+def _string(text: str) -> str:
+    r"""A SPARQL string literal of ``text``.
+
+    >>> _string('say "hi" \\ bye')
+    '"say \\"hi\\" \\\\ bye"'
+    """
+    return (
+        '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+    )
 
 
 def ledger(pattern: str, *, funders: bool = False) -> str:
@@ -104,6 +139,10 @@ def ledger(pattern: str, *, funders: bool = False) -> str:
     ``schema:value``/``minValue``/``maxValue`` the amount has, and one that is not a number is left out
     when the rows are read.
     """
+    return _ledger(f"{{ SELECT DISTINCT ?p ?how ?via WHERE {{ {pattern} }} }}", funders=funders)
+
+
+def _ledger(projects: str, *, funders: bool) -> str:
     funder = "OPTIONAL { ?grant schema:funder ?funder . ?funder a schema:GovernmentOrganization }"
     government = funder if funders else ""
     return f"""{PROLOGUE}
@@ -114,7 +153,7 @@ SELECT ?p ?grant ?figure ?q ?currency ?release ?date
   (GROUP_CONCAT(DISTINCT STR(?implementer); separator=" ") AS ?implementers)
   (GROUP_CONCAT(DISTINCT STR(?region); separator=" ") AS ?regions)
 WHERE {{
-  {{ SELECT DISTINCT ?p ?how ?via WHERE {{ {pattern} }} }}
+  {projects}
   ?grant schema:fundedItem ?p ; schema:amount ?amount .
   ?amount kg:qualifier ?q ; schema:value|schema:minValue|schema:maxValue ?figure ; schema:currency ?currency .
   {government}

@@ -52,11 +52,15 @@ def home_figures(run: Records) -> HomeFigures:
 def scope_figures(run: Records, kind: str, iri: str, limit: int = LISTED) -> ScopeFigures:
     """The projects of one resource's page: how many, their sums, the largest ``limit`` grants' rows."""
     pattern = queries.scope(kind, iri)
-    counted = run(queries.project_count(pattern))
-    projects = int(counted[0].get("projects", "0")) if counted else 0
+    links = [(r["p"], r.get("how", ""), r["via"]) for r in run(queries.scope_links(pattern)) if "via" in r]
+    projects = len({project for project, _, _ in links})
     if not projects:
         return ScopeFigures(0, (), ())
-    rows = [ProjectRow.from_row(r) for r in run(queries.ledger(pattern))]
+    try:
+        ledger = queries.ledger_of(links)
+    except ValueError:  # an IRI that cannot be written in a query: the one-query form reads it
+        ledger = queries.ledger(pattern)
+    rows = [ProjectRow.from_row(r) for r in run(ledger)]
     return ScopeFigures.of(projects, rows, limit)
 
 

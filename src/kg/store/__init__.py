@@ -2,13 +2,14 @@
 
 ``Store`` (``kg.store.interface``) is what the server needs; ``KgStore`` is the embedded pyoxigraph store
 (``kg.store.embedded``), the default, and ``RemoteStore`` (``kg.store.remote``) a SPARQL 1.1 server spoken
-to over HTTP only. ``kg.store.terms`` reads and writes terms, results and RDF syntaxes; it and the embedded
-store are the only modules that import pyoxigraph.
+to over HTTP only. ``kg.store.terms`` reads and writes terms and results, ``kg.store.syntaxes`` the dumps in
+every RDF syntax; they and the embedded store are the only modules that import pyoxigraph.
 """
 
 from kg.store.embedded import KgStore
 from kg.store.interface import Store
-from kg.store.terms import CappedResult, QueryResult, Term, canonical_dumps, display, parse_to_nquads
+from kg.store.syntaxes import canonical_dumps, canonical_nquads, fragment_dumps
+from kg.store.terms import CappedResult, QueryResult, Term, display, parse_to_nquads
 
 __all__ = [
     "CappedResult",
@@ -17,6 +18,8 @@ __all__ = [
     "Store",
     "Term",
     "canonical_dumps",
+    "canonical_nquads",
     "display",
+    "fragment_dumps",
     "parse_to_nquads",
 ]

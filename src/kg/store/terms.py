@@ -17,8 +17,6 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.formats import RdfFormat, ResultsFormat
-from kg.jsonld import Term as PlainTerm
-from kg.jsonld import compacted_jsonld
 
 OX_RDF = {
     RdfFormat.TURTLE: ox.RdfFormat.TURTLE,
@@ -85,38 +83,6 @@ def _solutions(variables: tuple[str, ...], rows: tuple[tuple[Term | None, ...], 
     parsed = ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
     assert isinstance(parsed, ox.QuerySolutions)
     return parsed
-
-
-def canonical_dumps(
-    nquads: bytes, fmts: Iterable[RdfFormat], *, prefixes: dict[str, str]
-) -> dict[RdfFormat, bytes]:
-    """N-Quads in each format, blank nodes renamed by RDFC-1.0 (W3C 2024) and statements sorted: equal
-    graphs give equal dumps. Triple formats carry the union; lexical forms are kept (a Store would not)."""
-    fmts = tuple(fmts)
-    dataset = ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    # Each term is written out once: these strings are the sort keys, and they tell equal triples apart.
-    keyed = [((str(q.subject), str(q.predicate), str(q.object)), str(q.graph_name), q) for q in dataset]
-    by_graph, union = [], []
-    if any(fmt.supports_datasets for fmt in fmts):
-        by_graph = [q for _, _, q in sorted(keyed, key=lambda k: (k[1], *k[0]))]
-    if not all(fmt.supports_datasets and fmt is not RdfFormat.JSONLD for fmt in fmts):
-        distinct = {spo: q.triple for spo, _, q in keyed}
-        union = [distinct[spo] for spo in sorted(distinct)]
-
-    def written(fmt: RdfFormat) -> bytes:  # JSON-LD: the union too, compacted with the context's prefixes
-        if fmt is RdfFormat.JSONLD:
-            plain = {t: _plain(t) for t in {t for triple in union for t in triple}}  # each term once
-            return compacted_jsonld([tuple(map(plain.__getitem__, triple)) for triple in union], prefixes)
-        quads = by_graph if fmt.supports_datasets else union
-        return as_bytes(ox.serialize(quads, format=OX_RDF[fmt], prefixes=prefixes))
-
-    return {fmt: written(fmt) for fmt in fmts}
-
-
-def _plain(t: Any) -> PlainTerm:
-    kind = "iri" if isinstance(t, ox.NamedNode) else "bnode" if isinstance(t, ox.BlankNode) else "literal"
-    return PlainTerm(kind, t.value, *((t.datatype.value, t.language) if kind == "literal" else ()))
 
 
 def as_bytes(data: bytes | None) -> bytes:
