@@ -15,7 +15,7 @@ commands, each a fresh process with the peak memory (PSS) of its whole process t
 Then each system of ``SYSTEMS`` in turn (one entry per system: add one to compare another): started cold on
 a free loopback port, its start time (until it answers) and idle memory (PSS of the process tree), then with
 wrk (benchmarks/server/request.lua, 4 connections, ``--duration`` s each): distinct point lookups
-(``SELECT ?p ?o WHERE { <project> ?p ?o }``, a different project each time), resource pages (``kg serve``
+(``SELECT ?p ?o WHERE { <project> ?p ?o }``, a different query text each time), resource pages (``kg serve``
 only), heavy aggregates with every query text different, and one heavy aggregate repeated; then the memory
 after the runs. It writes a markdown table (``--out``) and a plot of cost against size (``--plot``, drawn
 by matplotlib in .venv-bench). Nothing leaves loopback.
@@ -208,8 +208,11 @@ class System:
 
 
 def _start_kg(ctx: Context) -> server_bench.Server:
-    argv = [str(KG), "serve", "--port", "{port}", "--timeout", "120"]
-    return server_bench.start("kg", "kg serve", argv, "/sparql", kg_env(ctx.work), ctx.work)
+    argv = [str(KG), "serve", "--port", "{port}", "--timeout", "120", "--workers", "2"]
+    # wrk is one client (one address); Oxigraph gives one client every core, so here it may use both
+    # workers (by default one client gets half of them, and wrk's other connections were refused with 429).
+    env = kg_env(ctx.work, KG_CLIENT_QUERIES="2")
+    return server_bench.start("kg", "kg serve", argv, "/sparql", env, ctx.work)
 
 
 def _start_oxigraph(ctx: Context) -> server_bench.Server:
@@ -337,8 +340,12 @@ def projects(nquads: Path, limit: int = 400) -> list[str]:
 def scenarios(
     server: server_bench.Server, keys: list[str], pages: bool
 ) -> dict[str, list[server_bench.Request]]:
+    # A variable named with __NONCE__ (request.lua numbers each request): every lookup is a new query
+    # text, so no cache answers it (the 400 projects alone came round again after 400 requests).
     lookup = [
-        server_bench.sparql_post(server.sparql_path, f"SELECT ?p ?o WHERE {{ <{BASE}project/{k}> ?p ?o }}")
+        server_bench.sparql_post(
+            server.sparql_path, f"SELECT ?p ?o__NONCE__ WHERE {{ <{BASE}project/{k}> ?p ?o__NONCE__ }}"
+        )
         for k in keys
     ]
     out = {
@@ -443,7 +450,8 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, skipped: dict[
                     return ""
                 if "error" in got:
                     return str(got["error"])
-                return f"{got['rate']:,.1f}/s, {got['p50_ms']:.1f} ms"
+                errors = f" (**{got['errors']:,} errors**)" if got.get("errors") else ""
+                return f"{got['rate']:,.1f}/s, {got['p50_ms']:.1f} ms{errors}"
 
             lines.append(
                 f"| {r.size:.0e} | {label} | {fmt(data.get('start_s'))} / {fmt(data.get('restart_s'))} | "
@@ -519,6 +527,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--validate-timeout", type=float, default=1800.0, help="0: skip kg validate")
     parser.add_argument("--workdir", type=Path, help="keep the projects here (default: a temporary folder)")
+    parser.add_argument(
+        "--servers-only",
+        action="store_true",
+        help="with --workdir: measure the servers again on each size's kept project, keep its command times",
+    )
     parser.add_argument("--results", type=Path, default=HERE / "results" / "scale.json")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "scale.md")
     parser.add_argument("--plot", type=Path, default=HERE / "results" / "scale.png")
@@ -532,10 +545,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     for size in sizes:
         work = work_root / f"{size:.0e}"
         work.mkdir(parents=True, exist_ok=True)
-        log(f"size {size:.0e}: {releases_for(size)} synthetic releases")
-        record = make_project(work, size)
-        result = SizeResult(size, releases_for(size) + 1)
-        run_commands(work, record, result, args)
+        if args.servers_only and (work / "dist" / "kg.nq").is_file() and size in previous:
+            log(f"size {size:.0e}: the servers only, on the project kept in {work}")
+            result = _from_json(previous[size])
+            result.systems = {}
+        else:
+            log(f"size {size:.0e}: {releases_for(size)} synthetic releases")
+            record = make_project(work, size)
+            result = SizeResult(size, releases_for(size) + 1)
+            run_commands(work, record, result, args)
         keys = projects(work / "dist" / "kg.nq")
         ctx = Context(work, work / "dist" / "kg.nq")
         for system in SYSTEMS:

@@ -142,7 +142,7 @@ def serialize_all(dataset: Dataset) -> Iterator[tuple[RdfFormat, bytes]]:
 
 def dumps_from_nquads(nquads: bytes, fmts: Iterable[RdfFormat]) -> Iterator[tuple[RdfFormat, bytes]]:
     """The other dumps of a build from its ``kg.nq`` (the joined fragments, ``kg.fragments``)."""
-    for fmt, out in fragment_dumps(nquads, list(fmts), prefixes=_CONTEXT_PREFIXES).items():
+    for fmt, out in fragment_dumps(nquads, list(fmts), prefixes=_CONTEXT_PREFIXES):
         yield fmt, _finish(fmt, out)
 
 

@@ -7,7 +7,7 @@ per-graph fragments are canonical and sorted already (``kg.fragments``), and onl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -72,18 +72,24 @@ def _plain(t: Any) -> PlainTerm:
 
 def fragment_dumps(
     nquads: bytes, fmts: Iterable[RdfFormat], *, prefixes: dict[str, str]
-) -> dict[RdfFormat, bytes]:
-    """As :func:`canonical_dumps`, for N-Quads that are a build's fragments joined in graph order: canonical
-    labels, sorted lines (``kg.fragments``). Their order is the dataset formats' order; the union's triples
-    are the lines without their graph name (always an IRI, the last term), each once, sorted as bytes. No
-    term is turned into a Python object to be sorted by: that was a third of `kg build`'s time."""
-    fmts = tuple(fmts)
-    lines = [line for line in nquads.split(b"\n") if line.strip()]
-    by_graph: Sequence[ox.Quad] = []
-    union: Sequence[ox.Triple] = []
-    if any(fmt.supports_datasets for fmt in fmts):
-        by_graph = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    if not all(fmt.supports_datasets and fmt is not RdfFormat.JSONLD for fmt in fmts):
-        triples = sorted({line[: line.rindex(b" <")] + b" ." for line in lines})
-        union = [q.triple for q in ox.parse(b"\n".join(triples), format=ox.RdfFormat.N_TRIPLES)]
-    return _written(fmts, by_graph, union, prefixes)
+) -> Iterator[tuple[RdfFormat, bytes]]:
+    """As :func:`canonical_dumps`, for N-Quads that are a build's fragments joined in graph order (canonical
+    labels, sorted lines: ``kg.fragments``), one format at a time. Their order is the dataset formats'
+    order; the union's triples are the lines without their graph name (always an IRI, the last term), each
+    once, sorted as bytes. No term becomes a Python object to be sorted by (that was a third of `kg build`'s
+    time), and the statements stream from the parser to the serialiser: only JSON-LD, compacted in Python,
+    holds them all."""
+    union: bytes | None = None
+    for fmt in fmts:
+        if fmt.supports_datasets and fmt is not RdfFormat.JSONLD:
+            quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+            yield fmt, as_bytes(ox.serialize(quads, format=OX_RDF[fmt], prefixes=prefixes))
+            continue
+        if union is None:
+            lines = {line[: line.rindex(b" <")] + b" ." for line in nquads.split(b"\n") if line.strip()}
+            union = b"\n".join(sorted(lines))
+        triples = (quad.triple for quad in ox.parse(union, format=ox.RdfFormat.N_TRIPLES))
+        if fmt is RdfFormat.JSONLD:
+            yield fmt, _written((fmt,), [], list(triples), prefixes)[fmt]
+        else:
+            yield fmt, as_bytes(ox.serialize(triples, format=OX_RDF[fmt], prefixes=prefixes))
