@@ -171,6 +171,7 @@ class VirtuosoServer(Server):
     """``virtuoso-t`` (Debian's virtuoso-opensource-7-bin) from a minimal virtuoso.ini written here."""
 
     kind = "virtuoso"
+    ini = VIRTUOSO_INI
 
     def __init__(self, folder: Path) -> None:
         super().__init__(folder)
@@ -185,7 +186,7 @@ class VirtuosoServer(Server):
         db = self.folder / "db"
         db.mkdir(exist_ok=True)
         ini = self.folder / "virtuoso.ini"
-        ini.write_text(VIRTUOSO_INI.format(db=db, sql_port=self.sql_port, http_port=self.port))
+        ini.write_text(self.ini.format(db=db, sql_port=self.sql_port, http_port=self.port))
         log = self.folder / "virtuoso.out"
         with log.open("ab") as out:
             self.process = subprocess.Popen(

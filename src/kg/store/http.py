@@ -21,6 +21,13 @@ from urllib.parse import urlsplit
 from kg.errors import StoreError, StoreUnavailable
 
 _CHUNK = 1 << 16
+# Virtuoso 7 echoes each graph of a query's dataset in a header of its answer (``X-SPARQL-default-graph``,
+# ``X-SPARQL-named-graph``): two per served graph. http.client refuses an answer with over 100 headers,
+# which Virtuoso passes at about 50 graphs (10^5 triples of ``kg synth``): every query failed there, read
+# as a store that is down (503). Allow one header per graph for 10^4 graphs; the deadline bounds the rest.
+_MAX_HEADERS = 20_000
+if getattr(http.client, "_MAXHEADERS", 0) < _MAX_HEADERS:
+    setattr(http.client, "_MAXHEADERS", _MAX_HEADERS)  # noqa: B010 (a private constant of http.client)
 
 
 class StoreTimeout(StoreUnavailable):
@@ -106,7 +113,7 @@ def call(
     except TimeoutError:
         raise StoreTimeout(f"the store at {where} did not answer within {timeout_s:g} s") from None
     except (OSError, http.client.HTTPException) as exc:
-        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        reason = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}".rstrip(": ")
         raise StoreUnavailable(f"the store at {where} is unavailable ({reason})") from None
     finally:
         conn.close()

@@ -7,7 +7,8 @@
 
 Store URLs name the server kind, which fixes its endpoints (``kg.store.endpoints``) and quirks: Oxigraph
 server's ``union-default-graph`` when every graph is served; Virtuoso's ``timeout`` parameter, its
-``X-SQL-State: S1TAT`` on an answer cut by a time limit and ``__ASK_RETVAL`` for ASK.
+``X-SQL-State: S1TAT`` on an answer cut by a time limit (``kg.store.replies``), ``maxrows`` parameter and
+``X-SPARQL-MaxRows`` on an answer cut by rows, ``__ASK_RETVAL`` for ASK, and its optimiser (``_IN_ORDER``).
 The served graphs are those whose IRI starts with ``graph_prefix`` (``{base}graph/``): a server's own
 graphs (Virtuoso's system graphs) are never queried.
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,6 +31,7 @@ from kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
 from kg.formats import RdfFormat, ResultsFormat
 from kg.store.endpoints import Endpoints, query_form
 from kg.store.http import Reply, StoreTimeout, call
+from kg.store.replies import boolean, refusal, status_line
 from kg.store.terms import (
     CappedResult,
     QueryResult,
@@ -41,7 +42,6 @@ from kg.store.terms import (
     graphs_of,
     make_quad,
     named_node,
-    one_line,
     parse_to_nquads,
     parse_triples,
     rewritten,
@@ -53,9 +53,13 @@ from kg.store.terms import (
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _PAGE = 10_000
-_CANCELLED = b"The SPARQL operation has been cancelled"  # Oxigraph server 0.5, at its --timeout-s
 _ALL_GRAPHS_S = 10.0
 _MAX_GRAPH_BYTES = 1 << 30
+# Virtuoso's optimiser spends about 10 ms per graph of the dataset on each new query text (600 ms for a
+# project page's figures at 55 graphs, 20 ms with this): kg's own queries (``query``: pages, figures, counts)
+# are written in a good join order, so Virtuoso takes theirs as written. Visitors' queries (``query_capped``)
+# keep the optimiser.
+_IN_ORDER = 'define sql:select-option "order"\n'
 
 
 class RemoteStore:
@@ -89,6 +93,7 @@ class RemoteStore:
         self.retry_after_s = retry_after_s
         self._down_until = 0.0
         self._all_graphs_at: tuple[float, frozenset[str]] = (-_ALL_GRAPHS_S, frozenset())
+        self._served_at: tuple[float, tuple[str, ...]] = (-_ALL_GRAPHS_S, ())
         self._lock = threading.Lock()
         self._prefix_filter = f"FILTER(STRSTARTS(STR(?g), {json.dumps(graph_prefix)}))"
 
@@ -99,7 +104,20 @@ class RemoteStore:
         pattern = "{}" if self.endpoints.kind == "oxigraph" else "{ ?s ?p ?o }"
         text = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} {self._prefix_filter} }}"
         rows = self._select(text, (), self.lookup_timeout_s)
-        return sorted(str(r["g"]["value"]) for r in rows if "g" in r)
+        found = sorted(str(r["g"]["value"]) for r in rows if "g" in r)
+        with self._lock:
+            self._served_at = (time.monotonic(), tuple(found))
+        return found
+
+    def _served(self) -> list[str]:
+        """``graphs()`` as it was at most ``_ALL_GRAPHS_S`` seconds ago, or since a load through this object:
+        the dataset of ``query``. Virtuoso lists graphs by a ``DISTINCT ?g`` over its quads (150 ms at 10^5
+        triples, and linear), which each page's queries paid; a graph loaded by another process meanwhile
+        is in the union of the next ones."""
+        with self._lock:
+            if time.monotonic() - self._served_at[0] < _ALL_GRAPHS_S:
+                return list(self._served_at[1])
+        return self.graphs()
 
     def __len__(self) -> int:
         """Triples in the served graphs; a count past ``timeout_s`` is ``StoreTimeout`` (503), and does not
@@ -124,19 +142,21 @@ class RemoteStore:
         """Run a SPARQL 1.1 query; by default the default graph is the union of the served graphs."""
         if prefixes:
             sparql = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + sparql
-        served = self.graphs() if default_graph is None or named_graphs is None else []
+        served = self._served() if default_graph is None or named_graphs is None else []
         params = self._dataset(
             list(default_graph) if default_graph is not None else (served if union else []),
             list(named_graphs) if named_graphs is not None else served,
             every=default_graph is None and union,
         )
         form = query_form(sparql)
+        if self.endpoints.kind == "virtuoso":
+            sparql = _IN_ORDER + sparql
         if form in ("CONSTRUCT", "DESCRIBE"):
             reply = self._query(sparql, params, _NTRIPLES, self.timeout_s, trips=False)
             return QueryResult("graph", triples=tuple(parse_triples(reply.body, RdfFormat.NTRIPLES)))
         doc = self._json(self._query(sparql, params, _JSON, self.timeout_s, trips=False))
         if form == "ASK":
-            return QueryResult("boolean", boolean=_boolean(doc))
+            return QueryResult("boolean", boolean=boolean(doc))
         return solutions_from_bindings(*wire_bindings(doc))
 
     def query_capped(
@@ -160,17 +180,17 @@ class RemoteStore:
         form = query_form(sparql)
         wire_cap = 2 * max_bytes + (1 << 20)  # the wire formats are wordier than what is kept
         if form in ("CONSTRUCT", "DESCRIBE"):
-            reply = self._query(sparql, params, _NTRIPLES, self.timeout_s, trips=False, max_bytes=wire_cap)
+            reply = self._query(sparql, params, _NTRIPLES, self.timeout_s, False, wire_cap, max_rows)
             body = reply.body[: reply.body.rfind(b"\n") + 1] if reply.cut else reply.body
             triples = parse_triples(body, RdfFormat.NTRIPLES)
             capped = capped_triples(triples, graph_format, max_rows, max_bytes)
             return capped if not reply.cut else CappedResult("graph", capped.body, capped.rows, True)
-        reply = self._query(sparql, params, _JSON, self.timeout_s, trips=False, max_bytes=wire_cap)
+        reply = self._query(sparql, params, _JSON, self.timeout_s, False, wire_cap, max_rows)
         if reply.cut:
             raise QueryError(f"the answer is over {wire_cap // 1_000_000} MB; add a LIMIT")
         doc = self._json(reply)
         if form == "ASK":
-            body = QueryResult("boolean", boolean=_boolean(doc)).serialize(result_format)
+            body = QueryResult("boolean", boolean=boolean(doc)).serialize(result_format)
             return CappedResult("boolean", body, 0, False)
         names, rows = wire_bindings(doc)
         return capped_bindings(names, rows, result_format, max_rows, max_bytes)
@@ -202,7 +222,7 @@ class RemoteStore:
         text = f"SELECT * WHERE {{ GRAPH ?g {{ {pattern} }} {self._prefix_filter} }}"
         offset, size = 0, 1_000  # a page reads a few quads; a full scan pages on in bigger steps
         while True:
-            rows = self._select(f"{text} OFFSET {offset} LIMIT {size}", (), self.lookup_timeout_s)
+            rows = self._select(f"{text} OFFSET {offset} LIMIT {size}", (), self.lookup_timeout_s, size)
             result = solutions_from_bindings(["s", "p", "o", "g"], rows)
             for row in result.rows:
                 yield make_quad(fixed[0] or row[0], fixed[1] or row[1], fixed[2] or row[2], row[3])  # type: ignore[arg-type]
@@ -231,7 +251,7 @@ class RemoteStore:
             f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s {p} {o} }} {self._prefix_filter} }} "
             f"OFFSET {max(0, int(offset))} LIMIT {max(0, int(limit))}"
         )
-        rows = self._select(text, (), self.lookup_timeout_s)
+        rows = self._select(text, (), self.lookup_timeout_s, max(0, int(limit)))
         return [t for (t,) in solutions_from_bindings(["s"], rows).rows if t is not None]
 
     def dump(self, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
@@ -246,7 +266,7 @@ class RemoteStore:
         if reply.status == 404:
             return None
         if reply.status != 200:
-            raise StoreError(f"GET of graph <{name}> failed: {_status_line(reply)}")
+            raise StoreError(f"GET of graph <{name}> failed: {status_line(reply)}")
         if reply.cut:
             raise StoreError(f"graph <{name}> is over {_MAX_GRAPH_BYTES >> 20} MB: read it from the dumps")
         return reply.body
@@ -274,11 +294,13 @@ class RemoteStore:
     def _graph_request(self, method: str, graph: str, body: bytes | None) -> None:
         url = f"{self.endpoints.graphs}?{urlencode({'graph': graph})}"
         headers = {"Content-Type": _NTRIPLES} if body is not None else {}
+        with self._lock:  # the graphs listed may change: ask again
+            self._served_at, self._all_graphs_at = (-_ALL_GRAPHS_S, ()), (-_ALL_GRAPHS_S, frozenset())
         reply = self._send(method, url, body, headers, self.load_timeout_s, trips=True)
         if reply.status == 404 and method == "DELETE":
             return
         if not 200 <= reply.status < 300:
-            raise StoreError(f"{method} of graph <{graph}> failed: {_status_line(reply)}")
+            raise StoreError(f"{method} of graph <{graph}> failed: {status_line(reply)}")
 
     # --- the wire -----------------------------------------------------------------------------------
 
@@ -299,8 +321,11 @@ class RemoteStore:
             self._all_graphs_at = (time.monotonic(), found)
         return found
 
-    def _select(self, text: str, params: Sequence[tuple[str, str]], timeout_s: float) -> list[dict[str, Any]]:
-        doc = self._json(self._query(text, params, _JSON, timeout_s, trips=True))
+    def _select(
+        self, text: str, params: Sequence[tuple[str, str]], timeout_s: float, limit: int = 0
+    ) -> list[dict[str, Any]]:
+        """Rows of a lookup; ``limit``: its LIMIT (a store's row limit that high is no cut)."""
+        doc = self._json(self._query(text, params, _JSON, timeout_s, True, 1 << 28, max(0, limit - 1)))
         return wire_bindings(doc)[1]
 
     def _query(
@@ -309,14 +334,18 @@ class RemoteStore:
         params: Sequence[tuple[str, str]],
         accept: str,
         timeout_s: float,
-        *,
         trips: bool,
         max_bytes: int = 1 << 28,
+        max_rows: int = 0,
     ) -> Reply:
+        """Run a query; ``max_rows``: the rows kept of its answer (one more is read to tell it was cut),
+        0 when every row is needed."""
         fields = [("query", text), *params]
         if self.endpoints.kind == "virtuoso":  # its own limit, in ms: it stops the work (docs/serving.md)
             # Its anytime queries overran their limit about twice (2.1 s for 1 s): ask for half the deadline.
             fields.append(("timeout", str(max(1, int(timeout_s * 500)))))
+            if max_rows:  # it stops at the rows kept (and the one that tells the answer was cut)
+                fields.append(("maxrows", str(max_rows + 1)))
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         body = urlencode(fields, quote_via=quote).encode()
         started = time.monotonic()
@@ -328,24 +357,13 @@ class RemoteStore:
             raise QueryTimeout(
                 f"the query ran longer than {timeout_s:g} s and was stopped; simplify it or add a LIMIT"
             ) from None
-        if reply.headers.get("x-sql-state") == "S1TAT" or reply.body.endswith(_CANCELLED):
-            # Virtuoso sends what it found by its time limit, saying so in a header; Oxigraph server, whose
-            # answer has begun, stops it with this text: a timeout both, never a short or broken answer.
-            raise QueryTimeout(f"the query ran past the store's time limit ({timeout_s:g} s) and was stopped")
-        if reply.status == 200:
-            return reply
-        elapsed = time.monotonic() - started
-        message = _status_line(reply)
-        if self.endpoints.kind == "virtuoso" and "SR177" in message and elapsed >= timeout_s / 2:
-            # Virtuoso stops a query inside a sort at its limit with "SR177: Misc Transaction Error" (seen
-            # on 7.2.5 with ORDER BY): at the limit, that is the timeout it is.
-            raise QueryTimeout(f"the query ran past the store's time limit ({timeout_s:g} s) and was stopped")
-        if reply.status == 503:
+        problem = refusal(reply, self.endpoints.kind, timeout_s, time.monotonic() - started, max_rows)
+        if isinstance(problem, StoreUnavailable):
             self._mark_down()
-            raise StoreUnavailable(f"the store is unavailable: {message}", retry_after_s=self.retry_after_s)
-        if reply.status in (500, 504) and re.search(r"time ?out|timed out", message, re.IGNORECASE):
-            raise QueryTimeout(f"the store stopped the query at its time limit: {message}")
-        raise QueryError(one_line(f"the store refused the query: {message}"))
+            raise StoreUnavailable(str(problem), retry_after_s=self.retry_after_s)
+        if problem is not None:
+            raise problem
+        return reply
 
     def _send(
         self,
@@ -393,18 +411,3 @@ class RemoteStore:
             return json.loads(reply.body)
         except ValueError:
             raise QueryError(f"the store sent no SPARQL JSON ({reply.media_type or 'no type'})") from None
-
-
-def _boolean(doc: Any) -> bool:
-    if isinstance(doc, dict) and isinstance(doc.get("boolean"), bool):
-        return bool(doc["boolean"])
-    # Virtuoso 7 answers ASK in JSON as one row of ``__ASK_RETVAL`` (1 or 0).
-    names, rows = wire_bindings(doc)
-    if names == ["__ASK_RETVAL"]:
-        return bool(rows) and str(rows[0].get("__ASK_RETVAL", {}).get("value")) == "1"
-    raise QueryError("the store sent no boolean for an ASK query")
-
-
-def _status_line(reply: Reply) -> str:
-    text = reply.body[:300].decode("utf-8", "replace")
-    return one_line(f"HTTP {reply.status}: {text}" if text.strip() else f"HTTP {reply.status}")
