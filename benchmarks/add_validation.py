@@ -39,11 +39,11 @@ from rdflib import Graph
 
 from kg.add import Candidate, Setup, check_candidate, read_candidate
 from kg.assets import load_shapes
-from kg.mapping import Resolver, build_dataset
-from kg.mapping.release import build_release
 from kg.dumps import serialize
 from kg.formats import RdfFormat
 from kg.iris import Iris
+from kg.mapping import Resolver, build_dataset
+from kg.mapping.release import build_release
 from kg.project import read_project
 from kg.settings import Settings
 from kg.sources import Release, SourceText, read_release, read_source_text

@@ -99,7 +99,7 @@ def main() -> None:
             rows.append((url, first_ms, statistics.median(times), max(times), len(reply.data)))
 
     lines = [
-        "# Browse and search on a `kg synth %d` build" % args.count,
+        f"# Browse and search on a `kg synth {args.count}` build",
         "",
         f"Made by `.venv/bin/python benchmarks/browse.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} cores shared with other jobs.",

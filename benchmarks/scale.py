@@ -176,9 +176,8 @@ def run_commands(work: Path, record: Path, result: SizeResult, args: argparse.Na
     result.commands["add"] = timed([str(KG), "add", str(record)], kg_env(scratch, KG_FINISH="off"))
     log(f"  kg add: {result.commands['add'].wall:.1f} s (CPU {result.commands['add'].cpu:.1f} s)")
     result.commands["finish"] = timed([str(KG), "build", "--finish"], kg_env(scratch))
-    log(
-        f"  kg build --finish: {result.commands['finish'].wall:.1f} s (CPU {result.commands['finish'].cpu:.1f} s)"
-    )
+    finish = result.commands["finish"]
+    log(f"  kg build --finish: {finish.wall:.1f} s (CPU {finish.cpu:.1f} s)")
     shutil.rmtree(scratch, ignore_errors=True)
     if args.validate_timeout > 0:
         # Exit 1: validated to the end, and the graph does not conform (a report, still a whole run).
@@ -256,7 +255,7 @@ def _store_server(ctx: Context, kind: str) -> tuple[Any, float]:
     if (ctx.work, kind) in _STORES:
         return _STORES[(ctx.work, kind)], 0.0
     sys.path.insert(0, str(ROOT / "tests" / "store"))
-    import store_servers  # noqa: PLC0415 (imports pytest: only when a remote store is measured)
+    import store_servers
 
     from kg.store.push import push_nquads
     from kg.store.remote import RemoteStore
@@ -418,7 +417,8 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, skipped: dict[
         "",
         "## Commands (wall seconds, CPU seconds, peak memory of the process tree)",
         "",
-        "| size | releases | triples | `kg build` | `kg add` (one release) | `kg build --finish` | `kg validate` |",
+        "| size | releases | triples | `kg build` | `kg add` (one release) | `kg build --finish` "
+        "| `kg validate` |",
         "|---:|---:|---:|---|---|---|---|",
     ]
     for r in results:
@@ -436,8 +436,8 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, skipped: dict[
         "",
         "## Servers (requests per second with 4 connections, and median latency)",
         "",
-        "| size | system | start s (cold / again) | idle MB | lookups | pages | aggregates, distinct | aggregate, same "
-        "| MB after |",
+        "| size | system | start s (cold / again) | idle MB | lookups | pages "
+        "| aggregates, distinct | aggregate, same | MB after |",
         "|---:|---|---:|---:|---|---|---|---|---:|",
     ]
     for r in results:
@@ -454,9 +454,11 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, skipped: dict[
                 return f"{got['rate']:,.1f}/s, {got['p50_ms']:.1f} ms{errors}"
 
             lines.append(
-                f"| {r.size:.0e} | {label} | {fmt(data.get('start_s'))} / {fmt(data.get('restart_s'))} | "
+                f"| {r.size:.0e} | {label} "
+                f"| {fmt(data.get('start_s'))} / {fmt(data.get('restart_s'))} | "
                 f"{memory(data, 'idle_mb', 'store_idle_mb')} | "
-                f"{cell('lookup')} | {cell('page')} | {cell('aggregate-distinct')} | {cell('aggregate-same')} | "
+                f"{cell('lookup')} | {cell('page')} | "
+                f"{cell('aggregate-distinct')} | {cell('aggregate-same')} | "
                 f"{memory(data, 'after_mb', 'store_after_mb')} |"
             )
     if skipped:
@@ -487,12 +489,14 @@ import matplotlib.pyplot as plt
 data = json.load(open(sys.argv[1]))
 fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
 for n, name in enumerate(("build", "add", "finish", "validate")):
-    runs = [(r["triples"], r["commands"][name]) for r in data if r["commands"].get(name, {}).get("ok")]
+    runs = [(r["triples"], r["commands"][name])
+            for r in data if r["commands"].get(name, {}).get("ok")]
     label = "kg build --finish" if name == "finish" else f"kg {name}"
     if runs:
         color = f"C{n}"
-        left.plot([t for t, _ in runs], [c["wall"] for _, c in runs], "-o", color=color, label=f"{label} (wall)")
-        left.plot([t for t, _ in runs], [c["cpu"] for _, c in runs], "--x", color=color, label=f"{label} (CPU)")
+        sizes = [t for t, _ in runs]
+        left.plot(sizes, [c["wall"] for _, c in runs], "-o", color=color, label=f"{label} (wall)")
+        left.plot(sizes, [c["cpu"] for _, c in runs], "--x", color=color, label=f"{label} (CPU)")
 left.set(xscale="log", yscale="log", xlabel="triples", ylabel="seconds", title="Commands (2 shared cores)")
 left.legend(fontsize=7); left.grid(True, which="both", alpha=0.3)
 systems = sorted({k for r in data for k in r["systems"]})
@@ -565,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             log(f"  {system.label}")
             try:
                 result.systems[system.key] = run_system(system, ctx, keys, args)
-            except Exception as exc:  # noqa: BLE001 (one system's failure is a result; the others still run)
+            except Exception as exc:
                 log(f"  {system.key} failed: {exc}")
                 skipped[f"{system.label} at {size:.0e}"] = f"failed: {str(exc)[:120]}"
         stop_stores()
