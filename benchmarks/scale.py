@@ -15,10 +15,11 @@ commands, each a fresh process with the peak memory (PSS) of its whole process t
 Then each system of ``SYSTEMS`` in turn (one entry per system: add one to compare another): started cold on
 a free loopback port, its start time (until it answers) and idle memory (PSS of the process tree), then with
 wrk (benchmarks/server/request.lua, 4 connections, ``--duration`` s each): distinct point lookups
-(``SELECT ?p ?o WHERE { <project> ?p ?o }``, a different query text each time), resource pages (``kg serve``
-only), heavy aggregates with every query text different, and one heavy aggregate repeated; then the memory
-after the runs. It writes a markdown table (``--out``) and a plot of cost against size (``--plot``, drawn
-by matplotlib in .venv-bench). Nothing leaves loopback.
+(``SELECT ?p ?o WHERE { <project> ?p ?o }``, a different query text each time) and one repeated, resource
+pages (``kg serve`` only), heavy aggregates with every query text different, and one heavy aggregate
+repeated; then the memory after the runs. It writes a markdown table (``--out``) with the ratios issue 12
+sets, and a plot of cost against size (``--plot``, drawn by matplotlib in .venv-bench). Nothing leaves
+loopback.
 """
 
 from __future__ import annotations
@@ -349,6 +350,11 @@ def scenarios(
     ]
     out = {
         "lookup": lookup,
+        "lookup-same": [
+            server_bench.sparql_post(
+                server.sparql_path, f"SELECT ?p ?o WHERE {{ <{BASE}project/{keys[0]}> ?p ?o }}"
+            )
+        ],
         "aggregate-distinct": [
             server_bench.sparql_post(server.sparql_path, q) for q in server_bench.AGGREGATES
         ],
@@ -436,9 +442,9 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, skipped: dict[
         "",
         "## Servers (requests per second with 4 connections, and median latency)",
         "",
-        "| size | system | start s (cold / again) | idle MB | lookups | pages "
+        "| size | system | start s (cold / again) | idle MB | lookups, distinct | lookup, same | pages "
         "| aggregates, distinct | aggregate, same | MB after |",
-        "|---:|---|---:|---:|---|---|---|---|---:|",
+        "|---:|---|---:|---:|---|---|---|---|---|---:|",
     ]
     for r in results:
         for key, data in r.systems.items():
@@ -457,13 +463,64 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, skipped: dict[
                 f"| {r.size:.0e} | {label} "
                 f"| {fmt(data.get('start_s'))} / {fmt(data.get('restart_s'))} | "
                 f"{memory(data, 'idle_mb', 'store_idle_mb')} | "
-                f"{cell('lookup')} | {cell('page')} | "
+                f"{cell('lookup')} | {cell('lookup-same')} | {cell('page')} | "
                 f"{cell('aggregate-distinct')} | {cell('aggregate-same')} | "
                 f"{memory(data, 'after_mb', 'store_after_mb')} |"
             )
+    lines += targets(results)
     if skipped:
         lines += ["", "Not measured: " + "; ".join(f"{k} ({v})" for k, v in skipped.items()) + "."]
     return "\n".join(lines) + "\n"
+
+
+# Issue 12's targets: (scenario, least ratio of kg serve's rate to Oxigraph server's in the same run).
+TARGETS = (
+    ("lookup", "distinct point lookups", 0.3),
+    ("lookup-same", "repeated point lookup", 0.5),
+    ("aggregate-distinct", "distinct heavy aggregates", 0.8),
+    ("aggregate-same", "repeated heavy aggregate", 10.0),
+)
+PAGE_TARGET_MS = 20.0
+
+
+def targets(results: list[SizeResult]) -> list[str]:
+    """The ratios issue 12 sets, kg serve (embedded store) against Oxigraph server, computed from this run."""
+
+    def rate(data: dict[str, object] | None, name: str) -> float | None:
+        got = (data or {}).get(name)
+        if not isinstance(got, dict) or "rate" not in got or got.get("errors"):
+            return None
+        return float(got["rate"])
+
+    lines = [
+        "",
+        "## Targets (issue 12): kg serve on its embedded store against Oxigraph server, same run",
+        "",
+        "| size | "
+        + " | ".join(f"{label} (>= {least:g}x)" for _, label, least in TARGETS)
+        + f" | page median (< {PAGE_TARGET_MS:g} ms) |",
+        "|---:|" + "---|" * (len(TARGETS) + 1),
+    ]
+    for r in results:
+        kg, peer = r.systems.get("kg"), r.systems.get("oxigraph")
+        if kg is None or peer is None:
+            continue
+        cells = []
+        for name, _, least in TARGETS:
+            ours, theirs = rate(kg, name), rate(peer, name)
+            if ours is None or not theirs:
+                cells.append("not measured")
+            else:
+                ratio = ours / theirs
+                cells.append(f"{ratio:.2f}x {'met' if ratio >= least else '**missed**'}")
+        page = kg.get("page")
+        if isinstance(page, dict) and "p50_ms" in page:
+            met = "met" if float(page["p50_ms"]) < PAGE_TARGET_MS else "**missed**"
+            cells.append(f"{float(page['p50_ms']):.1f} ms {met}")
+        else:
+            cells.append("not measured")
+        lines.append(f"| {r.size:.0e} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def memory(data: dict[str, object], own: str, store: str) -> str:
@@ -534,7 +591,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--servers-only",
         action="store_true",
-        help="with --workdir: measure the servers again on each size's kept project, keep its command times",
+        help="with --workdir: measure the --systems again on each size's kept project (its command times and "
+        "the other systems' figures are kept)",
     )
     parser.add_argument("--results", type=Path, default=HERE / "results" / "scale.json")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "scale.md")
@@ -552,7 +610,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.servers_only and (work / "dist" / "kg.nq").is_file() and size in previous:
             log(f"size {size:.0e}: the servers only, on the project kept in {work}")
             result = _from_json(previous[size])
-            result.systems = {}
+            # The systems not measured again keep their last figures.
+            result.systems = {k: v for k, v in result.systems.items() if k not in wanted}
         else:
             log(f"size {size:.0e}: {releases_for(size)} synthetic releases")
             record = make_project(work, size)
