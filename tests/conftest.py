@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,11 @@ SHARED = ROOT.parent / "shared"
 # started in the background, would outlive the test that started it (and the folder it writes in).
 # tests/add/test_incremental.py runs the background mode in a `kg` process of its own.
 os.environ.setdefault("KG_FINISH", "wait")
+# The on-disk stores' default folder (kg.settings.default_store_dir) is the user's cache: tests use their own,
+# so a store a developer's `kg serve` prepared is never read or added to by a test.
+_CACHE = tempfile.mkdtemp(prefix="kg-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

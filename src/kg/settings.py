@@ -26,6 +26,12 @@ def project_root() -> Path:
     return cwd
 
 
+def default_store_dir() -> Path:
+    """``$XDG_CACHE_HOME/kg/stores`` (``~/.cache/kg/stores``): outside the checkout; ``KG_STORE_DIR`` wins."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "kg" / "stores"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where things are and how IRIs are minted.
@@ -33,11 +39,14 @@ class Settings:
     :param base_iri: every IRI the project mints starts with it; must end with ``/``.
     :param data_dir: holds ``releases/``, ``reference/`` and ``sources/``.
     :param dist_dir: where ``kg build`` writes the dumps.
+    :param store_dir: where the on-disk stores of builds are kept (``kg serve`` prepares them; ``kg add``
+        checks a release against the linked build's and prepares the next build's from it).
     """
 
     base_iri: str = DEFAULT_BASE_IRI
     data_dir: Path = field(default_factory=lambda: project_root() / "data")
     dist_dir: Path = field(default_factory=lambda: project_root() / "dist")
+    store_dir: Path = field(default_factory=default_store_dir)
 
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/"):
@@ -57,7 +66,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Read ``KG_BASE_IRI``, ``KG_DATA_DIR`` and ``KG_DIST_DIR``; explicit overrides win."""
+        """Read ``KG_BASE_IRI``, ``KG_DATA_DIR``, ``KG_DIST_DIR`` and ``KG_STORE_DIR``; overrides win."""
         env = os.environ if environ is None else environ
         settings = cls()
         values: dict[str, object] = {}
@@ -67,5 +76,7 @@ class Settings:
             values["data_dir"] = Path(data)
         if dist := env.get(f"{ENV_PREFIX}DIST_DIR"):
             values["dist_dir"] = Path(dist)
+        if stores := env.get(f"{ENV_PREFIX}STORE_DIR"):
+            values["store_dir"] = Path(stores)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(settings, **values)  # type: ignore[arg-type]

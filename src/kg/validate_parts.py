@@ -5,11 +5,12 @@ uses one core. Each release graph is validated as ``kg add`` validated it when i
 its own nodes as focus nodes, against its graph and the reference and ontology graphs; and proved against
 its source texts (``kg.proof``). The rule across releases (``kgsh:ProgramCapRule``: the grants of a program
 in one period of its cap add up to at most the cap) is checked once per capped program, in a part of its
-own holding the program's caps and its grants from every release: read in every release's part, as
-``kg add`` reads them for one release, they made the whole run grow with the square of the graph (at
-10^6 triples each of 548 parts parsed the same 8,500 triples of grants). The reference and ontology graphs
-are validated once, on their own nodes. A result found by two parts is reported once. The parts run in
-``jobs`` processes.
+own holding what every graph says of the program and of its caps (validated there, not in the releases'
+parts: a release restating a cap with another figure gives the cap two) and its grants from every release.
+Read in every release's part, as ``kg add`` reads them for one release, they made the whole run grow with
+the square of the graph (at 10^6 triples each of 548 parts parsed the same 8,500 triples of grants). The
+reference and ontology graphs are validated once, on their own nodes. A result found by two parts is
+reported once. The parts run in ``jobs`` processes.
 """
 
 from __future__ import annotations
@@ -46,10 +47,17 @@ class _Setup:
     shapes: Graph
     shared: Graph
     shared_text: bytes  # the N-Triples of ``shared``, for the pyoxigraph store of each part
-    # capped program IRI -> N-Triples of what is said of it (with the classes of its values), its caps, grants
+    # capped program IRI -> N-Triples of what is said of it and of its caps (with the classes of their
+    # values), and of its grants
     contexts: Mapping[str, bytes]
+    caps: Mapping[str, frozenset[str]]  # capped program IRI -> its caps (amounts)
     sources: Path
     engine: Engine
+
+    @property
+    def covered(self) -> frozenset[str]:
+        """The nodes validated in the programs' parts: the capped programs and their caps."""
+        return frozenset(self.caps).union(*self.caps.values())
 
 
 _SETUP: _Setup | None = None
@@ -76,8 +84,8 @@ def _part(fragment: Path) -> tuple[Violation, ...]:
     assert setup is not None
     text = _ntriples(fragment)
     own = Graph().parse(data=text, format="nt")
-    # A capped program is validated in its own part, with what every graph says of it.
-    focus = {s for s in own.subjects() if isinstance(s, URIRef) and str(s) not in setup.contexts}
+    # A capped program and its caps are validated in the program's part, with what every graph says of them.
+    focus = {s for s in own.subjects() if isinstance(s, URIRef) and str(s) not in setup.covered}
     # The proofs read the release's own graph and the reference (names), not other releases' grants. The
     # reference is added to the part's own graph in place (copying both into a new graph cost 8%).
     own += setup.shared
@@ -98,7 +106,8 @@ def _program_part(program: str) -> tuple[Violation, ...]:
     data = Graph().parse(data=context.decode("utf-8"), format="nt")
     data += setup.shared
     store = _store([context, setup.shared_text], setup)
-    return validate_focus(data, {URIRef(program)}, setup.shapes, engine=setup.engine, store=store).results
+    focus = {URIRef(node) for node in (program, *setup.caps[program])}
+    return validate_focus(data, focus, setup.shapes, engine=setup.engine, store=store).results
 
 
 def _run(task: tuple[str, str]) -> tuple[Violation, ...]:
@@ -138,18 +147,21 @@ def validate_build(
     shared.parse(data=shared_text, format="nt")
     store = KgStore()
     store.load_file(build / "kg.nq")
-    capped = store.query(f"SELECT DISTINCT ?p WHERE {{ ?p <{KG.annualCap}> ?cap }}").records()
+    caps: dict[str, set[str]] = {}
+    for row in store.query(f"SELECT DISTINCT ?p ?cap WHERE {{ ?p <{KG.annualCap}> ?cap }}").records():
+        caps.setdefault(row["p"], set()).add(row["cap"])
     contexts = {}
-    for program in sorted(row["p"] for row in capped):
+    for program in sorted(caps):
         query = (
-            f"CONSTRUCT {{ ?program ?q ?v . ?v a ?t . ?cap ?p ?o }} "
+            f"CONSTRUCT {{ ?program ?q ?v . ?v a ?t . ?cap ?p ?o . ?o a ?u }} "
             f"WHERE {{ VALUES ?program {{ <{program}> }} {{ ?program ?q ?v OPTIONAL {{ ?v a ?t }} }} "
-            f"UNION {{ ?program kg:annualCap ?cap . ?cap ?p ?o }} }}"
+            f"UNION {{ ?program kg:annualCap ?cap . ?cap ?p ?o OPTIONAL {{ ?o a ?u }} }} }}"
         )
         context = _construct(store, query) + _construct(store, _grants_query([URIRef(program)], ""))
         contexts[program] = context.serialize(format="nt").encode("utf-8")
     del store
-    _SETUP = _Setup(load_shapes(), shared, shared_text.encode("utf-8"), contexts, sources, engine)
+    frozen = {program: frozenset(found) for program, found in caps.items()}
+    _SETUP = _Setup(load_shapes(), shared, shared_text.encode("utf-8"), contexts, frozen, sources, engine)
     # The programs first: each is the largest part, and the pool's last chunks are then the small ones.
     tasks = [("program", program) for program in contexts]
     tasks += [("graph", str(build / FOLDER / index[g].file)) for g in sorted(index) if g not in shared_iris]

@@ -12,6 +12,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.add.candidate import Candidate, Check
 from kg.add.caps import cap_problems, is_program_cap, restated_caps
+from kg.add.stores import linked_store
 from kg.assets import load_ontology
 from kg.dumps import serialize
 from kg.formats import RdfFormat
@@ -37,9 +38,12 @@ OWN_KINDS = frozenset(
 
 
 def load_store(settings: Settings) -> KgStore:
-    """The built store: ``dist/kg.nq``, or (before any build) the graph of the records, kept in memory."""
-    store = KgStore()
+    """The built store: the linked build's on-disk store when a server prepared it (``kg.add.stores``);
+    else ``dist/kg.nq``, or (before any build) the graph of the records, kept in memory."""
     dump = settings.dist_dir / NQUADS_DUMP
+    if dump.is_file() and (prepared := linked_store(settings)) is not None:
+        return prepared
+    store = KgStore()
     if dump.is_file():
         store.load_file(dump, base_iri=settings.base_iri)
     else:

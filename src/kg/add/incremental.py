@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kg.add.candidate import Candidate
+from kg.add.stores import next_store
 from kg.assets import load_ontology
 from kg.browse.records import BrowseData, browse_data
 from kg.catalog_stats import store_stats
@@ -128,12 +129,14 @@ def _write(
             file_info(build / NQUADS, RdfFormat.NQUADS.media_type),
             file_info(build / CONTEXT_FILE, "application/ld+json"),
         ]
-        if set(changed) - set(old):  # only new graphs: added to the store the release was checked against
-            for graph in changed:
-                store.load(changed[graph], RdfFormat.NQUADS)
-        if set(changed) & set(old):  # a graph replaced: the new dump, whole (a rare case)
+        if (prepared := next_store(settings, base, build, infos[0].sha256)) is not None:
+            store = prepared  # the new build's on-disk store, made from the linked build's (kg.add.stores)
+        elif store.read_only or set(changed) & set(old):  # a graph replaced (rare): the new dump, whole
             store = KgStore()
             store.load_file(build / NQUADS)
+        else:  # only new graphs: added to the store the release was checked against
+            for graph in changed:
+                store.load(changed[graph], RdfFormat.NQUADS)
         size = int(store.query(_UNION_SIZE).records()[0]["n"])
         when = datetime.now(UTC).replace(microsecond=0)
         infos += portal_files(settings, build, infos[:1], store_stats(store, size), when)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import StoreError
+from kg.fragments import FOLDER, read_index
 from kg.store import KgStore
 
 _CHUNK = 1 << 20
@@ -54,21 +55,52 @@ def dataset_version(nquads: Path) -> str:
     return digest.hexdigest()
 
 
+def build_parts(build: Path) -> dict[str, GraphPart] | None:
+    """A build's named graphs as its fragments (``kg.fragments``); None for a build without them."""
+    index = read_index(build)
+    if index is None:
+        return None
+    return {
+        graph: GraphPart(path, fragment.sha256, _size(path))
+        for graph, fragment in index.items()
+        for path in (build / FOLDER / fragment.file,)
+    }
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def prepared_store(store_root: Path, version: str) -> Path | None:
+    """The store already prepared (complete) for the dump whose SHA-256 is ``version``, if there is one."""
+    final = store_root / f"kg-{version}"
+    return final if final.is_dir() else None
+
+
 def prepare_store(
-    nquads: Path, store_root: Path, parts: Mapping[str, GraphPart] | None = None
+    nquads: Path,
+    store_root: Path,
+    parts: Mapping[str, GraphPart] | None = None,
+    *,
+    version: str | None = None,
 ) -> tuple[Path, str]:
     """Load ``nquads`` into ``store_root/kg-<sha256>`` unless it is there already.
 
     ``parts``: the named graphs ``nquads`` is the concatenation of (a build's fragments), if known; then a
     store of an earlier build that differs in few graphs is updated rather than ``nquads`` loaded whole.
+    ``version``: the SHA-256 of ``nquads`` when the caller has it (a build's manifest), not computed again.
 
     :returns: the store directory and the dataset version (the sha256 of ``nquads``).
     :raises StoreError: the file cannot be read or parsed, or the store cannot be written.
     """
-    try:
-        version = dataset_version(nquads)
-    except OSError as exc:
-        raise StoreError(f"cannot read {nquads}: {exc.strerror or exc}") from exc
+    if version is None:
+        try:
+            version = dataset_version(nquads)
+        except OSError as exc:
+            raise StoreError(f"cannot read {nquads}: {exc.strerror or exc}") from exc
     final = store_root / f"kg-{version}"
     if final.is_dir():
         return final, version

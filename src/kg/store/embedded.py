@@ -41,8 +41,9 @@ _SUBJECTS_QUERY = "SELECT DISTINCT ?p ?o ?s WHERE { " + _EVERY_GRAPH + " } OFFSE
 class KgStore:
     """A pyoxigraph store holding the named graphs of the project; queries see their union by default."""
 
-    def __init__(self, store: ox.Store | None = None) -> None:
+    def __init__(self, store: ox.Store | None = None, *, read_only: bool = False) -> None:
         self._store = store if store is not None else ox.Store()
+        self.read_only = read_only  # opened read-only: loads and updates fail
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> KgStore:
@@ -51,7 +52,7 @@ class KgStore:
             store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except OSError as exc:
             raise StoreError(f"cannot open store at {path}: {exc}") from exc
-        return cls(store)
+        return cls(store, read_only=read_only)
 
     def __len__(self) -> int:
         return len(self._store)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from kg.dumps import DumpInfo
+from kg.settings import default_store_dir
 from kg.web.origin import PublicUrl
 
 Redirect = Literal["303", "200"]
@@ -63,7 +64,7 @@ class WebOptions:
     max_body_bytes: int = 1_000_000
     redirect: Redirect = "303"
     cache_seconds: int = 300
-    store_dir: Path = field(default_factory=lambda: default_store_dir())
+    store_dir: Path = field(default_factory=default_store_dir)
     incoming_page: int = 20
     count_cap: int = 250_000
     page_cache_bytes: int = 64_000_000
@@ -109,12 +110,6 @@ class WebOptions:
 
 
 _CONVERTERS: dict[str, type] = {"int": int, "float": float, "Path": Path}
-
-
-def default_store_dir() -> Path:
-    """``$XDG_CACHE_HOME/kg/stores`` (``~/.cache/kg/stores``): outside the checkout; ``KG_STORE_DIR`` wins."""
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "kg" / "stores"
 
 
 PROJECT_TITLES = {

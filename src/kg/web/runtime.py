@@ -18,12 +18,11 @@ from pathlib import Path
 from kg.dumps import MANIFEST_FILE, read_manifest
 from kg.errors import BuildError
 from kg.formats import RdfFormat
-from kg.fragments import FOLDER, read_index
 from kg.iris import slugify
 from kg.publication import Pin, pin
 from kg.settings import Settings
 from kg.sparql import dataset_version, prepare_store
-from kg.sparql.prepare import GraphPart
+from kg.sparql.prepare import build_parts
 from kg.store import KgStore, Store
 from kg.store.remote import RemoteStore
 from kg.web.config import Dataset, WebOptions
@@ -65,7 +64,7 @@ def prepare_release(settings: Settings, options: WebOptions) -> Prepared:
         if options.store:  # served by a remote store that `kg build` / `kg add` loaded (KG_STORE)
             version, store_path, store = dataset_version(nquads), None, remote_store(settings, options)
         else:
-            store_path, version = prepare_store(nquads, options.store_dir, _parts(folder))
+            store_path, version = prepare_store(nquads, options.store_dir, build_parts(folder))
             store = KgStore.open(store_path, read_only=True)
         public = frozenset(store.graphs())
     except BaseException:
@@ -80,26 +79,6 @@ def prepare_release(settings: Settings, options: WebOptions) -> Prepared:
         public_graphs=public,
     )
     return Prepared(store_path, store, dataset, held)
-
-
-def _parts(build: Path) -> dict[str, GraphPart] | None:
-    """The build's named graphs as fragments (``kg.fragments``), for a store made from the last one."""
-    index = read_index(build)
-    if index is None:
-        return None
-    return {
-        graph: GraphPart(
-            build / FOLDER / fragment.file, fragment.sha256, _size(build / FOLDER / fragment.file)
-        )
-        for graph, fragment in index.items()
-    }
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def remote_store(settings: Settings, options: WebOptions) -> RemoteStore:
