@@ -43,11 +43,25 @@ def _one_line_errors(func: F) -> F:
 @click.option(
     "--dist-dir", envvar="KG_DIST_DIR", type=click.Path(path_type=Path), help="Build output folder."
 )
+@click.option(
+    "--store-dir",
+    envvar="KG_STORE_DIR",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the on-disk stores `kg serve` prepares and `kg add` reads (default ~/.cache/kg/stores).",
+)
 @click.pass_context
-def main(ctx: click.Context, base_iri: str | None, data_dir: Path | None, dist_dir: Path | None) -> None:
+def main(
+    ctx: click.Context,
+    base_iri: str | None,
+    data_dir: Path | None,
+    dist_dir: Path | None,
+    store_dir: Path | None,
+) -> None:
     """kg: publish government funding announcements as linked data."""
     try:
-        ctx.obj = Settings.from_env({}, base_iri=base_iri, data_dir=data_dir, dist_dir=dist_dir)
+        ctx.obj = Settings.from_env(
+            {}, base_iri=base_iri, data_dir=data_dir, dist_dir=dist_dir, store_dir=store_dir
+        )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
 
@@ -287,7 +301,13 @@ def serve(
         finish_pending(settings)  # files a `kg add` left pending (its background step did not run)
     try:
         options = WebOptions.from_env(
-            host=host, port=port, timeout=timeout, workers=workers, public_url=public_url, store=store
+            host=host,
+            port=port,
+            timeout=timeout,
+            workers=workers,
+            public_url=public_url,
+            store=store,
+            store_dir=settings.store_dir,
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc

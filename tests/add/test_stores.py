@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
@@ -16,6 +17,7 @@ from rdflib.namespace import DCTERMS
 import kg.sparql.prepare
 from kg.add import add_release
 from kg.add.stores import dump_version
+from kg.cli import main
 from kg.formats import RdfFormat
 from kg.project import read_project
 from kg.settings import Settings
@@ -98,3 +100,16 @@ def test_add_reads_the_servers_store_and_makes_the_next_one(
     assert add_release(alone, record).added
     assert not (alone.store_dir).exists()  # no store made where none was
     assert isomorphic(_catalog(new), _catalog(alone.dist_dir.resolve()))
+
+
+def test_kg_add_reads_the_store_folder_kg_serve_uses(built: Path, record: Path, tmp_path: Path) -> None:
+    # `kg --store-dir` (KG_STORE_DIR) is where `kg serve` prepares its stores: `kg add` looks there.
+    served = _project(built, tmp_path / "served")
+    first = prepare_release(served, WebOptions(store_dir=served.store_dir))
+    assert first.pin is not None
+    first.pin.close()
+    folders = ["--data-dir", str(served.data_dir), "--dist-dir", str(served.dist_dir)]
+    added = CliRunner().invoke(main, [*folders, "--store-dir", str(served.store_dir), "add", str(record)])
+    assert added.exit_code == 0, added.output
+    version = dump_version(served.dist_dir.resolve())
+    assert version is not None and prepared_store(served.store_dir, version) is not None
