@@ -8,8 +8,9 @@ releases are: about 1,820 triples each, plus 5,339 of the seed and reference dat
 commands, each a fresh process with the peak memory (PSS) of its whole process tree sampled:
 
 - ``kg build`` (everything: dumps, tables, catalog);
-- ``kg add`` of one more release (``KG_FINISH=off``: what the command waits for), then ``kg build --finish``
-  (the other syntaxes and tables it leaves to the background);
+- ``kg add`` of one more release (``KG_FINISH=off``: what the command waits for), then of another next to
+  the store a server prepares for the build (``kg.add.stores``), then ``kg build --finish`` (the other
+  syntaxes and tables they leave to the background);
 - ``kg validate`` of the whole graph (stopped at ``--validate-timeout``).
 
 Then each system of ``SYSTEMS`` in turn (one entry per system: add one to compare another): started cold on
@@ -129,8 +130,8 @@ def releases_for(size: int) -> int:
     return max(1, round((size - SEED_TRIPLES) / TRIPLES_PER_RELEASE))
 
 
-def make_project(work: Path, size: int) -> Path:
-    """data/ with the synthetic releases for ``size`` triples; returns the record ``kg add`` adds."""
+def make_project(work: Path, size: int) -> list[Path]:
+    """data/ with the synthetic releases for ``size`` triples; returns the two records ``kg add`` adds."""
     if (work / "data").is_dir():
         shutil.rmtree(work / "data")
     shutil.copytree(ROOT / "data", work / "data")
@@ -143,9 +144,8 @@ def make_project(work: Path, size: int) -> Path:
     subprocess.run([*synth, str(count), "--seed", "9", "-o", str(syn)], env={**os.environ, **env}, check=True)
     for path in sorted(syn.iterdir()):
         shutil.move(path, work / "data" / ("releases" if path.suffix == ".yaml" else "sources") / path.name)
-    subprocess.run([*synth, "1", "--seed", "11", "-o", str(new)], env={**os.environ, **env}, check=True)
-    (record,) = sorted(new.glob("*.yaml"))
-    return record
+    subprocess.run([*synth, "2", "--seed", "11", "-o", str(new)], env={**os.environ, **env}, check=True)
+    return sorted(new.glob("*.yaml"))
 
 
 @dataclass
@@ -157,7 +157,14 @@ class SizeResult:
     systems: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
-def run_commands(work: Path, record: Path, result: SizeResult, args: argparse.Namespace) -> None:
+PREPARE = (
+    "import sys; from pathlib import Path; from kg.sparql.prepare import build_parts, prepare_store; "
+    "build = Path(sys.argv[1]).resolve(); "
+    "prepare_store(build / 'kg.nq', Path(sys.argv[2]), build_parts(build))"
+)
+
+
+def run_commands(work: Path, records: list[Path], result: SizeResult, args: argparse.Namespace) -> None:
     env = kg_env(work)
     for path in (work / "dist", work / ".dist.builds", work / "stores", work / "oxigraph-store"):
         if path.is_symlink():
@@ -174,8 +181,14 @@ def run_commands(work: Path, record: Path, result: SizeResult, args: argparse.Na
     shutil.copytree(work / "data", scratch / "data")
     shutil.copytree(work / ".dist.builds", scratch / ".dist.builds", symlinks=True)
     os.symlink(os.readlink(work / "dist"), scratch / "dist")
-    result.commands["add"] = timed([str(KG), "add", str(record)], kg_env(scratch, KG_FINISH="off"))
+    result.commands["add"] = timed([str(KG), "add", str(records[0])], kg_env(scratch, KG_FINISH="off"))
     log(f"  kg add: {result.commands['add'].wall:.1f} s (CPU {result.commands['add'].cpu:.1f} s)")
+    # The next add next to a server: the store `kg serve` prepares for the build (kg.add.stores).
+    prepare = [sys.executable, "-c", PREPARE, str(scratch / "dist"), str(scratch / "stores")]
+    subprocess.run(prepare, check=True)
+    served = timed([str(KG), "add", str(records[1])], kg_env(scratch, KG_FINISH="off"))
+    result.commands["add-served"] = served
+    log(f"  kg add next to a server's store: {served.wall:.1f} s (CPU {served.cpu:.1f} s)")
     result.commands["finish"] = timed([str(KG), "build", "--finish"], kg_env(scratch))
     finish = result.commands["finish"]
     log(f"  kg build --finish: {finish.wall:.1f} s (CPU {finish.cpu:.1f} s)")
@@ -440,13 +453,13 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, skipped: dict[
         "",
         "## Commands (wall seconds, CPU seconds, peak memory of the process tree)",
         "",
-        "| size | releases | triples | `kg build` | `kg add` (one release) | `kg build --finish` "
-        "| `kg validate` |",
-        "|---:|---:|---:|---|---|---|---|",
+        "| size | releases | triples | `kg build` | `kg add` (one release) "
+        "| `kg add` next to a server's store | `kg build --finish` | `kg validate` |",
+        "|---:|---:|---:|---|---|---|---|---|",
     ]
     for r in results:
         cells = []
-        for name in ("build", "add", "finish", "validate"):
+        for name in ("build", "add", "add-served", "finish", "validate"):
             t = r.commands.get(name)
             if t is None:
                 cells.append("not run")
@@ -562,10 +575,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 data = json.load(open(sys.argv[1]))
 fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
-for n, name in enumerate(("build", "add", "finish", "validate")):
+LABELS = {"finish": "kg build --finish", "add-served": "kg add (server's store)"}
+for n, name in enumerate(("build", "add", "add-served", "finish", "validate")):
     runs = [(r["triples"], r["commands"][name])
             for r in data if r["commands"].get(name, {}).get("ok")]
-    label = "kg build --finish" if name == "finish" else f"kg {name}"
+    label = LABELS.get(name, f"kg {name}")
     if runs:
         color = f"C{n}"
         sizes = [t for t, _ in runs]
@@ -631,9 +645,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             result.systems = {k: v for k, v in result.systems.items() if k not in wanted}
         else:
             log(f"size {size:.0e}: {releases_for(size)} synthetic releases")
-            record = make_project(work, size)
+            records = make_project(work, size)
             result = SizeResult(size, releases_for(size) + 1)
-            run_commands(work, record, result, args)
+            run_commands(work, records, result, args)
         keys = projects(work / "dist" / "kg.nq")
         ctx = Context(work, work / "dist" / "kg.nq")
         for system in SYSTEMS:
