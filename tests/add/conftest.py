@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.add import publish
-from kg.project import build_project
+from kg.project import build_project, read_project
+from kg.synth import synth_releases
 
 from .support import ROOT, settings_of
 
@@ -27,3 +28,13 @@ def work(built: Path, tmp_path: Path) -> Path:
     """A fresh copy of the built project for one test."""
     shutil.copytree(built, tmp_path / "project")
     return tmp_path / "project"
+
+
+@pytest.fixture
+def record(built: Path, tmp_path: Path) -> Path:
+    """A synthetic release record to add to the built project."""
+    project = read_project(settings_of(built))
+    existing = [release for release, _ in project.releases]
+    (synthetic,) = synth_releases(1, seed=21, reference=project.reference, existing=existing)
+    path, _ = synthetic.write(tmp_path / "incoming")
+    return path

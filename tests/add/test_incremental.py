@@ -19,11 +19,10 @@ import kg.sparql.prepare
 from kg.add import add_release, publish
 from kg.finish import finish, pending
 from kg.formats import RdfFormat
-from kg.project import build_project, read_project
+from kg.project import build_project
 from kg.settings import Settings
 from kg.sparql import prepare_store
 from kg.store import KgStore, canonical_dumps
-from kg.synth import synth_releases
 from kg.web.config import WebOptions
 from kg.web.runtime import prepare_release
 
@@ -36,15 +35,6 @@ def linked(built: Path, tmp_path: Path) -> Path:
     shutil.copytree(built, tmp_path / "project", symlinks=True)
     assert (tmp_path / "project" / "dist").is_symlink()
     return tmp_path / "project"
-
-
-@pytest.fixture
-def record(built: Path, tmp_path: Path) -> Path:
-    project = read_project(settings_of(built))
-    existing = [release for release, _ in project.releases]
-    (synthetic,) = synth_releases(1, seed=21, reference=project.reference, existing=existing)
-    path, _ = synthetic.write(tmp_path / "incoming")
-    return path
 
 
 def _manifest(dist: Path) -> dict[str, object]:

@@ -19,25 +19,14 @@ from kg.add import add_release
 from kg.add.stores import dump_version
 from kg.cli import main
 from kg.formats import RdfFormat
-from kg.project import read_project
 from kg.settings import Settings
 from kg.sparql import prepare_store
 from kg.sparql.prepare import prepared_store
 from kg.store import KgStore, canonical_dumps
-from kg.synth import synth_releases
 from kg.web.config import WebOptions
 from kg.web.runtime import prepare_release
 
 from .support import settings_of
-
-
-@pytest.fixture
-def record(built: Path, tmp_path: Path) -> Path:
-    project = read_project(settings_of(built))
-    existing = [release for release, _ in project.releases]
-    (synthetic,) = synth_releases(1, seed=21, reference=project.reference, existing=existing)
-    path, _ = synthetic.write(tmp_path / "incoming")
-    return path
 
 
 def _project(built: Path, folder: Path) -> Settings:
