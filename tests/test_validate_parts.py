@@ -28,10 +28,11 @@ SELECT ?g ?amount WHERE { GRAPH ?g { ?grant kg:fundingProgram ?program ; schema:
   ?amount schema:value ?value } GRAPH ?h { ?program kg:annualCap ?cap } } ORDER BY ?g ?amount LIMIT 1"""
 
 
-@pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+@pytest.fixture(scope="module", params=["value", "maxValue"])
+def settings(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Settings:
     """The project with three synthetic releases, built, and one grant of a capped program raised far
-    above the cap in its release graph (the fragment, and kg.nq, which the whole validation reads)."""
+    above the cap in its release graph (the fragment, and kg.nq, which the whole validation reads): its
+    schema:value, or stated as an upper bound (schema:maxValue), which the cap rule sums too."""
     work = tmp_path_factory.mktemp("parts")
     shutil.copytree(ROOT / "data", work / "data")
     settings = Settings(data_dir=work / "data", dist_dir=work / "dist")
@@ -46,9 +47,10 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     graph, amount = next(iter(dataset.query(CAPPED_GRANT)))  # type: ignore[misc]
     build = settings.dist_dir.resolve()
     fragment = build / FOLDER / read_index(build)[str(graph)].file  # type: ignore[index]
-    line = re.compile(rf'^(<{re.escape(str(amount))}> {VALUE} )"[^"]*"', re.MULTILINE)
+    line = re.compile(rf'^(<{re.escape(str(amount))}>) {VALUE} "[^"]*"', re.MULTILINE)
+    raised = rf'\1 <https://schema.org/{request.param}> "900000000.0"'
     for path in (fragment, build / "kg.nq"):
-        text, count = line.subn(r'\1"900000000.0"', path.read_text(encoding="utf-8"))
+        text, count = line.subn(raised, path.read_text(encoding="utf-8"))
         assert count == 1
         path.write_text(text, encoding="utf-8")
     return settings

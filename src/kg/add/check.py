@@ -164,7 +164,7 @@ def _grants_query(programs: Sequence[URIRef], condition: str) -> str:
             kg:announcedIn ?release .
         ?release schema:datePublished ?published .
         {condition}
-        VALUES ?figure {{ schema:value schema:minValue }}
+        VALUES ?figure {{ schema:value schema:minValue schema:maxValue }}  # what kgsh:ProgramCapRule sums
         ?amount ?figure ?value .
     }}"""
 
