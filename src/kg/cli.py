@@ -18,6 +18,7 @@ from kg import __version__
 from kg.errors import KgError
 from kg.formats import RdfFormat, ResultsFormat
 from kg.settings import Settings
+from kg.textfiles import read_query_file, write_text_once
 from kg.vocab import PREFIXES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -149,25 +150,6 @@ def validate(
     sys.exit(0 if report.conforms else 1)
 
 
-def _read_query_file(path: Path) -> str:
-    """A ``.rq`` file as text: UTF-8, at most the endpoint's query size (one-line errors)."""
-    from kg.errors import SourceError
-    from kg.sparql import QueryLimits
-
-    limit = QueryLimits().max_query_bytes
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    if len(data) > limit:
-        raise SourceError(f"larger than the {limit} bytes a query may be", path=path)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError("not UTF-8 text", path=path, line=data.count(b"\n", 0, exc.start) + 1) from None
-
-
 def _query_text(query: str, settings: Settings) -> str:
     candidates = [Path(query)]
     if "/" not in query and not query.endswith(".rq"):
@@ -178,7 +160,7 @@ def _query_text(query: str, settings: Settings) -> str:
         except OSError:  # query text too long for a file name
             continue
         if is_file:
-            return _read_query_file(path)
+            return read_query_file(path)
         if path.suffix == ".rq" and path.parent.is_dir() and len(query) < 256 and "{" not in query:
             raise click.BadParameter(f"{path}: no such query file")
     return query
@@ -317,18 +299,6 @@ def serve(
 # --- kg extract / kg add / kg synth (issue 4) ---------------------------------------------------------
 
 
-def _write_text_once(path: Path, text: str) -> None:
-    """Write a derived text file, but never over a different file of the same name."""
-    from kg.errors import SourceError
-
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() != data:
-        raise SourceError(
-            "a different file of this name exists; not overwritten (use -o elsewhere)", path=path
-        )
-    path.write_bytes(data)
-
-
 @main.command()
 @click.argument("release", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option(
@@ -352,7 +322,7 @@ def extract(settings: Settings, release: Path, output: Path | None) -> None:
     text_path = release
     if result.html_source is not None:
         text_path = (output.parent if output else release.parent) / result.source_name
-        _write_text_once(text_path, result.source_text)
+        write_text_once(text_path, result.source_text)
     if output is not None:
         output.write_bytes(result.to_yaml().encode("utf-8"))
     else:

@@ -1,0 +1,39 @@
+"""The small text files the commands read and write (query files, derived source texts), each error naming
+the file (``SourceError``, printed on one line by the CLI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.errors import SourceError
+
+
+def read_query_file(path: Path) -> str:
+    """A ``.rq`` file as text: UTF-8, at most the endpoint's query size (one-line errors)."""
+    from kg.sparql import QueryLimits  # here: the query service's imports are not every command's
+
+    limit = QueryLimits().max_query_bytes
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if len(data) > limit:
+        raise SourceError(f"larger than the {limit} bytes a query may be", path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError("not UTF-8 text", path=path, line=data.count(b"\n", 0, exc.start) + 1) from None
+
+
+def write_text_once(path: Path, text: str) -> None:
+    """Write a derived text file, but never over a different file of the same name."""
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() != data:
+        raise SourceError(
+            "a different file of this name exists; not overwritten (use -o elsewhere)", path=path
+        )
+    path.write_bytes(data)
+
+
+__all__ = ["read_query_file", "write_text_once"]
