@@ -245,6 +245,12 @@ def query(settings: Settings, query: str, files: tuple[Path, ...], output: str, 
     show_default=True,
     help="SPARQL query worker processes.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Server processes answering on the port, each with its own query workers (env KG_PROCESSES, "
+    "default 1; about one per core for throughput).",
+)
 @click.option("--store", envvar="KG_STORE", help="A remote store to serve from (docs/serving.md).")
 @click.option(
     "--public-url",
@@ -262,6 +268,7 @@ def serve(
     port: int,
     timeout: float,
     workers: int,
+    processes: int | None,
     store: str | None,
     public_url: str | None,
 ) -> None:
@@ -287,6 +294,7 @@ def serve(
             port=port,
             timeout=timeout,
             workers=workers,
+            processes=processes,
             public_url=public_url,
             store=store,
             store_dir=settings.store_dir,

@@ -29,6 +29,8 @@ class WebOptions:
     :param port: port (``0`` picks a free one).
     :param timeout: seconds a SPARQL query may run before it is killed (503).
     :param workers: query worker processes (``kg serve``) - each query runs in a killable process.
+    :param processes: server processes answering on the same socket (``kg serve``; ``kg.web.processes``),
+        each with its own query workers, caches and client shares, all reading one on-disk store.
     :param max_rows: SELECT rows / CONSTRUCT triples before a result is cut (and flagged).
     :param max_body_bytes: request bodies above this answer 413 before they are parsed.
     :param redirect: ``"303"``: a thing's IRI answers 303 See Other to a document (Cool URIs §4.3);
@@ -60,6 +62,7 @@ class WebOptions:
     port: int = 5000
     timeout: float = 10.0
     workers: int = 2
+    processes: int = 1
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
     redirect: Redirect = "303"
@@ -82,6 +85,8 @@ class WebOptions:
             raise ValueError(f"redirect must be '303' or '200', not {self.redirect!r}")
         if self.timeout <= 0 or self.workers < 1 or self.max_rows < 1 or self.max_body_bytes < 1024:
             raise ValueError("timeout, workers, max_rows and max_body_bytes must be positive")
+        if self.processes < 1:
+            raise ValueError("processes must be at least 1")
         if self.reload_interval < 0:
             raise ValueError("reload_interval must be 0 (never) or a number of seconds")
         if self.client_queries < 0:

@@ -28,6 +28,7 @@ from kg.web import create_app
 from kg.web.config import WebOptions
 from kg.web.keepalive import KeepAliveHandler
 from kg.web.live import GRACE_SECONDS, LiveApp, Served, fingerprint
+from kg.web.processes import listen, run_processes
 from kg.web.runtime import Prepared, prepare_files, prepare_release
 from kg.web.state import EXTENSION
 
@@ -155,13 +156,42 @@ def run(
     *,
     announce: Callable[[str], None] = print,
 ) -> None:
-    """Prepare the store, start the query workers, serve until Ctrl-C or SIGTERM."""
+    """Prepare the store, start the query workers, serve until Ctrl-C or SIGTERM; with
+    ``options.processes`` above 1, that many server processes on one socket (``kg.web.processes``)."""
     raise_descriptor_limit()
+    if options.processes == 1:
+        _serve(settings, files, options, announce)
+        return
+    listener = listen(options.host, options.port)
+    count = options.processes
+    announce(f"Starting {count} server processes, each with {options.workers} query workers.")
+
+    def serve(index: int) -> None:
+        _serve(settings, files, options, announce if index == 0 else _quiet, fd=listener.fileno())
+
+    try:
+        run_processes(count, serve, announce)
+    finally:
+        listener.close()
+
+
+def _quiet(line: str) -> None:
+    """The other server processes say nothing: the first speaks for them all."""
+
+
+def _serve(
+    settings: Settings,
+    files: Sequence[Path],
+    options: WebOptions,
+    announce: Callable[[str], None],
+    *,
+    fd: int | None = None,
+) -> None:
     live = serving(settings, files, options, announce)
     with live:
         title = live.current.app.extensions[EXTENSION].dataset.title
         server = make_server(
-            options.host, options.port, live, threaded=True, request_handler=LimitedRequestHandler
+            options.host, options.port, live, threaded=True, request_handler=LimitedRequestHandler, fd=fd
         )
         host = f"[{options.host}]" if ":" in options.host else options.host
         announce(f"Serving {title} on http://{host}:{server.port}/ (SPARQL: /sparql)")

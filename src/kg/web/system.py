@@ -6,6 +6,7 @@ worker is busy.
 
 from __future__ import annotations
 
+import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
@@ -35,6 +36,7 @@ def health() -> Response:
     st = state()
     body: dict[str, object] = {
         "status": "ok",
+        "process": os.getpid(),  # which server process answered (kg serve --processes)
         "graphs": len(st.reader.graphs()),
         "dataset": st.dataset.version,
         "sparql": "ok" if st.queries is not None else "unavailable",
