@@ -77,3 +77,17 @@ def test_bad_files_are_one_line_errors(tmp_path: Path) -> None:
     odd.write_text("x")
     with pytest.raises(SourceError, match="extension"):
         prepare_files([odd], settings, options)
+
+
+def test_files_with_blank_nodes_reuse_their_store(tmp_path: Path) -> None:
+    # A blank node parses to another label each time: the store is keyed by the files' bytes, so a restart,
+    # or each server process of `kg serve --processes`, opens the one store loaded first.
+    path = tmp_path / "blank.ttl"
+    path.write_text(f'[] <{NAME}> "anonymous" .\n<{BASE}project/x> <{NAME}> [ <{NAME}> "nested" ] .\n')
+    settings, options = Settings(data_dir=tmp_path), WebOptions(store_dir=tmp_path / "stores")
+    first = prepare_files([path], settings, options)
+    again = prepare_files([path], settings, options)
+    assert again.store_path == first.store_path and again.dataset.version == first.dataset.version
+    assert len(list((tmp_path / "stores").glob("kg-*"))) == 1
+    path.write_text(f'[] <{NAME}> "changed" .\n')
+    assert prepare_files([path], settings, options).store_path != first.store_path

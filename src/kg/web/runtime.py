@@ -2,12 +2,14 @@
 
 ``prepare_release`` serves the last ``kg build`` (``dist/kg.nq`` and its manifest); ``prepare_files``
 serves any RDF files, each in a named graph of its own (``{base}graph/{file name}``). Both load into an
-on-disk store keyed by the SHA-256 of the N-Quads (``kg.sparql.prepare_store``), so several server
-processes share one store, each opening it read-only.
+on-disk store (``kg.sparql.prepare_store``) keyed by a SHA-256: of ``kg.nq`` for a build, of the files'
+contents for files (a store already there is opened without parsing them again), so several server
+processes, and the next start, share one store, each opening it read-only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kg import __version__
 from kg.dumps import MANIFEST_FILE, read_manifest
 from kg.errors import BuildError
 from kg.formats import RdfFormat
@@ -22,7 +25,7 @@ from kg.iris import slugify
 from kg.publication import Pin, pin
 from kg.settings import Settings
 from kg.sparql import dataset_version, prepare_store
-from kg.sparql.prepare import build_parts
+from kg.sparql.prepare import build_parts, prepared_store
 from kg.store import KgStore, Store
 from kg.store.remote import RemoteStore
 from kg.web.config import Dataset, WebOptions
@@ -117,8 +120,12 @@ def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions
     if options.store:
         raise BuildError("kg serve FILE... serves files from the embedded store; unset KG_STORE (--store)")
 
+    graphs = graph_names(files, settings.base_iri)
+    version = _inputs_version(files, graphs, settings.base_iri)
+    if (ready := prepared_store(options.store_dir, version)) is not None:
+        return _files_served(files, ready, version)  # the same bytes served before: nothing to parse
     memory = KgStore()
-    for path, graph in zip(files, graph_names(files, settings.base_iri), strict=True):
+    for path, graph in zip(files, graphs, strict=True):
         # Anyone's files: checked and parsed in a child process with a deadline (kg.rdf_input).
         memory.load(read_untrusted(path, graph=graph, base_iri=settings.base_iri), RdfFormat.NQUADS)
     options.store_dir.mkdir(parents=True, exist_ok=True)
@@ -127,9 +134,31 @@ def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(memory.dump(RdfFormat.NQUADS))
-        store_path, version = prepare_store(nquads, options.store_dir)
+        store_path, version = prepare_store(nquads, options.store_dir, version=version)
     finally:
         nquads.unlink(missing_ok=True)
+    return _files_served(files, store_path, version)
+
+
+def _inputs_version(files: Sequence[Path], graphs: Sequence[str], base_iri: str) -> str:
+    """The store key of RDF files: a SHA-256 of their contents (decompressed, checked and bounded by
+    ``kg.rdf_input.read_checked``), graph names, the base IRI and kg's version.
+
+    Not the hash of the N-Quads they parse to: a file with blank nodes parses to other labels each time, so
+    each start (and each server process of ``kg serve --processes``) loaded a store of its own.
+
+    :raises SourceError: a file that cannot be served (missing, too large, not UTF-8...), named.
+    """
+    from kg.rdf_input import read_checked
+
+    digest = hashlib.sha256(f"kg {__version__}\n{base_iri}\n".encode())
+    for path, graph in zip(files, graphs, strict=True):
+        _, data = read_checked(path)
+        digest.update(f"{graph}\n".encode() + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _files_served(files: Sequence[Path], store_path: Path, version: str) -> Prepared:
     store = KgStore.open(store_path, read_only=True)
     newest = max(files, key=lambda p: p.stat().st_mtime)
     dataset = Dataset(
