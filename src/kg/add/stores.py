@@ -11,26 +11,25 @@ build has none (no server has run on it), both stay in memory, as before.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from kg.dumps import MANIFEST_FILE, linked_build
-from kg.errors import StoreError
+from kg.dumps import DUMP_STEM, linked_build, read_manifest
+from kg.errors import BuildError, StoreError
+from kg.formats import RdfFormat
 from kg.settings import Settings
 from kg.sparql.prepare import build_parts, prepare_store, prepared_store
 from kg.store import KgStore
 
-NQUADS = "kg.nq"
+NQUADS = f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
 
 
 def dump_version(build: Path) -> str | None:
     """The SHA-256 of a build's ``kg.nq`` as its manifest states it (the store's key), without hashing it."""
     try:
-        manifest = json.loads((build / MANIFEST_FILE).read_text(encoding="utf-8"))
-        found = [entry["sha256"] for entry in manifest["files"] if entry["name"] == NQUADS]
-    except (OSError, ValueError, KeyError, TypeError):
+        files = read_manifest(build)
+    except BuildError:
         return None
-    return str(found[0]) if found else None
+    return next((info.sha256 for info in files if info.name == NQUADS), None)
 
 
 def linked_store(settings: Settings) -> KgStore | None:
