@@ -68,6 +68,7 @@ def create_app(
     app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents, shares)
 
     from kg.web import browse, catalog, downloads, home, ontology, resources, sparql, system, wellknown
+    from kg.web.light_queries import LightQueries
 
     for module in (home, system, sparql, downloads, ontology, wellknown, catalog, browse, resources):
         app.register_blueprint(module.bp)
@@ -79,8 +80,9 @@ def create_app(
     app.register_error_handler(Exception, _crash)
     app.context_processor(_template_context)
     public = PublicUrl.parse(options.public_url) if options.public_url else None
+    # Lookups and cached answers skip Flask (kg.web.light_queries), behind the origin rules like the app.
     guarded = OriginGuard(
-        app.wsgi_app,
+        LightQueries(app, app.wsgi_app),
         allowed=allowed_host_names(options.allowed_hosts, public, options.host),
         public=public,
         trusted_proxies=options.trusted_proxies,

@@ -26,7 +26,7 @@ PATH = "/sparql"
 MAX_ENTRY = 1_000_000
 # Headers that describe the connection or the client software, never the answer.
 _IGNORED = frozenset({"HTTP_CONNECTION", "HTTP_KEEP_ALIVE", "HTTP_USER_AGENT", "HTTP_TE"})
-_CONDITIONAL = (
+CONDITIONAL = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
     "HTTP_IF_MATCH",
@@ -84,7 +84,7 @@ class AnswerCache:
         method = environ.get("REQUEST_METHOD", "")
         if environ.get("PATH_INFO") != PATH or method not in ("GET", "POST") or self.max_bytes <= 0:
             return None
-        if any(name in environ for name in _CONDITIONAL):
+        if any(name in environ for name in CONDITIONAL):
             return None
         body = b""
         if method == "POST":

@@ -194,19 +194,33 @@ def link_header(links: Sequence[tuple[str, str, str | None]], title: str | None 
     return ", ".join(parts)
 
 
+def safety_headers() -> list[tuple[str, str]]:
+    """The headers :func:`apply_safety_headers` gives an answer that had none of them, in its order."""
+    return [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Content-Security-Policy", CSP),
+        ("X-Frame-Options", "DENY"),
+        # Every endpoint is read-only and public: any origin may read, never with credentials.
+        ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
+    ]
+
+
+_CORS = ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
+
+
 def apply_safety_headers(response: Response) -> Response:
     """Headers every answer carries (after_request)."""
     headers = response.headers
     for name in ("Location", "Content-Location"):  # URLs made from the request: never a second header
         if name in headers:
             headers[name] = header_url(headers[name])
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Frame-Options", "DENY")
-    # Every endpoint is read-only and public: any origin may read, never with credentials.
-    headers["Access-Control-Allow-Origin"] = "*"
-    headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    for name, value in safety_headers():
+        if name in _CORS:
+            headers[name] = value
+        else:
+            headers.setdefault(name, value)
     headers.pop("Access-Control-Allow-Credentials", None)
     return response
 

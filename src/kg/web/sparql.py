@@ -68,7 +68,7 @@ EVERY_OFFER = [*with_html(RESULTS_OFFERS), *RDF_OFFERS]
 """Every format some query form is answered in: a format parameter naming one of them is not junk."""
 
 
-def _offers(form: str) -> Sequence[tuple[str, Choice]]:
+def offers_for(form: str) -> Sequence[tuple[str, Choice]]:
     if form == "ASK":
         return with_html(BOOLEAN_OFFERS)
     if form == "SELECT":
@@ -89,7 +89,7 @@ def endpoint() -> Response:
         return text_response(503, "The SPARQL endpoint is not available on this server.")
     try:
         info = inspect_query(query.query, st.queries.limits, st.queries.public_graphs)
-        offers = _offers(info.form)
+        offers = offers_for(info.form)
         fmt = choose_among(request.headers.get("Accept"), query.formats, offers, EVERY_OFFER)
     except BadFormatParameter as exc:
         return text_response(400, str(exc))
@@ -117,7 +117,7 @@ def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> 
     assert st.queries is not None  # checked by the endpoint before the query is inspected
     result_format = ResultsFormat.JSON if fmt == "html" or not isinstance(fmt, ResultsFormat) else fmt
     graph_format = RdfFormat.TURTLE if fmt == "html" or not isinstance(fmt, RdfFormat) else fmt
-    text = _with_base(query.query, url_for("sparql.endpoint", _external=True))
+    text = with_base(query.query, url_for("sparql.endpoint", _external=True))
     try:
         answer = _answer_fairly(
             st, QueryRequest(text, result_format, graph_format, query.default_graphs, query.named_graphs)
@@ -172,7 +172,7 @@ def _answer_fairly(st: AppState, query: QueryRequest) -> QueryAnswer:
         return st.queries.run(query)
 
 
-def _with_base(text: str, endpoint_url: str) -> str:
+def with_base(text: str, endpoint_url: str) -> str:
     """Resolve relative IRIs against the endpoint URL (SPARQL 1.1 Query §4.1.1.1); a BASE in the query wins.
 
     ``QueryRequest`` has no base IRI, so the base is a first line of the text; error positions are
@@ -243,11 +243,15 @@ def _html_error(st: AppState, query: ProtocolRequest, exc: QueryError) -> Respon
     )
 
 
-def _answer(answer: QueryAnswer) -> Response:
+def answer_content_type(answer: QueryAnswer) -> str:
     media_type = answer.media_type
     if media_type.startswith("text/") or media_type in ("application/n-triples", "application/n-quads"):
         media_type += "; charset=utf-8"
-    response = Response(answer.body, content_type=media_type)
+    return media_type
+
+
+def _answer(answer: QueryAnswer) -> Response:
+    response = Response(answer.body, content_type=answer_content_type(answer))
     response.headers["X-KG-Rows"] = str(answer.rows)
     return response
 

@@ -1,0 +1,157 @@
+"""Light ``/sparql`` requests answered before Flask: lean lookups and cached answers (issue 12).
+
+A point lookup costs the engine 0.1-0.2 ms; through Flask (request context, routing, negotiation objects,
+response objects, after-request hooks) it cost 1.5 ms of Python, which held distinct lookups to a sixth of
+Oxigraph server's rate. This middleware answers the requests that need no worker, the ones
+``QueryService.light`` answers (a lean query, ``kg.sparql.lean``, or one in the result cache), with the
+same parts as the blueprint (``kg.web.protocol.parse``, ``kg.sparql.inspect_query``, ``choose_among``,
+``etag_for``, ``safety_headers``) and so the same answer, byte for byte and header for header (tested
+against the blueprint in tests/web/test_light_queries.py). The URLs the answer depends on (the endpoint,
+the base of relative IRIs, and the host in the ETag) are asked of Flask once per origin.
+
+Everything else goes to the app as it came: an HTML page, a service description, a conditional GET (it may
+answer 304), HEAD, a query that needs a worker (fair shares, deadlines), any error (the blueprint writes it),
+and an answer that was cut or has unbound variables (its extra headers link to the limits page).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from flask import Flask, request, url_for
+from werkzeug.http import http_date, quote_etag
+
+from kg.errors import QueryError
+from kg.formats import RdfFormat, ResultsFormat
+from kg.sparql import QueryAnswer, QueryRequest, inspect_query
+from kg.web.answers import CONDITIONAL
+from kg.web.http import etag_for, safety_headers
+from kg.web.negotiation import BadFormatParameter, choose_among
+from kg.web.protocol import ProtocolError, parse
+from kg.web.sparql import EVERY_OFFER, answer_content_type, offers_for, with_base
+from kg.web.state import EXTENSION, AppState
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+PATH = "/sparql"
+_CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
+# What names an origin, so what the endpoint URL and the request's host URL depend on.
+_ORIGIN = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME")
+_MAX_ORIGINS = 64
+
+Answer = tuple[str, list[tuple[str, str]], bytes]
+
+
+class LightQueries:
+    """WSGI middleware in front of ``flask_app.wsgi_app`` (``app``), behind ``kg.web.origin``.
+
+    ``answered`` counts the requests answered here (for tests and ``/-/health``-style checks).
+    """
+
+    def __init__(self, flask_app: Flask, app: WSGIApplication) -> None:
+        self.flask = flask_app
+        self.app = app
+        self.answered = 0
+        self._origins: dict[tuple[object, ...], tuple[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        found = None
+        if environ.get("PATH_INFO") == PATH and environ.get("REQUEST_METHOD") in ("GET", "POST"):
+            try:
+                found = self._answer(environ)
+            except (QueryError, ProtocolError, BadFormatParameter):
+                found = None  # the blueprint answers it, with the error page or text it writes
+        if found is None:
+            return self.app(environ, start_response)
+        status, headers, body = found
+        with self._lock:
+            self.answered += 1
+        start_response(status, headers)
+        return [body]
+
+    def _answer(self, environ: WSGIEnvironment) -> Answer | None:
+        st: AppState = self.flask.extensions[EXTENSION]
+        queries = st.queries
+        light = getattr(queries, "light", None)
+        if queries is None or light is None:
+            return None
+        method = environ["REQUEST_METHOD"]
+        if any(name in environ for name in CONDITIONAL):
+            return None
+        body = _body(environ, st.options.max_body_bytes) if method == "POST" else b""
+        if body is None:
+            return None
+        query_string = environ.get("QUERY_STRING", "").encode("latin-1")  # PEP 3333: bytes as latin-1
+        query = parse(method, environ.get("CONTENT_TYPE"), query_string, body)
+        if query is None:
+            return None
+        info = inspect_query(query.query, queries.limits, queries.public_graphs)
+        fmt = choose_among(environ.get("HTTP_ACCEPT"), query.formats, offers_for(info.form), EVERY_OFFER)
+        if fmt is None or fmt == "html":
+            return None
+        endpoint, host_url = self._urls(environ)
+        answer: QueryAnswer | None = light(
+            QueryRequest(
+                with_base(query.query, endpoint),
+                fmt if isinstance(fmt, ResultsFormat) else ResultsFormat.JSON,
+                fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE,
+                query.default_graphs,
+                query.named_graphs,
+            )
+        )
+        if answer is None or answer.truncated or answer.unbound:
+            return None
+        headers = [
+            ("Content-Type", answer_content_type(answer)),
+            ("Content-Length", str(len(answer.body))),
+            ("X-KG-Rows", str(answer.rows)),
+            ("Vary", "Accept"),
+        ]
+        if method == "GET":  # as kg.web.http.representation and cacheable write them
+            parts = (query.query, query.default_graphs, query.named_graphs, fmt, host_url)
+            headers.append(("ETag", quote_etag(etag_for(st.dataset.version, *parts), weak=True)))
+            if st.dataset.modified is not None:
+                headers.append(("Last-Modified", http_date(st.dataset.modified)))
+            headers.append(("Cache-Control", f"public, max-age={st.options.cache_seconds}"))
+        else:  # a POSTed query is not a URL a cache could look up again
+            headers.append(("Cache-Control", "no-store"))
+        return "200 OK", headers + safety_headers(), answer.body
+
+    def _urls(self, environ: WSGIEnvironment) -> tuple[str, str]:
+        """The endpoint's absolute URL and the request's host URL, as the blueprint's ``url_for`` and
+        ``request.host_url`` make them (asked of Flask once per origin)."""
+        key = tuple(environ.get(name) for name in _ORIGIN)
+        found = self._origins.get(key)
+        if found is None:
+            with self.flask.request_context(dict(environ)):
+                found = (url_for("sparql.endpoint", _external=True), request.host_url)
+            with self._lock:
+                if len(self._origins) >= _MAX_ORIGINS:  # KG_ALLOWED_HOSTS=*: any number of names
+                    self._origins.clear()
+                self._origins[key] = found
+        return found
+
+
+def _body(environ: WSGIEnvironment, limit: int) -> bytes | None:
+    """The POST body when its length is declared and within ``limit``, put back for the app; else None
+    (chunked, missing or too large: the blueprint answers it, 413 included)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
+    if not 0 < length <= limit:
+        return None
+    body: bytes = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = BytesIO(body)
+    return body if len(body) == length else None
