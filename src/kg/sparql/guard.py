@@ -28,6 +28,7 @@ for every triple pattern: with 630 release graphs (~1M triples) an aggregate too
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -173,6 +174,22 @@ def inspect_query(text: str, limits: QueryLimits, public_graphs: frozenset[str])
     :raises QueryRefused: for SERVICE, an update, a non-public ``FROM`` graph, too long or too deep text.
     :raises QueryError: for text that is not a query at all (empty, no query form, an unclosed string).
     """
+    if len(text) > _MEMO_CHARS:
+        return _inspect(text, limits, public_graphs)
+    return _inspect_short(text, limits, public_graphs)
+
+
+# The endpoint inspects a query to choose its answer's format, the service again before it runs it: the
+# second look is a dictionary hit (errors are not kept: they are raised again, as they were).
+_MEMO_CHARS = 4096
+
+
+@functools.lru_cache(maxsize=256)
+def _inspect_short(text: str, limits: QueryLimits, public_graphs: frozenset[str]) -> QueryInfo:
+    return _inspect(text, limits, public_graphs)
+
+
+def _inspect(text: str, limits: QueryLimits, public_graphs: frozenset[str]) -> QueryInfo:
     size = len(text.encode("utf-8", errors="replace"))
     if size > limits.max_query_bytes:
         raise QueryRefused(f"query is {size} bytes; the limit is {limits.max_query_bytes} bytes")

@@ -171,9 +171,14 @@ def capped_solutions(
         for index, term in enumerate(solution):
             if term is None:
                 continue
-            text, value_size = _term_text(term)
-            parts.append(keys[index] + text)
-            size += weights[index] + value_size
+            if isinstance(term, ox.NamedNode):  # most terms: written here, without a call
+                value = term.value
+                parts.append(keys[index] + '{"type":"uri","value":' + _json_string(value) + "}")
+                size += weights[index] + len(value)
+            else:
+                text, value_size = _term_text(term)
+                parts.append(keys[index] + text)
+                size += weights[index] + value_size
             if first_bound[index] < 0:
                 first_bound[index] = len(rows)
         if size > max_bytes:

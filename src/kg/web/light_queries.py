@@ -16,6 +16,7 @@ and an answer that was cut or has unbound variables (its extra headers link to t
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable
 from io import BytesIO
@@ -29,7 +30,7 @@ from kg.formats import RdfFormat, ResultsFormat
 from kg.sparql import QueryAnswer, QueryRequest, inspect_query
 from kg.web.answers import CONDITIONAL
 from kg.web.http import etag_for, safety_headers
-from kg.web.negotiation import BadFormatParameter, choose_among
+from kg.web.negotiation import BadFormatParameter, Choice, choose_among
 from kg.web.protocol import ProtocolError, parse
 from kg.web.sparql import EVERY_OFFER, answer_content_type, offers_for, with_base
 from kg.web.state import EXTENSION, AppState
@@ -96,14 +97,16 @@ class LightQueries:
         query = parse(method, environ.get("CONTENT_TYPE"), query_string, body)
         if query is None:
             return None
-        info = inspect_query(query.query, queries.limits, queries.public_graphs)
-        fmt = choose_among(environ.get("HTTP_ACCEPT"), query.formats, offers_for(info.form), EVERY_OFFER)
+        endpoint, host_url = self._urls(environ)
+        text = with_base(query.query, endpoint)
+        # The text the service runs, not the one sent: the service's own inspection is then a memo hit.
+        info = inspect_query(text, queries.limits, queries.public_graphs)
+        fmt = _negotiated(environ.get("HTTP_ACCEPT"), query.formats, info.form)
         if fmt is None or fmt == "html":
             return None
-        endpoint, host_url = self._urls(environ)
         answer: QueryAnswer | None = light(
             QueryRequest(
-                with_base(query.query, endpoint),
+                text,
                 fmt if isinstance(fmt, ResultsFormat) else ResultsFormat.JSON,
                 fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE,
                 query.default_graphs,
@@ -141,6 +144,12 @@ class LightQueries:
                     self._origins.clear()
                 self._origins[key] = found
         return found
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiated(accept: str | None, formats: tuple[str, ...], form: str) -> Choice | None:
+    """The blueprint's choice of format; clients send few distinct ``Accept`` headers."""
+    return choose_among(accept, formats, offers_for(form), EVERY_OFFER)
 
 
 def _body(environ: WSGIEnvironment, limit: int) -> bytes | None:
