@@ -229,9 +229,10 @@ def _start_kg(ctx: Context) -> server_bench.Server:
 
 
 def _start_kg_processes(ctx: Context) -> server_bench.Server:
-    # Two server processes (one per core), one query worker each: the same two query workers in all.
-    argv = [str(KG), "serve", "--port", "{port}", "--timeout", "120", "--workers", "1", "--processes", "2"]
-    env = kg_env(ctx.work, KG_CLIENT_QUERIES="1")
+    # What run.sh starts on this machine: one server process per core, each with its default two query
+    # workers; as for kg above, wrk's one address may use every worker of a process (KG_CLIENT_QUERIES).
+    argv = [str(KG), "serve", "--port", "{port}", "--timeout", "120", "--processes", "2"]
+    env = kg_env(ctx.work, KG_CLIENT_QUERIES="2")
     return server_bench.start("kg-2", "kg serve --processes 2", argv, "/sparql", env, ctx.work)
 
 

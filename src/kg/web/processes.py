@@ -8,8 +8,8 @@ same read-only on-disk store: ``kg.sparql.prepare`` lets one process load it whi
 all open it read-only, so memory grows by a front and its query workers per process, not by a copy of the
 graph.
 
-The parent binds the socket, then forks the servers before it has any thread or query process; the kernel
-hands each new connection to one of the processes waiting in ``accept``. It restarts a server that dies,
+The parent binds the socket, then forks the servers before it has any thread or query process; a new
+connection goes to the process holding the fewest (``kg.web.balance``). It restarts a server that dies,
 gives up when one dies within ``QUICK_DEATH_S`` of its start ``MAX_QUICK_DEATHS`` times in a row (a
 server that cannot start), and stops them all on SIGTERM or Ctrl-C.
 """
@@ -42,8 +42,14 @@ def listen(host: str, port: int, backlog: int = 1024) -> socket.socket:
     return sock
 
 
-def run_processes(count: int, serve: Callable[[int], None], announce: Callable[[str], None] = print) -> None:
-    """Run ``serve(index)`` in ``count`` forked processes until SIGTERM or Ctrl-C; restart one that dies.
+def run_processes(
+    count: int,
+    serve: Callable[[int], None],
+    announce: Callable[[str], None] = print,
+    ended: Callable[[int], None] | None = None,
+) -> None:
+    """Run ``serve(index)`` in ``count`` forked processes until SIGTERM or Ctrl-C; restart one that dies
+    (``ended(index)`` is called first: ``kg.web.balance`` stops counting on it).
 
     :raises RuntimeError: a server died within ``QUICK_DEATH_S`` of its start ``MAX_QUICK_DEATHS`` times.
     """
@@ -89,6 +95,8 @@ def run_processes(count: int, serve: Callable[[int], None], announce: Callable[[
             if pid not in children:
                 continue
             index, started = children.pop(pid)
+            if ended is not None:
+                ended(index)
             if stopping:
                 continue
             quick_deaths = quick_deaths + 1 if time.monotonic() - started < QUICK_DEATH_S else 0

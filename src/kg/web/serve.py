@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from kg.settings import Settings
 from kg.sparql import QueryLimits, QueryService
@@ -25,6 +25,7 @@ from kg.sparql.remote import RemoteQueryService
 from kg.store import KgStore
 from kg.store.remote import RemoteStore
 from kg.web import create_app
+from kg.web.balance import BalancedServer, ConnectionTable
 from kg.web.config import WebOptions
 from kg.web.keepalive import KeepAliveHandler
 from kg.web.live import GRACE_SECONDS, LiveApp, Served, fingerprint
@@ -165,12 +166,14 @@ def run(
     listener = listen(options.host, options.port)
     count = options.processes
     announce(f"Starting {count} server processes, each with {options.workers} query workers.")
+    table = ConnectionTable(count)  # before the fork: shared by every server process
 
     def serve(index: int) -> None:
-        _serve(settings, files, options, announce if index == 0 else _quiet, fd=listener.fileno())
+        speak = announce if index == 0 else _quiet
+        _serve(settings, files, options, speak, fd=listener.fileno(), balance=(table, index))
 
     try:
-        run_processes(count, serve, announce)
+        run_processes(count, serve, announce, ended=table.retire)
     finally:
         listener.close()
 
@@ -186,13 +189,20 @@ def _serve(
     announce: Callable[[str], None],
     *,
     fd: int | None = None,
+    balance: tuple[ConnectionTable, int] | None = None,
 ) -> None:
     live = serving(settings, files, options, announce)
     with live:
         title = live.current.app.extensions[EXTENSION].dataset.title
-        server = make_server(
-            options.host, options.port, live, threaded=True, request_handler=LimitedRequestHandler, fd=fd
-        )
+        server: BaseWSGIServer
+        if balance is not None and fd is not None:  # one of --processes N (kg.web.balance)
+            table, index = balance
+            host, port = options.host, options.port
+            server = BalancedServer(host, port, live, LimitedRequestHandler, fd=fd, table=table, index=index)
+        else:
+            server = make_server(
+                options.host, options.port, live, threaded=True, request_handler=LimitedRequestHandler, fd=fd
+            )
         host = f"[{options.host}]" if ":" in options.host else options.host
         announce(f"Serving {title} on http://{host}:{server.port}/ (SPARQL: /sparql)")
         if not files and options.reload_interval > 0:
