@@ -31,6 +31,7 @@ from kg.dumps import (
     file_info,
     link_dist,
     linked_build,
+    manifest_triples,
     new_build,
     sync_build,
     write_dump,
@@ -93,10 +94,11 @@ def _write(settings: Settings, base: Path, build: Path) -> None:
     index = read_index(base)
     if index is None:
         raise BuildError(f"{base}: no graphs/ index to finish the build from")
-    link_fragments(base, build, index)
+    linked = link_fragments(base, build, index)
     write_index(build, index)
     for name in (NQUADS, CONTEXT_FILE):
         os.link(base / name, build / name)
+        linked.add(build / name)
     nquads = (build / NQUADS).read_bytes()
     infos = write_dump(build, RdfFormat.NQUADS, nquads, exists=True)
     others = [fmt for fmt in RdfFormat if fmt is not RdfFormat.NQUADS]
@@ -108,8 +110,8 @@ def _write(settings: Settings, base: Path, build: Path) -> None:
     del nquads
     when = datetime.now(UTC).replace(microsecond=0)
     infos += export_files(dataset, settings, build, when=when)
-    write_manifest(build, infos, [])
-    sync_build(build)
+    write_manifest(build, infos, [], triples=manifest_triples(base))  # the same graph as the add's
+    sync_build(build, on_disk=linked)
 
 
 def finish_pending(settings: Settings) -> None:

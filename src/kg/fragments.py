@@ -93,16 +93,20 @@ def write_fragments(build: Path, fragments: Mapping[str, bytes]) -> dict[str, Fr
     return index
 
 
-def link_fragments(old: Path, new: Path, fragments: Mapping[str, Fragment]) -> None:
-    """Hard-link the listed fragments of build ``old`` into build ``new`` (copy where links fail)."""
+def link_fragments(old: Path, new: Path, fragments: Mapping[str, Fragment]) -> set[Path]:
+    """Hard-link the listed fragments of build ``old`` into build ``new`` (copy where links fail); the
+    files that are links, so already on disk with ``old`` (``sync_build`` need not flush them again)."""
     folder = new / FOLDER
     folder.mkdir(exist_ok=True)
+    linked = set()
     for fragment in fragments.values():
         source, target = old / FOLDER / fragment.file, folder / fragment.file
         try:
             os.link(source, target)
+            linked.add(target)
         except OSError:  # another file system, or no hard links: a copy holds the same bytes
             target.write_bytes(source.read_bytes())
+    return linked
 
 
 def write_index(build: Path, index: Mapping[str, Fragment]) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import kg.dumps
 import kg.finish
 import kg.sparql.prepare
 from kg.add import add_release, publish
@@ -161,3 +162,58 @@ def test_the_server_store_after_an_add_is_made_from_the_last_one(
     for prepared in (first, second):
         assert prepared.pin is not None
         prepared.pin.close()
+
+
+def _union_size(dist: Path) -> int:
+    store = KgStore()
+    store.load_file(dist / "kg.nq")
+    query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    return int(store.query(query).records()[0]["n"])
+
+
+@pytest.mark.parametrize("stated", ["as built", "absent (an older kg)", "stated 1000 too high"])
+def test_the_union_size_is_counted_from_the_last_builds(linked: Path, record: Path, stated: str) -> None:
+    """The manifest states the union's size; `kg add` adds what the release adds to the figure of the last
+    build (counted whole when the manifest has none), and `kg build --finish` keeps it."""
+    settings = settings_of(linked)
+    base = settings.dist_dir.resolve()
+    before = _union_size(base)
+    assert _manifest(base)["triples"] == before
+    offset = 1000 if stated.startswith("stated") else 0
+    if stated != "as built":
+        manifest = _manifest(base)
+        if offset:
+            manifest["triples"] = int(str(manifest["triples"])) + offset
+        else:
+            del manifest["triples"]
+        (base / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert add_release(settings, record).added
+    added = settings.dist_dir.resolve()
+    size = _union_size(added)
+    assert size > before
+    assert _manifest(added)["triples"] == size + offset  # with the offset: the stated figure was used
+    assert finish(settings)
+    assert _manifest(settings.dist_dir)["triples"] == size + offset
+
+
+def test_an_add_flushes_only_the_files_it_wrote(
+    linked: Path, record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last build's fragments are hard-linked, so already on disk: only new files and the folders are
+    flushed (flushing every fragment again grew with the graph)."""
+    flushed: list[Path] = []
+    real = kg.dumps._fsync
+
+    def recording(path: Path) -> None:
+        flushed.append(path)
+        real(path)
+
+    monkeypatch.setattr(kg.dumps, "_fsync", recording)
+    settings = settings_of(linked)
+    old = {p.name for p in (settings.dist_dir.resolve() / "graphs").glob("*.nq")}
+    outcome = add_release(settings, record)
+    after = settings.dist_dir.resolve()
+    names = {p.name for p in flushed if p.parent == after / "graphs"}
+    assert names and not names & old  # no linked fragment flushed again
+    assert any(name.startswith(outcome.release_id) for name in names)  # the release's own fragment is
+    assert after / "graphs" in flushed and after in flushed  # the folders (the links' new names) are
