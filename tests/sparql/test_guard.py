@@ -172,3 +172,13 @@ def test_protocol_graphs_must_be_public(default: tuple[str, ...], named: tuple[s
     info = inspect_query("SELECT * { ?s ?p ?o }", LIMITS, PUBLIC)
     with pytest.raises(QueryRefused, match="not a public graph"):
         resolve_dataset(info, default, named, PUBLIC)
+
+
+def test_every_public_graph_is_one_dataset_made_once() -> None:
+    """The default dataset (every public graph, sorted) is made once per set of graphs, not per query: with
+    hundreds of release graphs, sorting them on every lookup cost more than the lookup."""
+    public = frozenset(f"https://example.org/graph/{n}" for n in range(500))
+    info = inspect_query("SELECT * WHERE { ?s ?p ?o }", QueryLimits(), public)
+    first = resolve_dataset(info, (), (), public)
+    assert first.every_public_graph and first.named_graphs == tuple(sorted(public))
+    assert resolve_dataset(info, (), (), frozenset(public)) is first

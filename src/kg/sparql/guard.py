@@ -226,6 +226,12 @@ def resolve_dataset(
         return Dataset(_unique(default_graphs), _unique(named_graphs))
     if info.has_dataset:
         return Dataset(_unique(info.from_graphs), _unique(info.from_named_graphs))
+    return _every_public_graph(public_graphs)
+
+
+@functools.lru_cache(maxsize=8)
+def _every_public_graph(public_graphs: frozenset[str]) -> Dataset:
+    # Sorted once per set of graphs, not per query: 50 us a lookup at 550 graphs, and growing with them.
     everything = tuple(sorted(public_graphs))
     return Dataset(everything, everything, every_public_graph=True)
 

@@ -138,7 +138,8 @@ class QueryService:
             normalise(request.text),
             request.result_format,
             request.graph_format,
-            dataset,
+            # Every public graph is one dataset: named, not hashed graph by graph on every query.
+            "every public graph" if dataset.every_public_graph else dataset,
         )
         return request, dataset, key
 
