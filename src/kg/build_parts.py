@@ -1,0 +1,133 @@
+"""``kg build`` one named graph at a time: each release's graph is built and written as its N-Quads fragment
+in a pool of processes, and only the union graph the exports read is kept.
+
+A release's named graph depends on its record, its source text, its translations and the reference data
+alone (``kg.mapping``; the caps it leaves to an earlier release are decided from the records first,
+``kg.mapping.caps``), and its fragment on that graph alone (``kg.fragments``): so the releases are built in
+any order, in any process. The parent keeps no ``Dataset`` of every graph (four times the memory of one
+graph, and slower to fill): it keeps the fragments, which ``kg.dumps`` joins into ``kg.nq`` and the other
+dumps, and the union of the graphs as one plain ``Graph`` for the exports (``kg.exports.files``).
+
+The union is filled in the order ``kg.mapping.build_dataset`` fills its dataset (reference, ontology, every
+release, then every release's translations), so the exports read the triples in the same order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+
+from kg.fragments import graph_fragment
+from kg.iris import Iris
+from kg.mapping.caps import repeated_caps, unstate_caps
+from kg.mapping.reference import Resolver, build_reference
+from kg.mapping.release import build_release
+from kg.mapping.translations import build_translation
+from kg.project import Project
+from kg.sources.records import Release, SourceText
+from kg.sources.translations import ReleaseTranslation
+from kg.vocab import PREFIXES
+
+# Releases per task: enough to keep the pickling of tasks and results small beside the work.
+_CHUNK = 4
+
+
+@dataclass(frozen=True)
+class BuiltParts:
+    """What a build writes: the fragment of every non-empty named graph, and the union of the graphs."""
+
+    fragments: dict[str, bytes]
+    union: Graph
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every release's build needs besides its own records (inherited by the forked workers)."""
+
+    resolve: Resolver
+    repeated: Mapping[str, frozenset[URIRef]]
+    translations: Mapping[str, Sequence[ReleaseTranslation]]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One release's named graph: its fragment, and its triples and its translations' (pickled lists)."""
+
+    graph: str
+    fragment: bytes
+    triples: bytes
+    translated: bytes
+
+
+_SETUP: _Setup | None = None
+
+
+def build_parts(project: Project, ontology: Graph, iris: Iris, jobs: int | None = None) -> BuiltParts:
+    """Every named graph of ``project`` as its fragment, and their union, in ``jobs`` processes (or CPUs)."""
+    global _SETUP
+    resolve = Resolver(iris, project.reference)
+    releases = [release for release, _ in project.releases]
+    _SETUP = _Setup(resolve, repeated_caps(releases, resolve), project.translations)
+    union = Graph()
+    for prefix, iri in PREFIXES.items():
+        union.bind(prefix, iri)
+    fragments: dict[str, bytes] = {}
+    for key, graph in (("reference", build_reference(resolve)), ("ontology", ontology)):
+        _add(union, graph)
+        if len(graph):
+            name = str(iris.graph(key))
+            fragments[name] = graph_fragment(name, graph.serialize(format="nt").encode())
+    try:
+        translated: list[bytes] = []
+        for part in _parts(project.releases, jobs or os.cpu_count() or 1):
+            if part.fragment:  # an empty graph has no fragment, as in kg.fragments.dataset_fragments
+                fragments[part.graph] = part.fragment
+            _add(union, pickle.loads(part.triples))
+            translated.append(part.translated)
+        for triples in translated:  # after every release, as build_dataset adds them
+            _add(union, pickle.loads(triples))
+    finally:
+        _SETUP = None
+    return BuiltParts(fragments, union)
+
+
+def _add(union: Graph, triples: Graph | list[tuple[URIRef, URIRef, URIRef]]) -> None:
+    add = union.add
+    for triple in triples:
+        add(triple)
+
+
+def _parts(releases: Sequence[tuple[Release, SourceText]], jobs: int) -> Iterator[_Part]:
+    if jobs <= 1 or len(releases) <= 1:
+        yield from map(_part, releases)
+        return
+    # fork: the workers inherit _SETUP (the reference data, the translations) instead of unpickling it.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(jobs, len(releases))) as pool:
+        # In order, as they come: the parent fills the union while the workers build the next releases.
+        yield from pool.imap(_part, releases, chunksize=_CHUNK)
+
+
+def _part(item: tuple[Release, SourceText]) -> _Part:
+    release, source = item
+    setup = _SETUP
+    assert setup is not None
+    name = setup.resolve.iris.graph(release.id)
+    graph = build_release(release, source, setup.resolve)
+    unstate_caps(graph, setup.repeated.get(release.id, ()))
+    triples = list(graph)
+    translated = Graph()
+    for translation in setup.translations.get(release.id, ()):
+        _add(translated, build_translation(release, translation, setup.resolve))
+    for triple in translated:
+        graph.add(triple)
+    fragment = graph_fragment(str(name), graph.serialize(format="nt").encode()) if len(graph) else b""
+    return _Part(str(name), fragment, pickle.dumps(triples), pickle.dumps(list(translated)))
+
+
+__all__ = ["BuiltParts", "build_parts"]
