@@ -6,7 +6,8 @@ alone (``kg.mapping``; the caps it leaves to an earlier release are decided from
 ``kg.mapping.caps``), and its fragment on that graph alone (``kg.fragments``): so the releases are built in
 any order, in any process. The parent keeps no ``Dataset`` of every graph (four times the memory of one
 graph, and slower to fill): it keeps the fragments, which ``kg.dumps`` joins into ``kg.nq`` and the other
-dumps, and the union of the graphs as one plain ``Graph`` for the exports (``kg.exports.files``).
+dumps, and the union of the graphs as one lean graph for the exports (``kg.exports.files``,
+``kg.union_store``).
 
 The union is filled in the order ``kg.mapping.build_dataset`` fills its dataset (reference, ontology, every
 release, then every release's translations), so the exports read the triples in the same order.
@@ -31,6 +32,7 @@ from kg.mapping.translations import build_translation
 from kg.project import Project
 from kg.sources.records import Release, SourceText
 from kg.sources.translations import ReleaseTranslation
+from kg.union_store import union_graph
 from kg.vocab import PREFIXES
 
 # Releases per task: enough to keep the pickling of tasks and results small beside the work.
@@ -73,7 +75,7 @@ def build_parts(project: Project, ontology: Graph, iris: Iris, jobs: int | None 
     resolve = Resolver(iris, project.reference)
     releases = [release for release, _ in project.releases]
     _SETUP = _Setup(resolve, repeated_caps(releases, resolve), project.translations)
-    union = Graph()
+    union = union_graph()
     for prefix, iri in PREFIXES.items():
         union.bind(prefix, iri)
     fragments: dict[str, bytes] = {}
