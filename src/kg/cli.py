@@ -95,7 +95,7 @@ def build(settings: Settings, finish: bool, jobs: int | None) -> None:
     from kg.assets import load_ontology
     from kg.build_parts import build_parts
     from kg.dumps import write_dumps
-    from kg.exports.files import Tables, export_portal, export_tables
+    from kg.exports.files import union_exports
     from kg.iris import Iris
     from kg.project import read_project
     from kg.publication import locked, prune
@@ -103,20 +103,15 @@ def build(settings: Settings, finish: bool, jobs: int | None) -> None:
     # The lock `kg add` takes too: a build never publishes records read before an add committed its own.
     with locked(settings):
         parts = build_parts(read_project(settings), load_ontology(), Iris(settings.base_iri), jobs)
-        # Exports, tables and the DCAT catalog go into the same atomic build (and its manifest).
-        now = datetime.now(UTC).replace(microsecond=0)
-        # The tables are written while a child process writes the dumps; the catalog, which describes
-        # both, after them.
-        tables: list[Tables] = []
-        infos = write_dumps(
-            parts.fragments,
-            settings.dist_dir,
-            beside=lambda folder: tables.append(export_tables(parts.union, settings, folder, when=now)),
-            extra=lambda folder: export_portal(tables[0], len(parts.union), settings, folder, when=now),
-        )
+        fragments, triples = parts.fragments, len(parts.union)
+        # Exports, tables and the DCAT catalog go into the same atomic build (and its manifest); the
+        # union graph is let go once the tables are written.
+        beside, extra = union_exports([parts.union], settings, datetime.now(UTC).replace(microsecond=0))
+        del parts
+        infos = write_dumps(fragments, settings.dist_dir, beside=beside, extra=extra)
         prune(settings)
     click.echo(
-        f"Built {len(parts.union)} triples in {len(parts.fragments)} named graphs; "
+        f"Built {triples} triples in {len(fragments)} named graphs; "
         f"wrote {len(infos)} files to {settings.dist_dir}"
     )
 

@@ -229,14 +229,12 @@ def write_fragments_build(
         write_index(build, write_fragments(build, fragments))
         nquads = joined(fragments)
         others: list[RdfFormat] = [fmt for fmt in RdfFormat if fmt is not RdfFormat.NQUADS]
-        if beside is None:
-            infos = _write_rdf_dumps(build, nquads, list(RdfFormat))
-        else:
-            infos = _write_rdf_dumps(build, nquads, [RdfFormat.NQUADS])
-            infos += _write_beside(build, nquads, others, beside)
+        infos = _write_rdf_dumps(build, nquads, list(RdfFormat) if beside is None else [RdfFormat.NQUADS])
+        del nquads
+        if beside is not None:
+            infos += _write_beside(build, others, beside)
             order = list(RdfFormat)
             infos.sort(key=lambda info: order.index(RdfFormat.from_path(info.name)))  # as written in turn
-        del nquads
         context = build / CONTEXT_FILE
         context.write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
         infos.append(file_info(context, "application/ld+json"))
@@ -258,16 +256,25 @@ def _write_rdf_dumps(build: Path, nquads: bytes, fmts: list[RdfFormat]) -> list[
             written[RdfFormat.NQUADS] = pool.submit(write_dump, build, RdfFormat.NQUADS, nquads)
         others = [fmt for fmt in fmts if fmt is not RdfFormat.NQUADS]
         for fmt, data in dumps_from_nquads(nquads, others):
+            # One dump waits for its file at most: at a million triples, each is hundreds of megabytes.
+            for pending in written.values():
+                pending.result()
             written[fmt] = pool.submit(write_dump, build, fmt, data)
+            del data
         return [info for fmt in RdfFormat if fmt in written for info in written[fmt].result()]
 
 
-def _write_beside(
-    build: Path, nquads: bytes, fmts: list[RdfFormat], beside: Callable[[Path], None]
-) -> list[DumpInfo]:
-    """Run ``beside`` while a child process writes the dumps ``fmts``; their infos, read from the files."""
-    # fork: the child shares the N-Quads with this process instead of receiving a pickled copy.
-    child = multiprocessing.get_context("fork").Process(target=_write_rdf_dumps, args=(build, nquads, fmts))
+def _write_dumps_of_file(build: Path, fmts: list[RdfFormat]) -> None:
+    path = build / f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
+    _write_rdf_dumps(build, path.read_bytes(), fmts)
+
+
+def _write_beside(build: Path, fmts: list[RdfFormat], beside: Callable[[Path], None]) -> list[DumpInfo]:
+    """Run ``beside`` while a child process writes the dumps ``fmts`` from ``kg.nq`` (written already);
+    their infos, read from the files."""
+    # spawn, not fork: a forked child would keep every page of this process's heap (the union graph of the
+    # exports, half a gigabyte at a million triples) after this process frees it.
+    child = multiprocessing.get_context("spawn").Process(target=_write_dumps_of_file, args=(build, fmts))
     child.start()
     try:
         beside(build)

@@ -9,8 +9,10 @@ URLs calls ``kg.catalog.catalog_graph`` again with them.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -125,6 +127,25 @@ def export_portal(
     )
     written.append(tables.index)
     return written
+
+
+def union_exports(
+    union: list[Graph], settings: Settings, when: datetime
+) -> tuple[Callable[[Path], None], Callable[[Path], list[DumpInfo]]]:
+    """The ``beside`` and ``extra`` steps of ``kg.dumps.write_dumps`` for a build's union graph (the one
+    item of ``union``, taken out of it): the tables while the dumps are written, then the graph is freed;
+    the catalog, which describes both, after them."""
+    triples = len(union[0])
+    tables: list[Tables] = []
+
+    def beside(staging: Path) -> None:
+        tables.append(export_tables(union.pop(), settings, staging, when=when))
+        gc.collect()  # a graph and its namespace manager point to each other: free it now
+
+    def extra(staging: Path) -> list[DumpInfo]:
+        return export_portal(tables[0], triples, settings, staging, when=when)
+
+    return beside, extra
 
 
 def portal_files(
