@@ -18,10 +18,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.fragments import graph_fragment
 from kg.iris import Iris
@@ -58,7 +59,7 @@ class _Setup:
 
 @dataclass(frozen=True)
 class _Part:
-    """One release's named graph: its fragment, and its triples and its translations' (pickled lists)."""
+    """One release's named graph: its fragment, and its triples and its translations' (``_plain_triples``)."""
 
     graph: str
     fragment: bytes
@@ -66,6 +67,7 @@ class _Part:
     translated: bytes
 
 
+_Triple = tuple[Node, Node, Node]
 _SETUP: _Setup | None = None
 
 
@@ -86,22 +88,59 @@ def build_parts(project: Project, ontology: Graph, iris: Iris, jobs: int | None 
             fragments[name] = graph_fragment(name, graph.serialize(format="nt").encode())
     try:
         translated: list[bytes] = []
+        terms = _Terms()
         for part in _parts(project.releases, jobs or os.cpu_count() or 1):
             if part.fragment:  # an empty graph has no fragment, as in kg.fragments.dataset_fragments
                 fragments[part.graph] = part.fragment
-            _add(union, pickle.loads(part.triples))
+            _add(union, terms.triples(part.triples))
             translated.append(part.translated)
         for triples in translated:  # after every release, as build_dataset adds them
-            _add(union, pickle.loads(triples))
+            _add(union, terms.triples(triples))
     finally:
         _SETUP = None
     return BuiltParts(fragments, union)
 
 
-def _add(union: Graph, triples: Graph | list[tuple[URIRef, URIRef, URIRef]]) -> None:
+def _add(union: Graph, triples: Iterable[_Triple]) -> None:
     add = union.add
     for triple in triples:
         add(triple)
+
+
+# A term as plain data, cheap to pickle: an IRI is its string, a blank node (label,), a literal
+# (lexical form, language, datatype): what rdflib's own pickling keeps of each, without its checks per term.
+_Plain = str | tuple[str] | tuple[str, str | None, str | None]
+
+
+def _plain(term: Node) -> _Plain:
+    if isinstance(term, Literal):
+        return (str(term), term.language, None if term.datatype is None else str(term.datatype))
+    if isinstance(term, BNode):
+        return (str(term),)
+    return str(term)
+
+
+def _plain_triples(triples: Iterable[_Triple]) -> bytes:
+    return pickle.dumps([(_plain(s), _plain(p), _plain(o)) for s, p, o in triples])
+
+
+class _Terms(dict[_Plain, Node]):
+    """The parent's terms by their plain form: each IRI, and each literal that recurs, is made once."""
+
+    def __missing__(self, plain: _Plain) -> Node:
+        if isinstance(plain, str):
+            term: Node = URIRef(plain)
+        elif len(plain) == 1:
+            term = BNode(plain[0])
+        else:
+            lexical, language, datatype = plain
+            term = Literal(lexical, language, None if datatype is None else URIRef(datatype))
+        self[plain] = term
+        return term
+
+    def triples(self, data: bytes) -> Iterator[_Triple]:
+        for s, p, o in pickle.loads(data):
+            yield self[s], self[p], self[o]
 
 
 def _parts(releases: Sequence[tuple[Release, SourceText]], jobs: int) -> Iterator[_Part]:
@@ -129,7 +168,7 @@ def _part(item: tuple[Release, SourceText]) -> _Part:
     for triple in translated:
         graph.add(triple)
     fragment = graph_fragment(str(name), graph.serialize(format="nt").encode()) if len(graph) else b""
-    return _Part(str(name), fragment, pickle.dumps(triples), pickle.dumps(list(translated)))
+    return _Part(str(name), fragment, _plain_triples(triples), _plain_triples(translated))
 
 
 __all__ = ["BuiltParts", "build_parts"]
