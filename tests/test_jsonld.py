@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from kg.jsonld import Term, compacted_jsonld
+from kg.jsonld import Term, compacted_jsonld, grouped_jsonld
 
 CONTEXT = {"ex": "https://example.org/ns#", "schema": "https://schema.org/", "xsd": str(XSD)}
 EX = Namespace("https://example.org/ns#")
@@ -64,3 +65,19 @@ def test_compaction_rules_and_round_trip() -> None:
     assert b0[str(RDF.type)] == "not a class" and "@type" not in b0  # no "rdf" prefix in this context
     assert isomorphic(Graph().parse(data=data, format="json-ld"), g)
     assert _write(g) == data  # the same triples, the same bytes
+
+
+def test_grouped_subjects_stream_to_the_same_bytes() -> None:
+    a, b = Term("iri", "https://schema.org/a"), Term("bnode", "c14n0")
+    name, kind = Term("iri", "https://schema.org/name"), Term("iri", str(RDF.type))
+    triples = [
+        (a, name, Term("literal", "A", None, "en")),
+        (a, kind, Term("iri", "https://schema.org/Thing")),
+        (b, name, Term("literal", "B", "http://www.w3.org/2001/XMLSchema#string")),
+        (b, name, Term("literal", "1", "http://www.w3.org/2001/XMLSchema#integer")),
+    ]
+    context = {"schema": "https://schema.org/"}
+    assert grouped_jsonld(triples, context) == compacted_jsonld(triples, context)
+    assert grouped_jsonld([], context) == compacted_jsonld([], context)
+    with pytest.raises(ValueError, match="not grouped"):
+        grouped_jsonld([*triples, triples[0]], context)

@@ -79,9 +79,10 @@ def _load_store(ctx: click.Context, /, *_: object, **__: object) -> None:
 
 @main.command()
 @click.option("--finish", is_flag=True, help="Only write the files a `kg add` left pending, in a new build.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes for the release graphs (default: CPUs).")
 @click.pass_obj
 @_one_line_errors
-def build(settings: Settings, finish: bool) -> None:
+def build(settings: Settings, finish: bool, jobs: int | None) -> None:
     """Turn the records in data/ into the graph and write every dump to dist/."""
     from datetime import UTC, datetime
 
@@ -91,23 +92,26 @@ def build(settings: Settings, finish: bool) -> None:
         click.echo(f"Finished {settings.dist_dir}" if finish_build(settings) else "Nothing to finish")
         return
 
-    from kg.dumps import union_view, write_dumps
-    from kg.exports.files import export_files
-    from kg.project import build_project
+    from kg.assets import load_ontology
+    from kg.build_parts import build_parts
+    from kg.dumps import write_dumps
+    from kg.exports.files import union_exports
+    from kg.iris import Iris
+    from kg.project import read_project
     from kg.publication import locked, prune
 
     # The lock `kg add` takes too: a build never publishes records read before an add committed its own.
     with locked(settings):
-        dataset = build_project(settings)
-        # Exports, tables and the DCAT catalog go into the same atomic build (and its manifest).
-        now = datetime.now(UTC).replace(microsecond=0)
-        infos = write_dumps(
-            dataset, settings.dist_dir, extra=lambda folder: export_files(dataset, settings, folder, when=now)
-        )
+        parts = build_parts(read_project(settings), load_ontology(), Iris(settings.base_iri), jobs)
+        fragments, triples = parts.fragments, len(parts.union)
+        # Exports, tables and the DCAT catalog go into the same atomic build (and its manifest); the
+        # union graph is let go once the tables are written.
+        beside, extra = union_exports([parts.union], settings, datetime.now(UTC).replace(microsecond=0))
+        del parts
+        infos = write_dumps(fragments, settings.dist_dir, beside=beside, extra=extra, triples=triples)
         prune(settings)
-    graphs = sum(1 for g in dataset.graphs() if len(g))
     click.echo(
-        f"Built {len(union_view(dataset))} triples in {graphs} named graphs; "
+        f"Built {triples} triples in {len(fragments)} named graphs; "
         f"wrote {len(infos)} files to {settings.dist_dir}"
     )
 

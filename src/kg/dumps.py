@@ -12,11 +12,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -212,44 +213,115 @@ def write_build(
 
     :raises BuildError: when a file cannot be written (a full disk): the caller removes ``build``.
     """
+    triples = len(union_view(dataset))
+    return write_fragments_build(dataset_fragments(dataset), build, extra=extra, triples=triples)
+
+
+def write_fragments_build(
+    fragments: Mapping[str, bytes],
+    build: Path,
+    *,
+    extra: Callable[[Path], list[DumpInfo]] | None = None,
+    beside: Callable[[Path], None] | None = None,
+    triples: int | None = None,
+) -> list[DumpInfo]:
+    """``write_build`` from the fragments of the named graphs (``kg.fragments``), by graph IRI.
+
+    ``beside`` writes files into ``build`` while a child process writes the dumps but ``kg.nq`` (then
+    ``extra`` lists them): two cores do in parallel what one did in turn. ``triples``, the size of the
+    union, goes into the manifest (``write_manifest``).
+    """
     try:
         # One fragment per named graph (kg.fragments); kg.nq is their concatenation, so `kg add` can
         # rewrite one graph's fragment and link the others.
-        fragments = dataset_fragments(dataset)
         write_index(build, write_fragments(build, fragments))
         nquads = joined(fragments)
-        others = [fmt for fmt in RdfFormat if fmt is not RdfFormat.NQUADS]
-        # zlib and SHA-256 let go of the GIL: each dump is compressed in a thread while the next is written.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            written = {RdfFormat.NQUADS: pool.submit(write_dump, build, RdfFormat.NQUADS, nquads)}
-            for fmt, data in dumps_from_nquads(nquads, others):
-                written[fmt] = pool.submit(write_dump, build, fmt, data)
-            infos = [info for fmt in RdfFormat for info in written[fmt].result()]
+        others: list[RdfFormat] = [fmt for fmt in RdfFormat if fmt is not RdfFormat.NQUADS]
+        infos = _write_rdf_dumps(build, nquads, list(RdfFormat) if beside is None else [RdfFormat.NQUADS])
+        del nquads
+        if beside is not None:
+            infos += _write_beside(build, others, beside)
+            order = list(RdfFormat)
+            infos.sort(key=lambda info: order.index(RdfFormat.from_path(info.name)))  # as written in turn
         context = build / CONTEXT_FILE
         context.write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
         infos.append(file_info(context, "application/ld+json"))
         if extra is not None:
             infos += extra(build)
-        write_manifest(build, infos, triples=len(union_view(dataset)))
+        write_manifest(build, infos, triples=triples)
         sync_build(build)
     except OSError as exc:
         raise BuildError(f"cannot write the build in {build}: {exc.strerror or exc}") from exc
     return infos
 
 
+def _write_rdf_dumps(build: Path, nquads: bytes, fmts: list[RdfFormat]) -> list[DumpInfo]:
+    """The dumps ``fmts`` (and their gzipped copies) from ``kg.nq``'s bytes, in ``RdfFormat`` order."""
+    # zlib and SHA-256 let go of the GIL: each dump is compressed in a thread while the next is written.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        written = {}
+        if RdfFormat.NQUADS in fmts:
+            written[RdfFormat.NQUADS] = pool.submit(write_dump, build, RdfFormat.NQUADS, nquads)
+        others = [fmt for fmt in fmts if fmt is not RdfFormat.NQUADS]
+        for fmt, data in dumps_from_nquads(nquads, others):
+            # One dump waits for its file at most: at a million triples, each is hundreds of megabytes.
+            for pending in written.values():
+                pending.result()
+            written[fmt] = pool.submit(write_dump, build, fmt, data)
+            del data
+        return [info for fmt in RdfFormat if fmt in written for info in written[fmt].result()]
+
+
+def _write_dumps_of_file(build: Path, fmts: list[RdfFormat]) -> None:
+    path = build / f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
+    _write_rdf_dumps(build, path.read_bytes(), fmts)
+
+
+def _write_beside(build: Path, fmts: list[RdfFormat], beside: Callable[[Path], None]) -> list[DumpInfo]:
+    """Run ``beside`` while a child process writes the dumps ``fmts`` from ``kg.nq`` (written already);
+    their infos, read from the files."""
+    # spawn, not fork: a forked child would keep every page of this process's heap (the union graph of the
+    # exports, half a gigabyte at a million triples) after this process frees it.
+    child = multiprocessing.get_context("spawn").Process(target=_write_dumps_of_file, args=(build, fmts))
+    child.start()
+    try:
+        beside(build)
+    finally:
+        child.join()
+    if child.exitcode != 0:
+        raise BuildError(f"cannot write the dumps in {build}: their process exited with {child.exitcode}")
+    infos = []
+    for fmt in fmts:
+        path = build / f"{DUMP_STEM}.{fmt.extension}"
+        infos += [
+            file_info(path, fmt.media_type),
+            file_info(path.with_name(f"{path.name}.gz"), fmt.media_type, "gzip"),
+        ]
+    return infos
+
+
 def write_dumps(
-    dataset: Dataset,
+    dataset: Dataset | Mapping[str, bytes],
     dist_dir: Path,
     *,
     extra: Callable[[Path], list[DumpInfo]] | None = None,
+    beside: Callable[[Path], None] | None = None,
+    triples: int | None = None,
 ) -> list[DumpInfo]:
-    """Write every dump to a new build folder, then point ``dist_dir`` at it in one step (``link_dist``).
+    """Write every dump to a new build folder, then point ``dist_dir`` at it in one step (``link_dist``);
+    ``dataset`` is the dataset or the fragments of its named graphs (``kg.build_parts``), ``extra`` and
+    ``beside`` as ``write_fragments_build`` takes them.
 
     The caller holds the project's lock (``kg.publication.locked``) when others may write the same ``dist/``.
     """
     build = new_build(dist_dir)
     try:
-        infos = write_build(dataset, build, extra=extra)
+        fragments: Mapping[str, bytes]
+        if isinstance(dataset, Dataset):
+            fragments, triples = dataset_fragments(dataset), len(union_view(dataset))
+        else:
+            fragments = dataset
+        infos = write_fragments_build(fragments, build, extra=extra, beside=beside, triples=triples)
         link_dist(dist_dir, build)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)

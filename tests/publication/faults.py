@@ -107,7 +107,7 @@ class Faults:
 def _hold_build(ready: str, done: str, seconds: str) -> None:
     import kg.project
 
-    read = kg.project.build_project
+    read = kg.project.read_project
 
     def held(settings: Any) -> Any:
         dataset = read(settings)
@@ -117,7 +117,7 @@ def _hold_build(ready: str, done: str, seconds: str) -> None:
             time.sleep(0.05)
         return dataset
 
-    kg.project.build_project = held
+    kg.project.read_project = held
 
 
 def main(argv: list[str]) -> None:

@@ -9,12 +9,15 @@ URLs calls ``kg.catalog.catalog_graph`` again with them.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from kg import __version__
 from kg.browse.records import browse_data
@@ -53,11 +56,11 @@ def _rdf_dumps(staging: Path) -> list[DumpInfo]:
     return infos
 
 
-def _store(dataset: Dataset, staging: Path) -> KgStore:
+def _store(dataset: Dataset | None, staging: Path) -> KgStore:
     """The dataset in a store, for the catalog's figures: from the N-Quads dump when it is already written."""
     store = KgStore()
     dump = staging / f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
-    if dump.is_file():
+    if dump.is_file() or dataset is None:
         store.load_file(dump)
     else:
         store.load(serialize(dataset, RdfFormat.NQUADS), RdfFormat.NQUADS)
@@ -66,7 +69,28 @@ def _store(dataset: Dataset, staging: Path) -> KgStore:
 
 def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: datetime) -> list[DumpInfo]:
     """Write the CSVW tables, the IATI file, the open.canada.ca record and the DCAT catalog to ``staging``."""
-    graph = union_view(dataset)
+    return export_union(union_view(dataset), settings, staging, when=when, dataset=dataset)
+
+
+def export_union(
+    graph: Graph, settings: Settings, staging: Path, *, when: datetime, dataset: Dataset | None = None
+) -> list[DumpInfo]:
+    """``export_files`` from the union of the named graphs, after the dumps: the catalog's figures are
+    counted on ``kg.nq`` of ``staging`` (on ``dataset`` when there is none yet)."""
+    tables = export_tables(graph, settings, staging, when=when)
+    return export_portal(tables, len(graph), settings, staging, when=when, dataset=dataset)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What ``export_tables`` wrote: the tables and the IATI file, and the search index."""
+
+    written: list[DumpInfo]
+    index: DumpInfo
+
+
+def export_tables(graph: Graph, settings: Settings, staging: Path, *, when: datetime) -> Tables:
+    """The files read from the union graph alone: they can be written while the dumps are (``kg.dumps``)."""
     base = settings.base_iri
     written: list[DumpInfo] = []
     tables = csvw.csvw_export(graph, base, licence=str(OGL))
@@ -78,17 +102,50 @@ def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: d
     written.append(_write(staging, csvw.QUERY_FILE, query, csvw.QUERY_MEDIA_TYPE))
     activities = iati.iati_activities(graph, base, generated=when)
     written.append(_write(staging, iati.FILE_NAME, activities, iati.MEDIA_TYPE))
-
-    # The catalog and the portal record describe the data files: the dumps, the tables, the IATI file.
-    described = [*_rdf_dumps(staging), *[w for w in written if w.name != csvw.QUERY_FILE]]
-    written += portal_files(
-        settings, staging, described, store_stats(_store(dataset, staging), len(graph)), when
-    )
     # The search index and the projects list (kg.search_index): not a distribution of the data, so the
     # catalog does not describe it; it is in the manifest, published with the dumps it indexes.
     write_index(browse_data(graph), staging / INDEX_FILE)
-    written.append(_info(staging / INDEX_FILE, INDEX_MEDIA_TYPE))
+    return Tables(written, _info(staging / INDEX_FILE, INDEX_MEDIA_TYPE))
+
+
+def export_portal(
+    tables: Tables,
+    triples: int,
+    settings: Settings,
+    staging: Path,
+    *,
+    when: datetime,
+    dataset: Dataset | None = None,
+) -> list[DumpInfo]:
+    """The catalog and the portal record, once every dump is in ``staging``; with ``tables``' files, in the
+    order of the manifest. ``triples``: the size of the union graph."""
+    written = list(tables.written)
+    # The catalog and the portal record describe the data files: the dumps, the tables, the IATI file.
+    described = [*_rdf_dumps(staging), *[w for w in written if w.name != csvw.QUERY_FILE]]
+    written += portal_files(
+        settings, staging, described, store_stats(_store(dataset, staging), triples), when
+    )
+    written.append(tables.index)
     return written
+
+
+def union_exports(
+    union: list[Graph], settings: Settings, when: datetime
+) -> tuple[Callable[[Path], None], Callable[[Path], list[DumpInfo]]]:
+    """The ``beside`` and ``extra`` steps of ``kg.dumps.write_dumps`` for a build's union graph (the one
+    item of ``union``, taken out of it): the tables while the dumps are written, then the graph is freed;
+    the catalog, which describes both, after them."""
+    triples = len(union[0])
+    tables: list[Tables] = []
+
+    def beside(staging: Path) -> None:
+        tables.append(export_tables(union.pop(), settings, staging, when=when))
+        gc.collect()  # a graph and its namespace manager point to each other: free it now
+
+    def extra(staging: Path) -> list[DumpInfo]:
+        return export_portal(tables[0], triples, settings, staging, when=when)
+
+    return beside, extra
 
 
 def portal_files(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.sources.records import Amount, Project, Release, SourceText
 from kg.vocab import DCTERMS, KG, PROV, RDF, SCHEMA, XSD
@@ -37,6 +38,20 @@ def _amount(g: Graph, node: URIRef, amount: Amount) -> URIRef:
         # An xsd:string: xsd:duration is not in the OWL 2 datatype map (ontology/kg.ttl, kg:period).
         g.add((node, KG.period, Literal(amount.period)))
     return node
+
+
+def stated_caps(release: Release, resolve: Resolver) -> dict[URIRef, frozenset[tuple[Node, Node]]]:
+    """The annual caps ``release`` states, each with the facts of its figure (all but the wording
+    ``kg:statedAs`` and the ``prov:wasDerivedFrom`` link) as ``build_release`` writes them, read from the
+    record alone: which release keeps a cap is known before any graph is built (``kg.mapping.caps``)."""
+    g = Graph()
+    for mention in release.programs:
+        if mention.cap:
+            _amount(g, resolve.iris.mint("amount", f"program-{mention.cited.ref}-cap"), mention.cap)
+    return {
+        cap: frozenset((p, o) for p, o in g.predicate_objects(cap) if p != KG.statedAs)
+        for cap in sorted({s for s in g.subjects() if isinstance(s, URIRef)})
+    }
 
 
 def build_release(

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from kg.formats import RdfFormat
 from kg.jsonld import Term as PlainTerm
-from kg.jsonld import compacted_jsonld
+from kg.jsonld import compacted_jsonld, grouped_jsonld
 from kg.store.terms import OX_RDF, as_bytes
 
 
@@ -65,6 +65,21 @@ def canonical_nquads(nquads: bytes) -> bytes:
     return as_bytes(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS))
 
 
+def _plain_triples(triples: Iterable[ox.Triple]) -> Iterator[tuple[PlainTerm, PlainTerm, PlainTerm]]:
+    iris: dict[ox.NamedNode, PlainTerm] = {}  # the IRIs recur; most literals do not
+
+    def plain(t: Any) -> PlainTerm:
+        if isinstance(t, ox.NamedNode):
+            found = iris.get(t)
+            if found is None:
+                found = iris[t] = _plain(t)
+            return found
+        return _plain(t)
+
+    for triple in triples:
+        yield plain(triple.subject), plain(triple.predicate), plain(triple.object)
+
+
 def _plain(t: Any) -> PlainTerm:
     kind = "iri" if isinstance(t, ox.NamedNode) else "bnode" if isinstance(t, ox.BlankNode) else "literal"
     return PlainTerm(kind, t.value, *((t.datatype.value, t.language) if kind == "literal" else ()))
@@ -88,8 +103,9 @@ def fragment_dumps(
         if union is None:
             lines = {line[: line.rindex(b" <")] + b" ." for line in nquads.split(b"\n") if line.strip()}
             union = b"\n".join(sorted(lines))
+            del lines
         triples = (quad.triple for quad in ox.parse(union, format=ox.RdfFormat.N_TRIPLES))
-        if fmt is RdfFormat.JSONLD:
-            yield fmt, _written((fmt,), [], list(triples), prefixes)[fmt]
+        if fmt is RdfFormat.JSONLD:  # streamed: the sorted lines give each subject's triples together
+            yield fmt, grouped_jsonld(_plain_triples(triples), prefixes)
         else:
             yield fmt, as_bytes(ox.serialize(triples, format=OX_RDF[fmt], prefixes=prefixes))

@@ -1,0 +1,107 @@
+"""A lean rdflib store for the union graph a build's exports read (``kg.build_parts``): add and read only.
+
+rdflib's ``Memory`` store keeps three indexes, every triple as a tuple and the contexts of each triple, and
+its ``add`` goes through an event dispatcher: at a million triples, filling it was the slowest step of
+``kg build`` in the parent process and most of its memory. The exports only read triples by pattern; this
+store keeps two indexes (subject -> predicate -> objects, predicate -> object -> subjects), no contexts.
+
+A pattern with a bound subject or predicate gives its triples in the order ``Memory`` gives them (insertion
+order, from the same nested dictionaries), so an export that takes the first value reads the same one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.graph import _ContextType, _TriplePatternType, _TripleType
+from rdflib.store import Store
+from rdflib.term import Node
+
+_Index = dict[Node, dict[Node, dict[Node, None]]]
+
+
+class UnionStore(Store):
+    """Triples, each once, indexed from the subject and from the predicate; nothing is ever removed."""
+
+    context_aware = False
+    formula_aware = False
+    graph_aware = False
+    transaction_aware = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._spo: _Index = {}
+        self._pos: _Index = {}
+        self._size = 0
+        self._namespaces: dict[str, URIRef] = {}
+
+    def add(self, triple: _TripleType, context: _ContextType | None, quoted: bool = False) -> None:
+        s, p, o = triple
+        by_predicate = self._spo.get(s)
+        if by_predicate is None:
+            by_predicate = self._spo[s] = {}
+        objects = by_predicate.get(p)
+        if objects is None:
+            objects = by_predicate[p] = {}
+        if o in objects:
+            return
+        objects[o] = None
+        by_object = self._pos.get(p)
+        if by_object is None:
+            by_object = self._pos[p] = {}
+        subjects = by_object.get(o)
+        if subjects is None:
+            subjects = by_object[o] = {}
+        subjects[s] = None
+        self._size += 1
+
+    def triples(  # the contexts of each triple: none, a union has no named graphs
+        self, triple_pattern: _TriplePatternType, context: _ContextType | None = None
+    ) -> Iterator[tuple[_TripleType, Iterator[Any]]]:
+        for triple in self._matches(*triple_pattern):
+            yield triple, iter(())
+
+    def _matches(self, s: Node | None, p: Node | None, o: Node | None) -> Generator[_TripleType, None, None]:
+        if s is not None:
+            by_predicate = self._spo.get(s, {})
+            for predicate in [p] if p is not None else list(by_predicate):
+                objects = by_predicate.get(predicate, {})
+                for value in ([o] if o in objects else []) if o is not None else list(objects):
+                    yield s, predicate, value
+        elif p is not None:
+            by_object = self._pos.get(p, {})
+            for value in [o] if o is not None else list(by_object):
+                for subject in list(by_object.get(value, {})):
+                    yield subject, p, value
+        else:  # no export reads by object alone: a scan does for the rare caller that does
+            for subject, by_predicate in list(self._spo.items()):
+                for predicate, objects in list(by_predicate.items()):
+                    for value in [o] if o is not None else list(objects):
+                        if value in objects:
+                            yield subject, predicate, value
+
+    def __len__(self, context: _ContextType | None = None) -> int:
+        return self._size
+
+    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
+        if override or prefix not in self._namespaces:
+            self._namespaces[prefix] = namespace
+
+    def namespace(self, prefix: str) -> URIRef | None:
+        return self._namespaces.get(prefix)
+
+    def prefix(self, namespace: URIRef) -> str | None:
+        return next((p for p, n in self._namespaces.items() if n == namespace), None)
+
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
+        yield from list(self._namespaces.items())
+
+
+def union_graph() -> Graph:
+    """An empty graph over a ``UnionStore``: fill it with ``add``, then only read it."""
+    return Graph(store=UnionStore())
+
+
+__all__ = ["UnionStore", "union_graph"]
