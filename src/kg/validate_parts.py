@@ -28,6 +28,7 @@ from kg.assets import load_shapes
 from kg.errors import BuildError, StoreError
 from kg.formats import RdfFormat
 from kg.fragments import FOLDER, read_index
+from kg.graph_cache import CachedGraph
 from kg.iris import Iris
 from kg.proof import prove, source_names
 from kg.rdf_input import read_untrusted
@@ -83,7 +84,7 @@ def _part(fragment: Path) -> tuple[Violation, ...]:
     setup = _SETUP
     assert setup is not None
     text = _ntriples(fragment)
-    own = Graph().parse(data=text, format="nt")
+    own = CachedGraph().parse(data=text, format="nt")
     # A capped program and its caps are validated in the program's part, with what every graph says of them.
     focus = {s for s in own.subjects() if isinstance(s, URIRef) and str(s) not in setup.covered}
     # The proofs read the release's own graph and the reference (names), not other releases' grants. The
@@ -103,7 +104,7 @@ def _program_part(program: str) -> tuple[Violation, ...]:
     setup = _SETUP
     assert setup is not None
     context = setup.contexts[program]
-    data = Graph().parse(data=context.decode("utf-8"), format="nt")
+    data = CachedGraph().parse(data=context.decode("utf-8"), format="nt")
     data += setup.shared
     store = _store([context, setup.shared_text], setup)
     focus = {URIRef(node) for node in (program, *setup.caps[program])}
@@ -140,7 +141,7 @@ def validate_build(
         raise BuildError(f"{build}: no graphs/ index (built by an older kg): run `kg build`")
     iris = Iris(base_iri)
     shared_iris = {str(iris.graph(key)) for key in SHARED}
-    shared = Graph()
+    shared = CachedGraph()
     shared_text = ""
     for graph in sorted(shared_iris & set(index)):
         shared_text += _ntriples(build / FOLDER / index[graph].file)
