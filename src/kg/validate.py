@@ -77,7 +77,8 @@ class _Parameters(list[Any]):
 
     pyshacl 0.40.1 (``Shape.validate``) tests each predicate of a shape with ``p in`` this list every time
     it evaluates the shape, on every value node of a nested shape too: 16 million ``URIRef.__eq__`` calls,
-    12% of ``kg validate``. The list is the same, in the same order; only ``in`` is faster.
+    12% of a profiled ``kg validate`` at 10^5 triples. The list is the same, in the same order; only ``in``
+    is faster.
     """
 
     def __init__(self, parameters: list[Any]) -> None:
