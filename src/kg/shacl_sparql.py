@@ -28,6 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError
+from kg.graph_cache import CachedGraph
 from kg.store import KgStore
 from kg.vocab import OWL, RDF, RDFS, SH
 
@@ -126,7 +127,7 @@ def _split(shapes: Graph, size: int) -> Split:  # ``size`` tells a graph changed
         for node in sorted(shapes.objects(shape, SH.sparql), key=str):
             if not _true(shapes.value(node, SH.deactivated)):
                 taken.append(_constraint(shapes, shape, node, targets))
-    left = Graph()
+    left = CachedGraph()  # what pyshacl reads again and again (kg.graph_cache)
     removed = {(c.shape, SH.sparql) for c in taken}
     for s, p, o in shapes:
         if (s, p) not in removed:
