@@ -8,22 +8,37 @@ from pathlib import Path
 from kg.errors import SourceError
 
 
+def read_utf8(
+    path: Path,
+    limit: int,
+    *,
+    too_large: str,
+    unreadable: str = "cannot read",
+    not_utf8: str = "not UTF-8 text",
+) -> str:
+    """A text file of at most ``limit`` bytes, never reading more than one byte past it.
+
+    :raises SourceError: ``unreadable: <reason>``, ``too_large``, or ``not_utf8`` at its line.
+    """
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(f"{unreadable}: {exc.strerror or exc}", path=path) from None
+    if len(data) > limit:
+        raise SourceError(too_large, path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(not_utf8, path=path, line=data.count(b"\n", 0, exc.start) + 1) from None
+
+
 def read_query_file(path: Path) -> str:
     """A ``.rq`` file as text: UTF-8, at most the endpoint's query size (one-line errors)."""
     from kg.sparql import QueryLimits  # here: the query service's imports are not every command's
 
     limit = QueryLimits().max_query_bytes
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    if len(data) > limit:
-        raise SourceError(f"larger than the {limit} bytes a query may be", path=path)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError("not UTF-8 text", path=path, line=data.count(b"\n", 0, exc.start) + 1) from None
+    return read_utf8(path, limit, too_large=f"larger than the {limit} bytes a query may be")
 
 
 def write_text_once(path: Path, text: str) -> None:

@@ -169,8 +169,8 @@ def _union_size(store: KgStore, base: Path, new: set[str], *, replaced: bool) ->
     before = manifest_triples(base)
     if replaced or before is None or not new:
         return int(store.query(_UNION_SIZE).records()[0]["n"])
-    names = " ".join(f"<{graph}>" for graph in sorted(new))
-    added = store.query(_ADDED % (names, ", ".join(f"<{graph}>" for graph in sorted(new))))
+    iris = [f"<{graph}>" for graph in sorted(new)]
+    added = store.query(_ADDED % (" ".join(iris), ", ".join(iris)))
     return before + int(added.records()[0]["n"])
 
 

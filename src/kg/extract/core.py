@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
 
-from kg.errors import SourceError
 from kg.extract.attribution import attribute_programs
 from kg.extract.body import body_projects
 from kg.extract.contacts import contacts, publisher
@@ -33,6 +32,7 @@ from kg.extract.proposals import reference_section
 from kg.extract.text import Document, Span
 from kg.sources.records import Reference
 from kg.sources.yamlout import to_yaml
+from kg.textfiles import read_utf8
 
 _TERMINAL = re.compile(r"[.!?\u2026][\"')\]]*$")
 
@@ -203,17 +203,12 @@ def extract_file(path: Path, reference: Reference) -> ExtractResult:
 
     The one function here that reads a file; a file that cannot be read raises ``SourceError``.
     """
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_RELEASE_BYTES + 1)
-    except OSError as exc:
-        raise SourceError(f"cannot read the release text: {exc.strerror or exc}", path=path) from None
-    if len(data) > MAX_RELEASE_BYTES:
-        # A release is a few pages (No. 175 is 8.5 KB); reading 20 MB of words took 36 s.
-        raise SourceError(f"larger than the {MAX_RELEASE_BYTES // 2**20} MB a release text may be", path=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError("cannot read the release text: not UTF-8", path=path, line=line) from None
+    # A release is a few pages (No. 175 is 8.5 KB); reading 20 MB of words took 36 s.
+    text = read_utf8(
+        path,
+        MAX_RELEASE_BYTES,
+        too_large=f"larger than the {MAX_RELEASE_BYTES // 2**20} MB a release text may be",
+        unreadable="cannot read the release text",
+        not_utf8="cannot read the release text: not UTF-8",
+    )
     return extract_release(text, source_name=path.name, reference=reference)

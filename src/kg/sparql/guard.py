@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from kg.errors import QueryError, QueryRefused
-from kg.sparql.lexer import CLOSING, OPENING, Token, iri_value, position, tokens
+from kg.sparql.lexer import CLOSING, MEMO_CHARS, OPENING, Token, iri_value, position, tokens
 
 if TYPE_CHECKING:
     from kg.sparql.types import QueryLimits
@@ -174,16 +174,13 @@ def inspect_query(text: str, limits: QueryLimits, public_graphs: frozenset[str])
     :raises QueryRefused: for SERVICE, an update, a non-public ``FROM`` graph, too long or too deep text.
     :raises QueryError: for text that is not a query at all (empty, no query form, an unclosed string).
     """
-    if len(text) > _MEMO_CHARS:
+    if len(text) > MEMO_CHARS:
         return _inspect(text, limits, public_graphs)
     return _inspect_short(text, limits, public_graphs)
 
 
 # The endpoint inspects a query to choose its answer's format, the service again before it runs it: the
 # second look is a dictionary hit (errors are not kept: they are raised again, as they were).
-_MEMO_CHARS = 4096
-
-
 @functools.lru_cache(maxsize=256)
 def _inspect_short(text: str, limits: QueryLimits, public_graphs: frozenset[str]) -> QueryInfo:
     return _inspect(text, limits, public_graphs)

@@ -93,12 +93,12 @@ def tokens(text: str) -> Iterator[Token]:
 
 # The guard, the lean-path check, the cache key and the schema.org rewrite each read a query's tokens: lexing
 # a short text once, not four times, is most of the Python cost of a point lookup (issue 12).
-_MEMO_CHARS = 4096
+MEMO_CHARS = 4096  # texts up to this long are remembered (here and by kg.sparql.guard)
 
 
 def _lexed(text: str) -> Iterator[tuple[Token, bool]] | tuple[tuple[Token, bool], ...]:
     """The tokens of a short text, lexed once (kept for the next caller); a long one lexed as read."""
-    if len(text) > _MEMO_CHARS:
+    if len(text) > MEMO_CHARS:
         return tokens_with_gaps(text)
     try:
         return _lexed_short(text)
