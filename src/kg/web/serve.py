@@ -30,6 +30,7 @@ from kg.web.config import WebOptions
 from kg.web.keepalive import KeepAliveHandler
 from kg.web.live import GRACE_SECONDS, LiveApp, Served, fingerprint
 from kg.web.processes import listen, run_processes
+from kg.web.request_head import HeadError, read_fields
 from kg.web.runtime import Prepared, prepare_files, prepare_release
 from kg.web.state import EXTENSION
 
@@ -47,7 +48,12 @@ class LimitedRequestHandler(KeepAliveHandler):
     """Werkzeug's handler with gunicorn's request limits: a request line over 4,094 bytes answers 414, a
     header line over 8,190 bytes (with its CRLF) or more than 100 header fields 431 (Python's own limits
     are 64 KB per line and 100 fields). A socket silent for ``IDLE_SECONDS`` is closed; connections are kept
-    alive between requests (``kg.web.keepalive``)."""
+    alive between requests (``kg.web.keepalive``).
+
+    ``parse_request`` is ``http.server``'s (Python 3.11) for the request line, with the header fields read
+    by ``kg.web.request_head`` instead of the ``email`` package; ``Expect: 100-continue`` is answered once,
+    by ``run_wsgi`` (http.server and Werkzeug each answered it, so a client got two).
+    """
 
     timeout = IDLE_SECONDS
 
@@ -56,15 +62,57 @@ class LimitedRequestHandler(KeepAliveHandler):
             self.requestline = self.request_version = self.command = ""
             self.send_error(414, "Request line too long (send long SPARQL queries by POST)")
             return False
-        if not super().parse_request():
+        if not self._request_line():
             return False
-        fields = self.headers.items()
-        if len(fields) > MAX_HEADER_FIELDS:
-            self.send_error(431, "Too many header fields")
+        try:
+            fields = read_fields(self.rfile, max_line=MAX_HEADER_FIELD, max_fields=MAX_HEADER_FIELDS)
+        except HeadError as exc:
+            self.send_error(exc.status, exc.message, exc.explain)
             return False
-        if any(len(name) + len(value) + 4 > MAX_HEADER_FIELD for name, value in fields):
-            self.send_error(431, "Header field too long")
+        self.headers = fields  # type: ignore[assignment]  # what is asked of email's Message, see Fields
+        connection = (self.headers.get("Connection") or "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive" and self.protocol_version >= "HTTP/1.1":
+            self.close_connection = False
+        return True
+
+    def _request_line(self) -> bool:
+        """``http.server.BaseHTTPRequestHandler.parse_request`` of Python 3.11 up to the header fields:
+        method, target and version (RFC 9112 §3), with its answers to a bad line."""
+        self.command = None  # type: ignore[assignment]
+        self.request_version = version = self.default_request_version
+        self.close_connection = True
+        self.requestline = requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = requestline.split()
+        if not words:
             return False
+        if len(words) >= 3:
+            version = words[-1]
+            numbers = version[5:].split(".") if version.startswith("HTTP/") else []
+            if len(numbers) != 2 or not all(n.isdigit() and len(n) <= 10 for n in numbers):
+                self.request_version = version  # so the answer has a status line, unlike http.server's
+                self.send_error(400, f"Bad request version ({version!r})")
+                return False
+            major, minor = int(numbers[0]), int(numbers[1])
+            if (major, minor) >= (1, 1) and self.protocol_version >= "HTTP/1.1":
+                self.close_connection = False
+            if major >= 2:  # answered with a status line (http.server sent an HTTP/0.9 answer: no status)
+                self.request_version = version
+                self.send_error(505, f"Invalid HTTP version ({version[5:]})")
+                return False
+            self.request_version = version
+        if not 2 <= len(words) <= 3:
+            self.send_error(400, f"Bad request syntax ({requestline!r})")
+            return False
+        command, path = words[:2]
+        if len(words) == 2:
+            self.close_connection = True
+            if command != "GET":
+                self.send_error(400, f"Bad HTTP/0.9 request type ({command!r})")
+                return False
+        # gh-87389: a target starting with // reads as a host to clients (an open redirect)
+        self.command, self.path = command, "/" + path.lstrip("/") if path.startswith("//") else path
         return True
 
 
