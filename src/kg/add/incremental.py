@@ -32,6 +32,7 @@ from kg.dumps import (
     CONTEXT_FILE,
     DUMP_STEM,
     MANIFEST_FILE,
+    DumpInfo,
     file_info,
     jsonld_context,
     linked_build,
@@ -128,10 +129,10 @@ def _write(
         written = write_fragments(build, changed)
         full = {**kept, **written}
         write_index(build, full)
-        concatenate(build, full, build / NQUADS)
+        size, sha256 = concatenate(build, full, build / NQUADS)
         (build / CONTEXT_FILE).write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
         infos = [
-            file_info(build / NQUADS, RdfFormat.NQUADS.media_type),
+            DumpInfo(NQUADS, RdfFormat.NQUADS.media_type, size, sha256),
             file_info(build / CONTEXT_FILE, "application/ld+json"),
         ]
         if (prepared := next_store(settings, base, build, infos[0].sha256)) is not None:
