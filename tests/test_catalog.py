@@ -22,6 +22,7 @@ from kg.catalog_stats import (
     CatalogStats,
     catalog_stats,
     stats_from_records,
+    stats_statements,
     store_stats,
 )
 from kg.catalog_terms import DCAT, HYDRA, OGL, SPDX
@@ -93,6 +94,25 @@ def test_the_store_gives_the_same_stats(dataset: Dataset, stats: CatalogStats) -
     from_store = stats_from_records(store.query(STATS_QUERY).records(), triples=stats.triples)
     assert from_store == stats
     assert store_stats(store, stats.triples) == stats  # what the build writes into the catalog
+
+
+def test_the_statements_the_stats_read_give_the_same_stats(dataset: Dataset, stats: CatalogStats) -> None:
+    nquads = serialize(dataset, RdfFormat.NQUADS)
+    read = stats_statements(nquads)
+    assert 0 < len(read) < len(nquads) // 4
+    assert all(line in nquads.splitlines() for line in read.splitlines())
+    store = KgStore()
+    store.load(read, RdfFormat.NQUADS)
+    assert store_stats(store, stats.triples) == stats
+
+
+def test_a_predicate_quoted_in_a_literal_is_not_read() -> None:
+    date = "<https://schema.org/datePublished>"
+    nquads = (
+        f'<http://x/a> <http://x/says> " {date} " <http://x/g> .\n'
+        f'<http://x/b> {date} "2011-06-22" <http://x/g> .'  # the last line, without its newline
+    ).encode()
+    assert stats_statements(nquads) == f'<http://x/b> {date} "2011-06-22" <http://x/g> .\n'.encode()
 
 
 def test_one_distribution_per_file_with_size_checksum_and_types(catalog: Graph) -> None:

@@ -8,7 +8,7 @@ import itertools
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.union_store import union_graph
+from kg.union_store import LeanGraph, union_graph
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +48,34 @@ def test_absent_terms_give_nothing(pair: tuple[Graph, Graph]) -> None:
     for pattern in ((absent, None, None), (s, absent, None), (None, absent, o), (None, None, absent)):
         assert list(lean.triples(pattern)) == []
     assert (s, p, o) in lean and (s, p, absent) not in lean
+
+
+def test_removed_triples_are_gone_from_every_pattern(graph: Graph) -> None:
+    memory, lean = Graph(), union_graph()
+    for triple in graph:
+        memory.add(triple)
+        lean.add(triple)
+    s, p, o = next(iter(lean))
+    for pattern in ((s, p, o), (None, p, None), (s, None, None)):  # a triple, a predicate, a subject
+        memory.remove(pattern)
+        lean.remove(pattern)
+        assert len(lean) == len(memory)
+        assert set(lean) == set(memory)
+        for found in ((s, None, None), (None, p, None), (None, None, o)):
+            assert sorted(lean.triples(found)) == sorted(memory.triples(found))
+    lean.add((s, p, o))  # added again after its removal
+    assert (s, p, o) in lean and len(lean) == len(memory) + 1
+
+
+def test_the_lean_graph_adds_without_rdflib_s_checks() -> None:
+    lean = union_graph()
+    assert isinstance(lean, LeanGraph)
+    triple = (URIRef("urn:s"), URIRef("urn:p"), URIRef("urn:o"))
+    assert lean.add(triple) is lean and list(lean) == [triple]
+
+
+def test_a_property_path_is_followed_as_in_rdflib(pair: tuple[Graph, Graph]) -> None:
+    memory, lean = pair
+    s, p, o = next(t for t in memory if any(memory.triples((t[2], None, None))))
+    q = next(memory.predicates(o))
+    assert sorted(lean.objects(s, p / q)) == sorted(memory.objects(s, p / q)) != []

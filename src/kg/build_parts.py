@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.fragments import graph_fragment
+from kg.fragments import PlainNode, graph_fragment, plain_fragment
 from kg.iris import Iris
 from kg.mapping.caps import repeated_caps, unstate_caps
 from kg.mapping.reference import Resolver, build_reference
@@ -107,12 +107,8 @@ def _add(union: Graph, triples: Iterable[_Triple]) -> None:
         add(triple)
 
 
-# A term as plain data, cheap to pickle: an IRI is its string, a blank node (label,), a literal
-# (lexical form, language, datatype): what rdflib's own pickling keeps of each, without its checks per term.
-_Plain = str | tuple[str] | tuple[str, str | None, str | None]
-
-
-def _plain(term: Node) -> _Plain:
+def _plain(term: Node) -> PlainNode:
+    """A term as plain data, cheap to pickle (``kg.fragments.PlainNode``), without rdflib's checks."""
     if isinstance(term, Literal):
         return (str(term), term.language, None if term.datatype is None else str(term.datatype))
     if isinstance(term, BNode):
@@ -120,14 +116,24 @@ def _plain(term: Node) -> _Plain:
     return str(term)
 
 
-def _plain_triples(triples: Iterable[_Triple]) -> bytes:
-    return pickle.dumps([(_plain(s), _plain(p), _plain(o)) for s, p, o in triples])
+def _plain_list(triples: Iterable[_Triple]) -> list[tuple[PlainNode, PlainNode, PlainNode]]:
+    # Each IRI's string once: pickle writes an object it has written as a reference to it, and the parent
+    # finds its term (``_Terms``) by a string whose hash is known.
+    iris: dict[str, str] = {}
+
+    def plain(term: Node) -> PlainNode:
+        if type(term) is URIRef:
+            text = str(term)
+            return iris.setdefault(text, text)
+        return _plain(term)
+
+    return [(plain(s), plain(p), plain(o)) for s, p, o in triples]
 
 
-class _Terms(dict[_Plain, Node]):
+class _Terms(dict[PlainNode, Node]):
     """The parent's terms by their plain form: each IRI, and each literal that recurs, is made once."""
 
-    def __missing__(self, plain: _Plain) -> Node:
+    def __missing__(self, plain: PlainNode) -> Node:
         if isinstance(plain, str):
             term: Node = URIRef(plain)
         elif len(plain) == 1:
@@ -159,16 +165,16 @@ def _part(item: tuple[Release, SourceText]) -> _Part:
     setup = _SETUP
     assert setup is not None
     name = setup.resolve.iris.graph(release.id)
-    graph = build_release(release, source, setup.resolve)
+    graph = build_release(release, source, setup.resolve, into=union_graph())
     unstate_caps(graph, setup.repeated.get(release.id, ()))
-    triples = list(graph)
-    translated = Graph()
+    triples = _plain_list(graph)
+    translated = union_graph()  # each triple once, as in the release's graph
     for translation in setup.translations.get(release.id, ()):
         _add(translated, build_translation(release, translation, setup.resolve))
-    for triple in translated:
-        graph.add(triple)
-    fragment = graph_fragment(str(name), graph.serialize(format="nt").encode()) if len(graph) else b""
-    return _Part(str(name), fragment, _plain_triples(triples), _plain_triples(translated))
+    translations = _plain_list(translated)
+    # The fragment from the plain terms: no N-Triples written by rdflib and parsed again.
+    fragment = plain_fragment(str(name), triples + translations) if triples or translations else b""
+    return _Part(str(name), fragment, pickle.dumps(triples), pickle.dumps(translations))
 
 
 __all__ = ["BuiltParts", "build_parts"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset, Graph
 from rdflib.query import ResultRow
 
-from kg.vocab import sparql_prologue
+from kg.vocab import KG, RDF, SCHEMA, SKOS, sparql_prologue
 
 if TYPE_CHECKING:  # only the type: the figures are computed wherever the store is
     from kg.store import KgStore
@@ -65,6 +65,31 @@ STATS_QUERY = (
 }
 """
 )
+
+
+# What STATS_QUERY reads, as a statement's line of N-Quads has it after its subject: the predicates, and
+# rdf:type with the classes it counts.
+_READ = (
+    *(f" <{RDF.type}> <{cls}> " for cls in (KG.NewsRelease, KG.Project, SCHEMA.Organization)),
+    *(f" <{p}> " for p in (SCHEMA.datePublished, KG.beneficiaryRegion, KG.theme, SKOS.prefLabel)),
+)
+
+
+def stats_statements(nquads: bytes) -> bytes:
+    """The statements of N-Quads written one a line (as ``kg.nq`` is) that ``STATS_QUERY`` reads: the same
+    figures from a store of a few of them (loading every statement of ``kg.nq`` into a store took a
+    second at 10^5 triples)."""
+    found = []
+    for pattern in _READ:
+        token = pattern.encode()
+        at = nquads.find(token)
+        while at != -1:
+            start = nquads.rfind(b"\n", 0, at) + 1
+            end = nquads.find(b"\n", at)
+            if nquads.find(b" ", start) == at:  # the predicate: no subject (an IRI, a label) has a space
+                found.append(nquads[start:end] if end != -1 else nquads[start:])
+            at = nquads.find(token, at + 1 if end == -1 else end)
+    return b"".join(line + b"\n" for line in found)
 
 
 def _date(text: str | None) -> date | None:

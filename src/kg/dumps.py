@@ -9,17 +9,13 @@ the journal that joins ``data/`` to the same step, and the cleanup of old builds
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import overload
 
@@ -34,31 +30,25 @@ from rdflib.graph import (
 )
 from rdflib.paths import Path as PropertyPath
 
+from kg.dump_files import CONTEXT_PREFIXES as _CONTEXT_PREFIXES
+from kg.dump_files import DUMP_STEM as DUMP_STEM  # the names kg.dumps gave these before
+from kg.dump_files import DumpInfo as DumpInfo
+from kg.dump_files import dumps_from_nquads as dumps_from_nquads
+from kg.dump_files import file_info as file_info
+from kg.dump_files import finished as _finish
+from kg.dump_files import one_digest_per_file, write_rdf_dumps
+from kg.dump_files import write_dump as write_dump
+from kg.dump_lanes import write_lanes
 from kg.errors import BuildError
 from kg.formats import JSON, RdfFormat
 from kg.fragments import FOLDER as FRAGMENTS
 from kg.fragments import dataset_fragments, joined, write_fragments, write_index
-from kg.store import canonical_dumps, fragment_dumps
+from kg.store import canonical_dumps
 from kg.vocab import PREFIXES
 
-DUMP_STEM = "kg"
 CONTEXT_FILE = "context.jsonld"
 MANIFEST_FILE = "manifest.json"
 CHECKSUMS_FILE = "SHA256SUMS"
-
-
-@dataclass(frozen=True)
-class DumpInfo:
-    """One file of ``dist/``: what a downloads page and a DCAT distribution say about it."""
-
-    name: str
-    media_type: str
-    size: int
-    sha256: str
-    encoding: str | None = None  # "gzip" for the compressed copies
-
-
-_CONTEXT_PREFIXES = dict(sorted(PREFIXES.items()))
 
 
 def jsonld_context() -> dict[str, object]:
@@ -113,11 +103,6 @@ def union_view(dataset: Dataset) -> Graph:
     return _UnionView(dataset)
 
 
-def _sorted_lines(data: bytes) -> bytes:
-    # Line-based formats are sorted, so dumps of the same graph are byte-for-byte the same.
-    return b"\n".join(sorted(line for line in data.splitlines() if line.strip())) + b"\n"
-
-
 def serialize(dataset: Dataset, fmt: RdfFormat, *, nquads: bytes | None = None) -> bytes:
     """One dump: dataset formats keep the named graphs, triple formats carry their union.
 
@@ -130,41 +115,11 @@ def serialize(dataset: Dataset, fmt: RdfFormat, *, nquads: bytes | None = None) 
     return _finish(fmt, canonical_dumps(data, (fmt,), prefixes=_CONTEXT_PREFIXES)[fmt])
 
 
-def _finish(fmt: RdfFormat, out: bytes) -> bytes:
-    return _sorted_lines(out) if fmt in (RdfFormat.NQUADS, RdfFormat.NTRIPLES) else out
-
-
 def serialize_all(dataset: Dataset) -> Iterator[tuple[RdfFormat, bytes]]:
     """Every dump, as ``serialize`` writes it, with the N-Quads parsed and sorted once; JSON-LD comes last."""
     nquads = dataset.serialize(format="nquads").encode()
     for fmt, out in canonical_dumps(nquads, list(RdfFormat), prefixes=_CONTEXT_PREFIXES).items():
         yield fmt, _finish(fmt, out)
-
-
-def dumps_from_nquads(nquads: bytes, fmts: Iterable[RdfFormat]) -> Iterator[tuple[RdfFormat, bytes]]:
-    """The other dumps of a build from its ``kg.nq`` (the joined fragments, ``kg.fragments``)."""
-    for fmt, out in fragment_dumps(nquads, list(fmts), prefixes=_CONTEXT_PREFIXES):
-        yield fmt, _finish(fmt, out)
-
-
-def file_info(path: Path, media_type: str, encoding: str | None = None) -> DumpInfo:
-    """A file's manifest entry, hashed as it is read, never held whole in memory (a dump of 10^7 triples
-    is over a gigabyte)."""
-    with path.open("rb") as data:
-        digest = hashlib.file_digest(data, "sha256")
-    return DumpInfo(path.name, media_type, path.stat().st_size, digest.hexdigest(), encoding)
-
-
-def write_dump(staging: Path, fmt: RdfFormat, data: bytes, *, exists: bool = False) -> list[DumpInfo]:
-    """One dump and its gzipped copy (no timestamp in it, so equal dumps compress to equal bytes);
-    ``exists``: the dump is already in ``staging`` (linked from another build), only its copy is written."""
-    path = staging / f"{DUMP_STEM}.{fmt.extension}"
-    if not exists:
-        path.write_bytes(data)
-    gz = staging / f"{path.name}.gz"
-    with gz.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
-        out.write(data)
-    return [file_info(path, fmt.media_type), file_info(gz, fmt.media_type, "gzip")]
 
 
 def write_manifest(
@@ -230,27 +185,13 @@ def write_fragments_build(
 ) -> list[DumpInfo]:
     """``write_build`` from the fragments of the named graphs (``kg.fragments``), by graph IRI.
 
-    ``beside`` writes files into ``build`` while a child process writes the dumps but ``kg.nq`` (then
-    ``extra`` lists them): two cores do in parallel what one did in turn. ``triples``, the size of the
+    ``beside`` writes files into ``build`` while child processes write the dumps (``kg.dump_lanes``; then
+    ``extra`` lists them): every core does its share of what one did in turn. ``triples``, the size of the
     union, goes into the manifest (``write_manifest``).
     """
     try:
-        # One fragment per named graph (kg.fragments); kg.nq is their concatenation, so `kg add` can
-        # rewrite one graph's fragment and link the others.
-        write_index(build, write_fragments(build, fragments))
-        nquads = joined(fragments)
-        others: list[RdfFormat] = [fmt for fmt in RdfFormat if fmt is not RdfFormat.NQUADS]
-        infos = _write_rdf_dumps(build, nquads, list(RdfFormat) if beside is None else [RdfFormat.NQUADS])
-        del nquads
-        if beside is not None:
-            infos += _write_beside(build, others, beside)
-            order = list(RdfFormat)
-            infos.sort(key=lambda info: order.index(RdfFormat.from_path(info.name)))  # as written in turn
-        context = build / CONTEXT_FILE
-        context.write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
-        infos.append(file_info(context, "application/ld+json"))
-        if extra is not None:
-            infos += extra(build)
+        with one_digest_per_file():
+            infos = _write_files(fragments, build, extra=extra, beside=beside)
         write_manifest(build, infos, triples=triples)
         sync_build(build)
     except OSError as exc:
@@ -258,48 +199,25 @@ def write_fragments_build(
     return infos
 
 
-def _write_rdf_dumps(build: Path, nquads: bytes, fmts: list[RdfFormat]) -> list[DumpInfo]:
-    """The dumps ``fmts`` (and their gzipped copies) from ``kg.nq``'s bytes, in ``RdfFormat`` order."""
-    # zlib and SHA-256 let go of the GIL: each dump is compressed in a thread while the next is written.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        written = {}
-        if RdfFormat.NQUADS in fmts:
-            written[RdfFormat.NQUADS] = pool.submit(write_dump, build, RdfFormat.NQUADS, nquads)
-        others = [fmt for fmt in fmts if fmt is not RdfFormat.NQUADS]
-        for fmt, data in dumps_from_nquads(nquads, others):
-            # One dump waits for its file at most: at a million triples, each is hundreds of megabytes.
-            for pending in written.values():
-                pending.result()
-            written[fmt] = pool.submit(write_dump, build, fmt, data)
-            del data
-        return [info for fmt in RdfFormat if fmt in written for info in written[fmt].result()]
-
-
-def _write_dumps_of_file(build: Path, fmts: list[RdfFormat]) -> None:
-    path = build / f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
-    _write_rdf_dumps(build, path.read_bytes(), fmts)
-
-
-def _write_beside(build: Path, fmts: list[RdfFormat], beside: Callable[[Path], None]) -> list[DumpInfo]:
-    """Run ``beside`` while a child process writes the dumps ``fmts`` from ``kg.nq`` (written already);
-    their infos, read from the files."""
-    # spawn, not fork: a forked child would keep every page of this process's heap (the union graph of the
-    # exports, half a gigabyte at a million triples) after this process frees it.
-    child = multiprocessing.get_context("spawn").Process(target=_write_dumps_of_file, args=(build, fmts))
-    child.start()
-    try:
-        beside(build)
-    finally:
-        child.join()
-    if child.exitcode != 0:
-        raise BuildError(f"cannot write the dumps in {build}: their process exited with {child.exitcode}")
-    infos = []
-    for fmt in fmts:
-        path = build / f"{DUMP_STEM}.{fmt.extension}"
-        infos += [
-            file_info(path, fmt.media_type),
-            file_info(path.with_name(f"{path.name}.gz"), fmt.media_type, "gzip"),
-        ]
+def _write_files(
+    fragments: Mapping[str, bytes],
+    build: Path,
+    *,
+    extra: Callable[[Path], list[DumpInfo]] | None = None,
+    beside: Callable[[Path], None] | None = None,
+) -> list[DumpInfo]:
+    # One fragment per named graph (kg.fragments); kg.nq is their concatenation, so `kg add` can rewrite
+    # one graph's fragment and link the others.
+    write_index(build, write_fragments(build, fragments))
+    if beside is None:
+        infos = write_rdf_dumps(build, joined(fragments), list(RdfFormat))
+    else:
+        infos = write_lanes(build, fragments, beside)
+    context = build / CONTEXT_FILE
+    context.write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
+    infos.append(file_info(context, "application/ld+json"))
+    if extra is not None:
+        infos += extra(build)
     return infos
 
 

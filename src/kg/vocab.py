@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-KG = Namespace("https://w3id.org/kg-funding/ontology#")
+
+class _Namespace(Namespace):
+    """A namespace whose terms named as attributes (``KG.Project``) are made once, as rdflib's closed
+    namespaces (``RDF.type``) are: a build names the same few a hundred thousand times, and rdflib checks
+    each new IRI it is given. The term is kept as the attribute, which Python then finds itself."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):  # as rdflib's: no special Python name is a term
+            raise AttributeError(name)
+        term = self.__dict__[name] = self.term(name)
+        return term
+
+
+KG = _Namespace("https://w3id.org/kg-funding/ontology#")
 KG_ONTOLOGY = "https://w3id.org/kg-funding/ontology"
-SCHEMA = Namespace("https://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-WD = Namespace("http://www.wikidata.org/entity/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-VANN = Namespace("http://purl.org/vocab/vann/")
+SCHEMA = _Namespace("https://schema.org/")
+ORG = _Namespace("http://www.w3.org/ns/org#")
+OA = _Namespace("http://www.w3.org/ns/oa#")
+ELI = _Namespace("http://data.europa.eu/eli/ontology#")
+WD = _Namespace("http://www.wikidata.org/entity/")
+SH = _Namespace("http://www.w3.org/ns/shacl#")
+VANN = _Namespace("http://purl.org/vocab/vann/")
 
 PREFIXES: dict[str, str] = {
     "kg": str(KG),

@@ -10,7 +10,6 @@ URLs calls ``kg.catalog.catalog_graph`` again with them.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +21,9 @@ from rdflib import Dataset, Graph
 from kg import __version__
 from kg.browse.records import browse_data
 from kg.catalog import catalog_graph
-from kg.catalog_stats import CatalogStats, store_stats
+from kg.catalog_stats import CatalogStats, stats_statements, store_stats
 from kg.catalog_terms import OGL
-from kg.dumps import DUMP_STEM, DumpInfo, serialize, union_view
+from kg.dumps import DUMP_STEM, DumpInfo, file_info, serialize, union_view
 from kg.exports import csvw, iati, opencanada
 from kg.formats import JSON, RdfFormat
 from kg.search_index import INDEX_FILE, write_index
@@ -37,8 +36,7 @@ CATALOG_FORMATS = (RdfFormat.TURTLE, RdfFormat.JSONLD)
 
 
 def _info(path: Path, media_type: str, encoding: str | None = None) -> DumpInfo:
-    data = path.read_bytes()
-    return DumpInfo(path.name, media_type, len(data), hashlib.sha256(data).hexdigest(), encoding)
+    return file_info(path, media_type, encoding)  # a dump's is known since it was written (kg.dumps)
 
 
 def _write(staging: Path, name: str, data: bytes, media_type: str) -> DumpInfo:
@@ -57,14 +55,21 @@ def _rdf_dumps(staging: Path) -> list[DumpInfo]:
 
 
 def _store(dataset: Dataset | None, staging: Path) -> KgStore:
-    """The dataset in a store, for the catalog's figures: from the N-Quads dump when it is already written."""
+    """The dataset in a store, for the catalog's figures: from the N-Quads dump when it is already written,
+    only the statements they are counted from (``stats_statements``)."""
     store = KgStore()
     dump = staging / f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
     if dump.is_file() or dataset is None:
-        store.load_file(dump)
+        store.load(stats_statements(dump.read_bytes()), RdfFormat.NQUADS)
     else:
         store.load(serialize(dataset, RdfFormat.NQUADS), RdfFormat.NQUADS)
     return store
+
+
+def kg_stats(staging: Path, triples: int, *, dataset: Dataset | None = None) -> CatalogStats:
+    """The catalog's figures, counted on ``kg.nq`` of ``staging`` (on ``dataset`` when there is none yet);
+    ``triples``: the size of the union graph."""
+    return store_stats(_store(dataset, staging), triples)
 
 
 def export_files(dataset: Dataset, settings: Settings, staging: Path, *, when: datetime) -> list[DumpInfo]:
@@ -116,15 +121,17 @@ def export_portal(
     *,
     when: datetime,
     dataset: Dataset | None = None,
+    stats: CatalogStats | None = None,
 ) -> list[DumpInfo]:
     """The catalog and the portal record, once every dump is in ``staging``; with ``tables``' files, in the
-    order of the manifest. ``triples``: the size of the union graph."""
+    order of the manifest. ``triples``: the size of the union graph; ``stats``: its figures, when counted
+    already (``kg_stats``)."""
     written = list(tables.written)
     # The catalog and the portal record describe the data files: the dumps, the tables, the IATI file.
     described = [*_rdf_dumps(staging), *[w for w in written if w.name != csvw.QUERY_FILE]]
-    written += portal_files(
-        settings, staging, described, store_stats(_store(dataset, staging), triples), when
-    )
+    if stats is None:
+        stats = kg_stats(staging, triples, dataset=dataset)
+    written += portal_files(settings, staging, described, stats, when)
     written.append(tables.index)
     return written
 
@@ -134,16 +141,19 @@ def union_exports(
 ) -> tuple[Callable[[Path], None], Callable[[Path], list[DumpInfo]]]:
     """The ``beside`` and ``extra`` steps of ``kg.dumps.write_dumps`` for a build's union graph (the one
     item of ``union``, taken out of it): the tables while the dumps are written, then the graph is freed;
-    the catalog, which describes both, after them."""
+    the catalog, which describes both, after them. ``kg.nq`` is written before ``beside`` runs
+    (``kg.dump_lanes``): the catalog's figures are counted then too, while the other dumps are written."""
     triples = len(union[0])
     tables: list[Tables] = []
+    stats: list[CatalogStats] = []
 
     def beside(staging: Path) -> None:
         tables.append(export_tables(union.pop(), settings, staging, when=when))
         gc.collect()  # a graph and its namespace manager point to each other: free it now
+        stats.append(kg_stats(staging, triples))
 
     def extra(staging: Path) -> list[DumpInfo]:
-        return export_portal(tables[0], triples, settings, staging, when=when)
+        return export_portal(tables[0], triples, settings, staging, when=when, stats=stats[0])
 
     return beside, extra
 

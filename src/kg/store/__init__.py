@@ -8,7 +8,13 @@ every RDF syntax; they and the embedded store are the only modules that import p
 
 from kg.store.embedded import KgStore
 from kg.store.interface import Store
-from kg.store.syntaxes import canonical_dumps, canonical_nquads, fragment_dumps
+from kg.store.syntaxes import (
+    canonical_dumps,
+    canonical_nquads,
+    file_dumps,
+    fragment_dumps,
+    ntriples_document,
+)
 from kg.store.terms import CappedResult, QueryResult, Term, display, parse_to_nquads
 
 __all__ = [
@@ -20,6 +26,8 @@ __all__ = [
     "canonical_dumps",
     "canonical_nquads",
     "display",
+    "file_dumps",
     "fragment_dumps",
+    "ntriples_document",
     "parse_to_nquads",
 ]

@@ -8,6 +8,7 @@ per-graph fragments are canonical and sorted already (``kg.fragments``), and onl
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -57,27 +58,38 @@ def _written(
 
 
 def canonical_nquads(nquads: bytes) -> bytes:
-    """N-Quads with blank nodes renamed by RDFC-1.0, in the engine's order (the caller sorts the lines):
-    what ``canonical_dumps`` gives for N-Quads without turning every term into a Python string to sort by,
-    which was most of the Python time of writing a build's per-graph fragments (``kg.fragments``)."""
+    """N-Quads with blank nodes renamed by RDFC-1.0, in the engine's order (the caller sorts the lines and
+    drops repeated ones): what ``canonical_dumps`` gives for N-Quads without turning every term into a
+    Python string to sort by, which was most of the Python time of writing a build's per-graph fragments
+    (``kg.fragments``). Without a blank node, canonical terms are the serialiser's own: the statements are
+    written as they are read, each as often as it comes (a dataset of them cost twice the time)."""
+    if b"_:" not in nquads:  # no blank node label (nor one inside a literal, which goes the long way)
+        return as_bytes(
+            ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        )
     dataset = ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return as_bytes(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS))
 
 
-def _plain_triples(triples: Iterable[ox.Triple]) -> Iterator[tuple[PlainTerm, PlainTerm, PlainTerm]]:
-    iris: dict[ox.NamedNode, PlainTerm] = {}  # the IRIs recur; most literals do not
-
-    def plain(t: Any) -> PlainTerm:
-        if isinstance(t, ox.NamedNode):
-            found = iris.get(t)
-            if found is None:
-                found = iris[t] = _plain(t)
-            return found
-        return _plain(t)
-
+def _plain_triples(
+    triples: Iterable[ox.Triple | ox.Quad],
+) -> Iterator[tuple[PlainTerm, PlainTerm, PlainTerm]]:
+    # The IRIs recur (and a subject's triples come together, in sorted N-Triples); most literals do not.
+    nodes: dict[Any, PlainTerm] = {}
+    literal = ox.Literal
+    subject: Any = None
+    plain_subject = PlainTerm("iri", "")
     for triple in triples:
-        yield plain(triple.subject), plain(triple.predicate), plain(triple.object)
+        s, p, o = triple.subject, triple.predicate, triple.object
+        if s != subject:
+            subject = s
+            plain_subject = nodes.get(s) or nodes.setdefault(s, _plain(s))
+        plain_predicate = nodes.get(p) or nodes.setdefault(p, _plain(p))
+        if type(o) is literal:
+            yield plain_subject, plain_predicate, PlainTerm("literal", o.value, o.datatype.value, o.language)
+        else:
+            yield plain_subject, plain_predicate, nodes.get(o) or nodes.setdefault(o, _plain(o))
 
 
 def _plain(t: Any) -> PlainTerm:
@@ -86,26 +98,51 @@ def _plain(t: Any) -> PlainTerm:
 
 
 def fragment_dumps(
-    nquads: bytes, fmts: Iterable[RdfFormat], *, prefixes: dict[str, str]
+    nquads: bytes, fmts: Iterable[RdfFormat], *, prefixes: dict[str, str], union: bytes | None = None
 ) -> Iterator[tuple[RdfFormat, bytes]]:
     """As :func:`canonical_dumps`, for N-Quads that are a build's fragments joined in graph order (canonical
     labels, sorted lines: ``kg.fragments``), one format at a time. Their order is the dataset formats'
     order; the union's triples are the lines without their graph name (always an IRI, the last term), each
-    once, sorted as bytes. No term becomes a Python object to be sorted by (that was a third of `kg build`'s
-    time), and the statements stream from the parser to the serialiser: only JSON-LD, compacted in Python,
-    holds them all."""
-    union: bytes | None = None
+    once, sorted as bytes: the N-Triples dump as it is (``union``, when the caller has it:
+    ``kg.fragments.union_ntriples``). No term becomes a Python object to be sorted by (that was a third of
+    `kg build`'s time), and the statements stream from the parser to the serialiser: only JSON-LD,
+    compacted in Python, holds them all."""
     for fmt in fmts:
         if fmt.supports_datasets and fmt is not RdfFormat.JSONLD:
-            quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-            yield fmt, as_bytes(ox.serialize(quads, format=OX_RDF[fmt], prefixes=prefixes))
+            yield fmt, _written_from(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), fmt, prefixes)
             continue
-        if union is None:
-            lines = {line[: line.rindex(b" <")] + b" ." for line in nquads.split(b"\n") if line.strip()}
-            union = b"\n".join(sorted(lines))
+        if union is None:  # each graph's lines are a sorted run of the union's: the sort merges them
+            lines = [line[: line.rindex(b" <")] + b" ." for line in nquads.split(b"\n") if line]
+            union = ntriples_document(lines)
             del lines
-        triples = (quad.triple for quad in ox.parse(union, format=ox.RdfFormat.N_TRIPLES))
-        if fmt is RdfFormat.JSONLD:  # streamed: the sorted lines give each subject's triples together
-            yield fmt, grouped_jsonld(_plain_triples(triples), prefixes)
+        if fmt is RdfFormat.NTRIPLES:  # canonical lines, sorted: what the serialiser would write again
+            yield fmt, union
         else:
-            yield fmt, as_bytes(ox.serialize(triples, format=OX_RDF[fmt], prefixes=prefixes))
+            yield fmt, _written_from(ox.parse(union, format=ox.RdfFormat.N_TRIPLES), fmt, prefixes)
+
+
+def ntriples_document(lines: list[bytes]) -> bytes:
+    """The N-Triples document of canonical lines (without their newline): each once, sorted as bytes."""
+    return b"\n".join([*dict.fromkeys(sorted(lines)), b""]) if lines else b"\n"
+
+
+def file_dumps(
+    nquads: Path, ntriples: Path, fmts: Iterable[RdfFormat], *, prefixes: dict[str, str]
+) -> Iterator[tuple[RdfFormat, bytes]]:
+    """:func:`fragment_dumps` from a build's ``kg.nq`` and ``kg.nt`` files, each parsed as it is read: no
+    process holds the whole dump but the one it writes."""
+    for fmt in fmts:
+        if fmt is RdfFormat.NTRIPLES:
+            yield fmt, ntriples.read_bytes()
+        elif fmt.supports_datasets and fmt is not RdfFormat.JSONLD:
+            yield fmt, _written_from(ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS), fmt, prefixes)
+        else:
+            yield fmt, _written_from(ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES), fmt, prefixes)
+
+
+def _written_from(statements: Iterator[ox.Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
+    """``fmt`` of parsed statements: dataset formats the quads, triple formats their triples in order (the
+    quads of N-Triples are in the default graph, which a triple format's serialiser takes as they are)."""
+    if fmt is RdfFormat.JSONLD:  # streamed: the sorted lines give each subject's triples together
+        return grouped_jsonld(_plain_triples(statements), prefixes)
+    return as_bytes(ox.serialize(statements, format=OX_RDF[fmt], prefixes=prefixes))

@@ -1,0 +1,78 @@
+"""``kg.fragments``: a graph's fragment from plain terms is the one from rdflib's N-Triples, and the union of
+the fragments is ``kg.nt`` as pyoxigraph writes it from ``kg.nq``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.fragments import (
+    PlainNode,
+    dataset_fragments,
+    graph_fragment,
+    joined,
+    plain_fragment,
+    union_ntriples,
+    write_union,
+)
+from kg.store import canonical_nquads
+
+GRAPH = "https://example.org/graph/one"
+S, P, Q = URIRef("https://example.org/s"), URIRef("https://example.org/p"), URIRef("https://example.org/q")
+ODD = 'a "quoted" \\ back\nslash\r\tand é ✓ \U0001f600'  # every escape N-Triples has, and more
+
+
+def _plain(term: URIRef | BNode | Literal) -> PlainNode:
+    if isinstance(term, Literal):
+        return (str(term), term.language, None if term.datatype is None else str(term.datatype))
+    return (str(term),) if isinstance(term, BNode) else str(term)
+
+
+def _graph(*, blank: bool, label: bool = False) -> Graph:
+    graph = Graph()
+    if label:  # a blank node label in a literal: canonicalised as if it were one
+        graph.add((S, P, Literal("_:b0 is no node")))
+    for value in (Literal(ODD), Literal(ODD, lang="fr-CA"), Literal("5200000.0", datatype=XSD.decimal)):
+        graph.add((S, P, value))
+    graph.add((S, Q, URIRef("https://example.org/o?x=1#y")))
+    if blank:
+        node = BNode()
+        graph.add((S, Q, node))
+        graph.add((node, P, Literal("inside")))
+    return graph
+
+
+def test_a_fragment_from_plain_terms_is_the_one_from_ntriples() -> None:
+    for blank, label in ((False, False), (False, True), (True, False)):
+        graph = _graph(blank=blank, label=label)
+        plain = [(_plain(s), _plain(p), _plain(o)) for s, p, o in graph]
+        expected = graph_fragment(GRAPH, graph.serialize(format="nt").encode())
+        assert plain_fragment(GRAPH, plain + plain[:2]) == expected  # a triple given twice is there once
+        assert (b"_:g" in expected) is blank
+
+
+def test_canonical_nquads_without_blank_nodes_are_the_dataset_s() -> None:
+    ntriples = _graph(blank=False).serialize(format="nt").encode()
+    assert b"_:" not in ntriples
+    dataset = ox.Dataset(ox.parse(ntriples, format=ox.RdfFormat.N_QUADS))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    expected = sorted(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).splitlines())
+    assert sorted(set(canonical_nquads(ntriples + ntriples).splitlines())) == expected
+
+
+def test_the_union_of_the_fragments_is_kg_nt(dataset: Dataset, tmp_path: Path) -> None:
+    fragments = dataset_fragments(dataset)
+    first = sorted(fragments)[-1]  # a graph repeating another's triples
+    copied = fragments[first].replace(f" <{first}> .".encode(), b" .")
+    fragments["https://example.org/graph/copy"] = graph_fragment("https://example.org/graph/copy", copied)
+    nquads = joined(fragments)
+    triples = {quad.triple for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)}
+    written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    expected = b"\n".join(sorted(line for line in written.splitlines() if line.strip())) + b"\n"
+    assert union_ntriples(fragments) == expected
+    write_union(fragments, tmp_path / "kg.nt")
+    assert (tmp_path / "kg.nt").read_bytes() == expected
+    assert union_ntriples({}) == b"\n"
