@@ -53,3 +53,37 @@ def test_errors_keep_the_pure_python_wording(tmp_path: Path, text: str, words: s
     with pytest.raises(SourceError) as info:
         load_yaml(path)
     assert words in str(info.value) and info.value.line == line, str(info.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bad iri/x",
+        "www.example.org",
+        "ftp://example.org/",
+        "https://ex/<x>",
+        'https://ex/"q"',
+        "http://",
+    ],
+)
+def test_a_url_that_is_not_an_iri_names_its_field(tmp_path: Path, url: str) -> None:
+    """A reference record's URL goes into every RDF syntax as an IRI: a bad one is refused on reading, with
+    its file, line and field (it failed deep in the Turtle serialiser)."""
+    path = tmp_path / "orgs.yaml"
+    path.write_text(f"a: 1\nurl: '{url}'\n" if '"' in url else f'a: 1\nurl: "{url}"\n', encoding="utf-8")
+    fields = yamlfile.Fields(load_yaml(path), "orgs")
+    with pytest.raises(SourceError) as info:
+        fields.opt_url("url")
+    assert info.value.line == 2 and "orgs.url: must be an absolute http(s) URL" in str(info.value)
+
+
+def test_a_good_url_is_read() -> None:
+    assert all(
+        yamlfile._URL.fullmatch(url)
+        for url in (
+            "https://www.canada.ca/",
+            "http://ex.org/a?b=c#d",
+            "https://ex.org/caf%C3%A9",
+            "HTTPS://EX",
+        )
+    )

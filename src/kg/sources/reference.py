@@ -88,7 +88,7 @@ def _organization(f: Fields) -> Organization:
         iati_id=f.opt_text("iati_id"),
         country=f.opt_text("country"),
         wikidata=f.opt_text("wikidata"),
-        url=f.opt_text("url"),
+        url=f.opt_url("url"),
         note=f.opt_text("note"),
         serves=f.opt_text("serves"),
     )
@@ -161,7 +161,7 @@ def _code(f: Fields) -> Code:
 
 def _codelist(f: Fields) -> Codelist:
     codes = tuple(_code(c) for c in f.items("codes", required=True))
-    codelist = Codelist(_id(f), f.languages("name", required=("en", "fr")), f.text("source"), codes)
+    codelist = Codelist(_id(f), f.languages("name", required=("en", "fr")), f.url("source"), codes)
     f.done()
     return codelist
 
@@ -175,7 +175,7 @@ def _instrument(f: Fields) -> Instrument:
         date=f.opt_text("date"),
         passed_by=f.opt_text("passed_by"),
         author=f.opt_text("author"),
-        url=f.opt_text("url"),
+        url=f.opt_url("url"),
     )
     f.done()
     return instrument

@@ -10,6 +10,7 @@ refused; and every way PyYAML fails (a control character, a huge integer, deep r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 import yaml
 
 from kg.errors import SourceError
+
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+", flags=re.IGNORECASE)
 
 
 class Mapping(dict[str, Any]):
@@ -211,6 +214,20 @@ class Fields:
     def opt_text(self, key: str) -> str | None:
         if self.has(key):
             return self.text(key)
+        self.skip(key)
+        return None
+
+    def url(self, key: str) -> str:
+        """An absolute http(s) URL that is also an IRI (RFC 3987 §2.2: no space, control character or any
+        of ``<>"{}|\\^```): it is written into every RDF syntax as it is."""
+        value = self.text(key).strip()
+        if not _URL.fullmatch(value):
+            raise self.error(f"must be an absolute http(s) URL without spaces, got {value!r}", key)
+        return value
+
+    def opt_url(self, key: str) -> str | None:
+        if self.has(key):
+            return self.url(key)
         self.skip(key)
         return None
 
