@@ -28,11 +28,13 @@ from rdflib.query import Processor
 from rdflib.term import Identifier, Node
 
 from kg.assets import load_shapes
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 from kg.formats import RdfFormat
 from kg.graph_cache import CachedGraph
 from kg.report import Report, read_report
+from kg.shacl_core import Compiled, compile_shapes
 from kg.shacl_sparql import Result, run, split_shapes
+from kg.shacl_terms import check_terms, disagreement
 from kg.store import KgStore
 from kg.vocab import OWL, RDF, RDFS, SH
 
@@ -130,18 +132,55 @@ def _run(
     focus: set[URIRef] | None,
     engine: Engine,
     store: KgStore | None = None,
+    flagged: bool | None = None,
 ) -> Report:
     """``shapes`` on ``data`` (on ``focus`` only, when given): pyshacl runs the shapes, except the SPARQL
-    constraints ``kg.shacl_sparql`` runs on a pyoxigraph ``store`` holding ``data`` (built if not given)."""
+    constraints ``kg.shacl_sparql`` runs on a pyoxigraph ``store`` holding ``data`` (built if not given),
+    and the core constraints ``kg.shacl_core`` confirms there when no focus node may violate them."""
     if engine == "oxigraph":
         split = split_shapes(shapes)
-        if store is None and split.constraints:
+        core = compile_shapes(split.shapes)
+        if store is None and (split.constraints or core.query is not None):
             store = _store(data)
         if store is not None:
-            report = _focused(data, split.shapes, focus)
+            if _core_conforms(core, data, store, focus, flagged):
+                # pyshacl runs what is left, if anything (its report of no shape: conforms, no result)
+                report = _focused(data, core.shapes, focus) if core.pyshacl_needed else _conforming()
+            else:  # a node may violate a compiled shape (rare): pyshacl evaluates every shape, as before
+                report = _focused(data, split.shapes, focus)
             _add_results(report, run(split.constraints, data, store, focus), data)
             return read_report(report, data)
     return read_report(_focused(data, shapes, focus), data)
+
+
+def _core_conforms(
+    core: Compiled, data: Graph, store: KgStore, focus: set[URIRef] | None, flagged: bool | None = None
+) -> bool:
+    """Whether no focus node (of ``focus``, when given) may violate a compiled shape: the terms of ``data``
+    read alike in rdflib and Oxigraph (``kg.shacl_terms``) and the compiled query names none of them
+    (``flagged``: what that query answered for this data and focus, run by the caller on many parts)."""
+    if core.query is None:
+        return True
+    if disagreement(check_terms(data), core.integer_ends, core.same_integers) is not None:
+        return False
+    if flagged is not None:
+        return not flagged
+    try:
+        named = {row.get("focus", "") for row in store.query(core.query, union=False).records()}
+    except QueryError:
+        return False
+    if focus is None:
+        return not named
+    return "" not in named and not named & {str(node) for node in focus}  # "": not an IRI
+
+
+def _conforming() -> Graph:
+    """pyshacl's report when no shape selects a focus node (SHACL §3.6)."""
+    report = Graph()
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, RdfLiteral(True)))
+    return report
 
 
 def _focused(data: Graph, shapes: Graph, focus: set[URIRef] | None) -> Graph:
@@ -202,6 +241,7 @@ def validate_focus(
     *,
     engine: Engine = "oxigraph",
     store: KgStore | None = None,
+    flagged: bool | None = None,
 ) -> Report:
     """Validate only ``focus_nodes`` of ``data``: the nodes a change touches, against every shape.
 
@@ -216,14 +256,22 @@ def validate_focus(
     French name, and an ``sh:node`` violation of a linked node is missed.
     Same safety settings and ``engine`` as :func:`validate`; ``data`` is validated in place, never copied.
     ``store``, when given, holds the triples of ``data`` in its default graph (read from the same text: it
-    saves serialising ``data`` for pyoxigraph).
+    saves serialising ``data`` for pyoxigraph). ``flagged``, when given, is what :func:`core_query_in_graphs`
+    answered for this data and these focus nodes, run by the caller on many such parts at once.
 
     :raises ValueError: when there is no focus node.
     """
     nodes = set(focus_nodes)
     if not nodes:
         raise ValueError("validate_focus needs at least one focus node")
-    return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store)
+    return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store, flagged)
+
+
+def core_query_in_graphs(shapes: Graph, marker: str) -> str | None:
+    """The query naming the graphs in which a node marked ``?this <marker> <marker>`` may violate one of the
+    compiled core constraints of ``shapes`` (``kg.shacl_core``), each named graph read as a whole data graph;
+    None when nothing is compiled."""
+    return compile_shapes(split_shapes(shapes).shapes).query_in_graphs(marker)
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
