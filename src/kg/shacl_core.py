@@ -80,6 +80,15 @@ class Compiled:
         body = "\n UNION ".join(self.branches)
         return f'SELECT DISTINCT (IF(isIRI(?this), STR(?this), "") AS ?focus) WHERE {{\n {body}\n}}'
 
+    def query_marked(self, marker: str) -> str | None:
+        """The IRIs of the nodes marked ``?this <marker> <marker>`` in the named graph ``<marker>`` that may
+        violate a compiled shape (the focus nodes of a call, not every node the data's shapes target)."""
+        if not self.branches:
+            return None
+        mark = f"GRAPH {term(URIRef(marker))} {{ ?this {term(URIRef(marker))} {term(URIRef(marker))} }}"
+        body = "\n UNION ".join("{ " + mark + b[1:] for b in self.branches)
+        return f"SELECT DISTINCT (STR(?this) AS ?focus) WHERE {{\n {body}\n}}"
+
     def query_in_graphs(self, marker: str) -> str | None:
         """The named graphs in which a node marked ``?this <marker> <marker>`` may violate a compiled shape,
         each graph read alone (one query for many data graphs: Oxigraph parses a query in about 1 ms a KB)."""

@@ -165,13 +165,26 @@ def _core_conforms(
         return False
     if flagged is not None:
         return not flagged
-    try:
-        named = {row.get("focus", "") for row in store.query(core.query, union=False).records()}
-    except QueryError:
-        return False
     if focus is None:
-        return not named
-    return "" not in named and not named & {str(node) for node in focus}  # "": not an IRI
+        try:
+            return not store.query(core.query, union=False).rows
+        except QueryError:
+            return False
+    # Only the focus nodes are checked: marked in a named graph of their own (the data is the default graph),
+    # for the call only (a capped program's part holds the grants of every release; they are not its focus).
+    query = core.query_marked(_MARKER)
+    marks = "".join(f"<{node}> <{_MARKER}> <{_MARKER}> .\n" for node in sorted(focus))
+    try:
+        store.load(marks.encode("utf-8"), RdfFormat.NTRIPLES, graph=_MARKER)
+        return query is not None and not store.query(query, union=False).rows
+    except (QueryError, StoreError):
+        return False
+    finally:
+        store.delete_graph(_MARKER)
+
+
+# Marks the focus nodes of a call in the store (an IRI no data uses).
+_MARKER = "urn:kg:validate:focus"
 
 
 def _conforming() -> Graph:
