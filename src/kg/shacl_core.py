@@ -117,6 +117,8 @@ class _Compiler:
     counter: int = 0
     integer_ends: list[tuple[URIRef, frozenset[URIRef]]] = field(default_factory=list)
     same_integers: list[frozenset[URIRef]] = field(default_factory=list)
+    # (path, variable) -> the tests of the value nodes of the property shape violates() is reading
+    pending: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def var(self) -> str:
         self.counter += 1
@@ -142,6 +144,13 @@ class _Compiler:
             raise Unsupported("sh:severity on a nested shape")  # whether pyshacl counts it as conforming
         if _true(self.shapes.value(shape, SH.deactivated)):
             raise Unsupported("sh:deactivated")  # §2.1.5: pyshacl decides how a deactivated shape reads
+        saved, self.pending = self.pending, {}  # a nested shape gathers its own value tests
+        try:
+            return self._violates(shape, focus, exact, depth)
+        finally:
+            self.pending = saved
+
+    def _violates(self, shape: Node, focus: str, exact: bool, depth: int) -> str:
         parts: list[str] = []
         path = self.shapes.value(shape, SH.path)
         for predicate in sorted({p for p in self.shapes.predicates(shape, None)}, key=str):
@@ -151,10 +160,14 @@ class _Compiler:
                 raise ValueError(f"{predicate.n3()} is not an IRI")
             for value in self.values(shape, predicate):
                 parts.append(self.component(shape, predicate, value, path, focus, exact, depth))
+        if self.pending:  # the tests of each value node, in one EXISTS: (∃v a) ∨ (∃v b) is ∃v (a ∨ b)
+            (sparql_path, v), tests = self.pending.popitem()
+            parts.append(f"EXISTS {{ {focus} {sparql_path} {v} . FILTER({' || '.join(tests)}) }}")
         for nested in self.values(shape, SH.property):  # §2.3: property shapes of a node shape
             if self.shapes.value(nested, SH.path) is None:
                 raise ValueError(f"the property shape {nested.n3()} has no sh:path (SHACL §2.3)")
             parts.append(self.violates(nested, focus, exact, depth + 1))
+        parts = [p for p in parts if p != "false"]
         return "(" + " || ".join(parts) + ")" if parts else "false"
 
     def component(
@@ -200,9 +213,11 @@ class _Compiler:
             return self.qualified(shape, value, focus, sparql_path, exact, depth)
         if predicate == SH.datatype and self._integer(value):
             self.integer_ends.append((URIRef(str(value)), ends))
-        v = self.var()
-        test = self.on_value(shape, predicate, value, v, focus, sparql_path, exact, depth)
-        return f"EXISTS {{ {focus} {sparql_path} {v} . FILTER({test}) }}"
+        # A test of each value node (never an error: each is written so), gathered by violates()
+        key = next(iter(self.pending), None) or (sparql_path, self.var())
+        test = self.on_value(shape, predicate, value, key[1], focus, sparql_path, exact, depth)
+        self.pending.setdefault(key, []).append(test)
+        return "false"
 
     def on_value(
         self,
