@@ -194,7 +194,7 @@ class _Compiler:
             return self.count_below(focus, sparql_path, _count(value), "")
         if predicate == SH.maxCount:  # §4.2.2
             return self.count_above(focus, sparql_path, _count(value), "")
-        if predicate == SH.uniqueLang:  # §4.4.4: two values in one language (tags compared lower-cased)
+        if predicate == SH.uniqueLang:  # §4.4.5: two values in one language (tags compared lower-cased)
             if not _true(value):
                 return "false"
             a, b = self.var(), self.var()
@@ -250,7 +250,7 @@ class _Compiler:
             return "!(" + (" || ".join(f"sameTerm({v}, {m})" for m in members) or "false") + ")"
         if predicate == SH.hasValue:  # §4.8.2 on a node shape
             return f"!sameTerm({v}, {member(value)})"
-        if predicate == SH.languageIn:  # §4.4.3: pyshacl also takes "en-GB" for "en", as langMatches does
+        if predicate == SH.languageIn:  # §4.4.4: pyshacl also takes "en-GB" for "en", as langMatches does
             tags = [language(t) for t in Collection(self.shapes, value)]
             matches = " || ".join(f'LANGMATCHES(LANG({v}), "{t}")' for t in tags) or "false"
             return f'!(isLiteral({v}) && LANG({v}) != "" && ({matches}))'
@@ -263,13 +263,13 @@ class _Compiler:
             return "(" + " && ".join(self.violates(m, v, exact, depth + 1) for m in shapes) + ")"
         if exact:
             raise Unsupported(f"{predicate.n3()} where a violation is counted against a maximum")
-        if predicate == SH.pattern:  # §4.4.1: never on a blank node; a decimal's lexical form is rdflib's
+        if predicate == SH.pattern:  # §4.4.3: never on a blank node; a decimal's lexical form is rdflib's
             if self.values(shape, SH.flags):
                 raise Unsupported("sh:flags")
             if not isinstance(value, Literal) or not SAFE_REGEX.fullmatch(str(value)):
                 raise Unsupported(f"the regular expression {value.n3()}")
             return f"COALESCE(!({faithful(v)} && REGEX(STR({v}), {string(str(value))})), true)"
-        if predicate == SH.minLength:  # §4.4.2
+        if predicate == SH.minLength:  # §4.4.1
             length = _count(value, limit=None)
             return f"COALESCE(!({faithful(v)} && STRLEN(STR({v})) >= {length}), true)" if length else "false"
         if predicate in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):  # §4.3

@@ -98,7 +98,7 @@ def shape_targets(shapes: Graph, shape: Node) -> list[str]:
     if (shape, RDF.type, SH.NodeShape) in shapes and any(
         (shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class)
     ):
-        found.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {term(shape)}")  # §2.1.3.1 implicit
+        found.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {term(shape)}")  # §2.1.3.3 implicit
     for node in shapes.objects(shape, SH.targetNode):
         if not isinstance(node, URIRef):
             raise Unsupported(f"sh:targetNode {node.n3()}")
