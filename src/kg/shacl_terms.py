@@ -69,6 +69,15 @@ def check_terms(data: Graph) -> TermCheck:
     return TermCheck(None, integers)
 
 
+def joined(first: TermCheck, second: TermCheck) -> TermCheck:
+    """What :func:`check_terms` finds in the union of the two graphs it found these in."""
+    integers = dict(first.integers)
+    for predicate, datatype in second.integers.items():
+        if integers.setdefault(predicate, datatype) != datatype:
+            return TermCheck(f"{predicate.n3()} has literals of two integer datatypes", integers)
+    return TermCheck(first.problem or second.problem, integers)
+
+
 def _problem(term: Literal) -> str | None:
     datatype = term.datatype
     if datatype is None:
@@ -112,4 +121,4 @@ def disagreement(
     return None
 
 
-__all__ = ["CANONICAL", "INTEGERS", "XSD_INTEGER", "TermCheck", "check_terms", "disagreement"]
+__all__ = ["CANONICAL", "INTEGERS", "XSD_INTEGER", "TermCheck", "check_terms", "disagreement", "joined"]

@@ -34,7 +34,7 @@ from kg.graph_cache import CachedGraph
 from kg.report import Report, read_report
 from kg.shacl_core import Compiled, compile_shapes
 from kg.shacl_sparql import Result, run, split_shapes
-from kg.shacl_terms import check_terms, disagreement
+from kg.shacl_terms import TermCheck, check_terms, disagreement
 from kg.store import KgStore
 from kg.vocab import OWL, RDF, RDFS, SH
 
@@ -133,6 +133,7 @@ def _run(
     engine: Engine,
     store: KgStore | None = None,
     flagged: bool | None = None,
+    terms: TermCheck | None = None,
 ) -> Report:
     """``shapes`` on ``data`` (on ``focus`` only, when given): pyshacl runs the shapes, except the SPARQL
     constraints ``kg.shacl_sparql`` runs on a pyoxigraph ``store`` holding ``data`` (built if not given),
@@ -143,7 +144,7 @@ def _run(
         if store is None and (split.constraints or core.query is not None):
             store = _store(data)
         if store is not None:
-            if _core_conforms(core, data, store, focus, flagged):
+            if _core_conforms(core, data, store, focus, flagged, terms):
                 # pyshacl runs what is left, if anything (its report of no shape: conforms, no result)
                 report = _focused(data, core.shapes, focus) if core.pyshacl_needed else _conforming()
             else:  # a node may violate a compiled shape (rare): pyshacl evaluates every shape, as before
@@ -154,14 +155,21 @@ def _run(
 
 
 def _core_conforms(
-    core: Compiled, data: Graph, store: KgStore, focus: set[URIRef] | None, flagged: bool | None = None
+    core: Compiled,
+    data: Graph,
+    store: KgStore,
+    focus: set[URIRef] | None,
+    flagged: bool | None = None,
+    terms: TermCheck | None = None,
 ) -> bool:
     """Whether no focus node (of ``focus``, when given) may violate a compiled shape: the terms of ``data``
     read alike in rdflib and Oxigraph (``kg.shacl_terms``) and the compiled query names none of them
-    (``flagged``: what that query answered for this data and focus, run by the caller on many parts)."""
+    (``flagged``: what that query answered for this data and focus, run by the caller on many parts;
+    ``terms``: what ``kg.shacl_terms.check_terms`` found in ``data``, when the caller knows)."""
     if core.query is None:
         return True
-    if disagreement(check_terms(data), core.integer_ends, core.same_integers) is not None:
+    terms = terms if terms is not None else check_terms(data)
+    if disagreement(terms, core.integer_ends, core.same_integers) is not None:
         return False
     if flagged is not None:
         return not flagged
@@ -255,6 +263,7 @@ def validate_focus(
     engine: Engine = "oxigraph",
     store: KgStore | None = None,
     flagged: bool | None = None,
+    terms: TermCheck | None = None,
 ) -> Report:
     """Validate only ``focus_nodes`` of ``data``: the nodes a change touches, against every shape.
 
@@ -270,14 +279,15 @@ def validate_focus(
     Same safety settings and ``engine`` as :func:`validate`; ``data`` is validated in place, never copied.
     ``store``, when given, holds the triples of ``data`` in its default graph (read from the same text: it
     saves serialising ``data`` for pyoxigraph). ``flagged``, when given, is what :func:`core_query_in_graphs`
-    answered for this data and these focus nodes, run by the caller on many such parts at once.
+    answered for this data and these focus nodes, run by the caller on many such parts at once; ``terms``
+    what ``kg.shacl_terms.check_terms`` finds in ``data`` (the caller read its parts' literals once).
 
     :raises ValueError: when there is no focus node.
     """
     nodes = set(focus_nodes)
     if not nodes:
         raise ValueError("validate_focus needs at least one focus node")
-    return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store, flagged)
+    return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store, flagged, terms)
 
 
 def core_query_in_graphs(shapes: Graph, marker: str) -> str | None:

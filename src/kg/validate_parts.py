@@ -34,6 +34,7 @@ from kg.proof import prove, source_names
 from kg.rdf_input import read_untrusted
 from kg.report import Report, Violation
 from kg.settings import Settings
+from kg.shacl_terms import TermCheck, check_terms, joined
 from kg.store import KgStore
 from kg.validate import Engine, core_query_in_graphs, validate, validate_focus
 from kg.vocab import KG
@@ -55,6 +56,7 @@ class _Setup:
     caps: Mapping[str, frozenset[str]]  # capped program IRI -> its caps (amounts)
     sources: Path
     engine: Engine
+    shared_terms: TermCheck  # what kg.shacl_terms finds in the literals of ``shared``
 
     @property
     def covered(self) -> frozenset[str]:
@@ -80,14 +82,18 @@ def _texts(graph: Graph, folder: Path) -> dict[str, bytes]:
     return texts
 
 
-def _part(text: str, own: Graph | None = None, flagged: bool | None = None) -> tuple[Violation, ...]:
-    """Validate and prove one release graph, its N-Triples ``text`` (parsed: ``own``) in a worker process;
-    ``flagged``: whether the compiled core constraints (``kg.shacl_core``) may find a violation in it, when
-    :func:`_graphs` knows."""
+def _part(
+    text: str, own: Graph | None = None, focus: set[URIRef] | None = None, flagged: bool | None = None
+) -> tuple[Violation, ...]:
+    """Validate and prove one release graph, its N-Triples ``text`` (parsed: ``own``, its ``focus`` nodes)
+    in a worker process; ``flagged``: whether the compiled core constraints (``kg.shacl_core``) may find a
+    violation in it, when :func:`_graphs` knows."""
     setup = _SETUP
     assert setup is not None
     own = own if own is not None else CachedGraph().parse(data=text, format="nt")
-    focus = _focus(own, setup)
+    focus = focus if focus is not None else _focus(own, setup)
+    # Its literals are read before the reference's are added (read once, in validate_build).
+    terms = joined(check_terms(own), setup.shared_terms) if setup.engine == "oxigraph" else None
     # The proofs read the release's own graph and the reference (names), not other releases' grants. The
     # reference is added to the part's own graph in place (copying both into a new graph cost 8%).
     own += setup.shared
@@ -95,7 +101,9 @@ def _part(text: str, own: Graph | None = None, flagged: bool | None = None) -> t
     if not focus:
         return results
     store = _store([text.encode("utf-8"), setup.shared_text], setup)
-    report = validate_focus(own, focus, setup.shapes, engine=setup.engine, store=store, flagged=flagged)
+    report = validate_focus(
+        own, focus, setup.shapes, engine=setup.engine, store=store, flagged=flagged, terms=terms
+    )
     return report.results + results
 
 
@@ -115,10 +123,11 @@ def _graphs(fragments: Sequence[str]) -> tuple[Violation, ...]:
     if query is None or len(texts) < 2:
         return tuple(r for text in texts for r in _part(text))
     owns = [CachedGraph().parse(data=text, format="nt") for text in texts]
+    focuses = [_focus(own, setup) for own in owns]
     store = KgStore()
     try:
-        for number, (text, own) in enumerate(zip(texts, owns, strict=True)):
-            marks = "".join(f"<{node}> <{_MARKER}> <{_MARKER}> .\n" for node in sorted(_focus(own, setup)))
+        for number, (text, focus) in enumerate(zip(texts, focuses, strict=True)):
+            marks = "".join(f"<{node}> <{_MARKER}> <{_MARKER}> .\n" for node in sorted(focus))
             for part in (text.encode("utf-8"), setup.shared_text, marks.encode("utf-8")):
                 store.load(part, RdfFormat.NTRIPLES, graph=f"{_GRAPH}{number}")
         flagged = {row["g"] for row in store.query(query, union=False).records()}
@@ -128,8 +137,8 @@ def _graphs(fragments: Sequence[str]) -> tuple[Violation, ...]:
     del store
     return tuple(
         r
-        for n, (text, own) in enumerate(zip(texts, owns, strict=True))
-        for r in _part(text, own, f"{_GRAPH}{n}" in flagged)
+        for n, (text, own, focus) in enumerate(zip(texts, owns, focuses, strict=True))
+        for r in _part(text, own, focus, f"{_GRAPH}{n}" in flagged)
     )
 
 
@@ -202,7 +211,16 @@ def validate_build(
         contexts[program] = context.serialize(format="nt").encode("utf-8")
     del store
     frozen = {program: frozenset(found) for program, found in caps.items()}
-    _SETUP = _Setup(load_shapes(), shared, shared_text.encode("utf-8"), contexts, frozen, sources, engine)
+    _SETUP = _Setup(
+        load_shapes(),
+        shared,
+        shared_text.encode("utf-8"),
+        contexts,
+        frozen,
+        sources,
+        engine,
+        check_terms(shared),
+    )
     # The programs first: each is the largest part, and the pool's last chunks are then the small ones.
     tasks = [("program", program) for program in contexts]
     fragments = [str(build / FOLDER / index[g].file) for g in sorted(index) if g not in shared_iris]
