@@ -66,7 +66,8 @@ class Compiled:
     """
 
     shapes: Graph
-    branches: tuple[str, ...]  # per shape: ``{ targets of ?this FILTER(may violate) }``
+    # per shape: its targets (a pattern binding ?this, a test of a bound ?this), and when ?this may violate it
+    branches: tuple[tuple[tuple[tuple[str, str], ...], str], ...]
     compiled: tuple[URIRef, ...]
     left: tuple[tuple[Node, str], ...]
     integer_ends: tuple[tuple[URIRef, frozenset[URIRef]], ...] = ()
@@ -77,7 +78,10 @@ class Compiled:
         """The IRIs (``""`` for another node) of the focus nodes that may violate a compiled shape."""
         if not self.branches:
             return None
-        body = "\n UNION ".join(self.branches)
+        body = "\n UNION ".join(
+            "{ " + " UNION ".join(f"{{ {p} }}" for p, _ in targets) + f" FILTER({test}) }}"
+            for targets, test in self.branches
+        )
         return f'SELECT DISTINCT (IF(isIRI(?this), STR(?this), "") AS ?focus) WHERE {{\n {body}\n}}'
 
     def query_marked(self, marker: str) -> str | None:
@@ -86,17 +90,14 @@ class Compiled:
         if not self.branches:
             return None
         mark = f"GRAPH {term(URIRef(marker))} {{ ?this {term(URIRef(marker))} {term(URIRef(marker))} }}"
-        body = "\n UNION ".join("{ " + mark + b[1:] for b in self.branches)
-        return f"SELECT DISTINCT (STR(?this) AS ?focus) WHERE {{\n {body}\n}}"
+        return f"SELECT DISTINCT (STR(?this) AS ?focus) WHERE {{\n {self._marked(mark)}\n}}"
 
-    def query_in_graphs(self, marker: str) -> str | None:
-        """The named graphs in which a node marked ``?this <marker> <marker>`` may violate a compiled shape,
-        each graph read alone (one query for many data graphs: Oxigraph parses a query in about 1 ms a KB)."""
-        if not self.branches:
-            return None
-        mark = f"?this {term(URIRef(marker))} {term(URIRef(marker))} ."
-        body = "\n UNION ".join("{ " + mark + b[1:] for b in self.branches)
-        return f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{\n {body}\n}} }}"
+    def _marked(self, mark: str) -> str:
+        """The branches for the nodes ``mark`` binds to ``?this``, each tested once against its shape."""
+        return "\n UNION ".join(
+            f"{{ {mark} FILTER({' || '.join(t for _, t in targets)}) FILTER({test}) }}"
+            for targets, test in self.branches
+        )
 
     @property
     def pyshacl_needed(self) -> bool:
@@ -383,7 +384,7 @@ def _compile(shapes: Graph, size: int) -> Compiled:  # ``size`` tells a graph ch
         for s in shapes.subjects(RDF.type, SH.NodeShape)
         if any((s, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class))
     }
-    branches: list[str] = []
+    branches: list[tuple[tuple[tuple[str, str], ...], str]] = []
     compiled: list[URIRef] = []
     left: list[tuple[Node, str]] = []
     integer_ends: list[tuple[URIRef, frozenset[URIRef]]] = []
@@ -400,9 +401,8 @@ def _compile(shapes: Graph, size: int) -> Compiled:  # ``size`` tells a graph ch
         except Unsupported as exc:
             left.append((shape, str(exc)))
             continue
-        if test != "false":
-            union = " UNION ".join(f"{{ {t} }}" for t in targets)
-            branches.append(f"{{ {union} FILTER({test}) }}")
+        if test != "false" and targets:
+            branches.append((tuple(targets), test))
         compiled.append(URIRef(str(shape)))
         integer_ends += compiler.integer_ends
         same += compiler.same_integers

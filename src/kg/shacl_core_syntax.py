@@ -90,21 +90,27 @@ def faithful(v: str) -> str:
     return f"(isIRI({v}) || (isLiteral({v}) && DATATYPE({v}) != {term(XSD.decimal)}))"
 
 
-def shape_targets(shapes: Graph, shape: Node) -> list[str]:
-    """The focus nodes of ``shape`` (§2.1.3), as SPARQL patterns binding ``?this``."""
-    found = [
-        f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {term(c)}" for c in shapes.objects(shape, SH.targetClass)
-    ]
+def shape_targets(shapes: Graph, shape: Node) -> list[tuple[str, str]]:
+    """The focus nodes of ``shape`` (§2.1.3): for each target, a SPARQL pattern binding ``?this`` and an
+    expression true when a bound ``?this`` is one. A class is reached from the node's types: Oxigraph
+    evaluates ``rdf:type/rdfs:subClassOf*`` bound at both ends from the class, through every instance."""
+    classes = list(shapes.objects(shape, SH.targetClass))
     if (shape, RDF.type, SH.NodeShape) in shapes and any(
         (shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class)
     ):
-        found.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {term(shape)}")  # §2.1.3.3 implicit
-    for node in shapes.objects(shape, SH.targetNode):
+        classes.append(shape)  # §2.1.3.3 implicit class target
+    found = []
+    for number, cls in enumerate(classes):  # §2.1.3.2
+        pattern = f"?this <{RDF.type}> ?t{number} . ?t{number} <{RDFS.subClassOf}>* {term(cls)}"
+        found.append((pattern, f"EXISTS {{ {pattern} }}"))
+    for node in shapes.objects(shape, SH.targetNode):  # §2.1.3.1
         if not isinstance(node, URIRef):
             raise Unsupported(f"sh:targetNode {node.n3()}")
-        found.append(f"BIND({term(node)} AS ?this)")
-    found += [f"?this {term(p)} [] " for p in shapes.objects(shape, SH.targetSubjectsOf)]
-    found += [f"[] {term(p)} ?this " for p in shapes.objects(shape, SH.targetObjectsOf)]
+        found.append((f"VALUES ?this {{ {term(node)} }}", f"sameTerm(?this, {term(node)})"))
+    for predicate in shapes.objects(shape, SH.targetSubjectsOf):  # §2.1.3.4
+        found.append((f"?this {term(predicate)} []", f"EXISTS {{ ?this {term(predicate)} [] }}"))
+    for predicate in shapes.objects(shape, SH.targetObjectsOf):  # §2.1.3.5
+        found.append((f"[] {term(predicate)} ?this", f"EXISTS {{ [] {term(predicate)} ?this }}"))
     return found
 
 

@@ -132,7 +132,6 @@ def _run(
     focus: set[URIRef] | None,
     engine: Engine,
     store: KgStore | None = None,
-    flagged: bool | None = None,
     terms: TermCheck | None = None,
 ) -> Report:
     """``shapes`` on ``data`` (on ``focus`` only, when given): pyshacl runs the shapes, except the SPARQL
@@ -144,7 +143,7 @@ def _run(
         if store is None and (split.constraints or core.query is not None):
             store = _store(data)
         if store is not None:
-            if _core_conforms(core, data, store, focus, flagged, terms):
+            if _core_conforms(core, data, store, focus, terms):
                 # pyshacl runs what is left, if anything (its report of no shape: conforms, no result)
                 report = _focused(data, core.shapes, focus) if core.pyshacl_needed else _conforming()
             else:  # a node may violate a compiled shape (rare): pyshacl evaluates every shape, as before
@@ -159,20 +158,16 @@ def _core_conforms(
     data: Graph,
     store: KgStore,
     focus: set[URIRef] | None,
-    flagged: bool | None = None,
     terms: TermCheck | None = None,
 ) -> bool:
     """Whether no focus node (of ``focus``, when given) may violate a compiled shape: the terms of ``data``
     read alike in rdflib and Oxigraph (``kg.shacl_terms``) and the compiled query names none of them
-    (``flagged``: what that query answered for this data and focus, run by the caller on many parts;
-    ``terms``: what ``kg.shacl_terms.check_terms`` found in ``data``, when the caller knows)."""
+    (``terms``: what ``kg.shacl_terms.check_terms`` finds in ``data``, when the caller knows)."""
     if core.query is None:
         return True
     terms = terms if terms is not None else check_terms(data)
     if disagreement(terms, core.integer_ends, core.same_integers) is not None:
         return False
-    if flagged is not None:
-        return not flagged
     if focus is None:
         try:
             return not store.query(core.query, union=False).rows
@@ -262,7 +257,6 @@ def validate_focus(
     *,
     engine: Engine = "oxigraph",
     store: KgStore | None = None,
-    flagged: bool | None = None,
     terms: TermCheck | None = None,
 ) -> Report:
     """Validate only ``focus_nodes`` of ``data``: the nodes a change touches, against every shape.
@@ -278,23 +272,15 @@ def validate_focus(
     French name, and an ``sh:node`` violation of a linked node is missed.
     Same safety settings and ``engine`` as :func:`validate`; ``data`` is validated in place, never copied.
     ``store``, when given, holds the triples of ``data`` in its default graph (read from the same text: it
-    saves serialising ``data`` for pyoxigraph). ``flagged``, when given, is what :func:`core_query_in_graphs`
-    answered for this data and these focus nodes, run by the caller on many such parts at once; ``terms``
-    what ``kg.shacl_terms.check_terms`` finds in ``data`` (the caller read its parts' literals once).
+    saves serialising ``data`` for pyoxigraph). ``terms``, when given, is what ``kg.shacl_terms.check_terms``
+    finds in ``data`` (``kg.validate_parts`` reads the reference graph's literals once).
 
     :raises ValueError: when there is no focus node.
     """
     nodes = set(focus_nodes)
     if not nodes:
         raise ValueError("validate_focus needs at least one focus node")
-    return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store, flagged, terms)
-
-
-def core_query_in_graphs(shapes: Graph, marker: str) -> str | None:
-    """The query naming the graphs in which a node marked ``?this <marker> <marker>`` may violate one of the
-    compiled core constraints of ``shapes`` (``kg.shacl_core``), each named graph read as a whole data graph;
-    None when nothing is compiled."""
-    return compile_shapes(split_shapes(shapes).shapes).query_in_graphs(marker)
+    return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store, terms)
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)

@@ -25,7 +25,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from kg.add.check import _construct, _grants_query
 from kg.assets import load_shapes
-from kg.errors import BuildError, QueryError, StoreError
+from kg.errors import BuildError, StoreError
 from kg.formats import RdfFormat
 from kg.fragments import FOLDER, read_index
 from kg.graph_cache import CachedGraph
@@ -36,11 +36,10 @@ from kg.report import Report, Violation
 from kg.settings import Settings
 from kg.shacl_terms import TermCheck, check_terms, joined
 from kg.store import KgStore
-from kg.validate import Engine, core_query_in_graphs, validate, validate_focus
+from kg.validate import Engine, validate, validate_focus
 from kg.vocab import KG
 
 SHARED = ("reference", "ontology")
-_BATCH = 12  # release graphs a worker validates at once
 
 
 @dataclass(frozen=True)
@@ -82,17 +81,14 @@ def _texts(graph: Graph, folder: Path) -> dict[str, bytes]:
     return texts
 
 
-def _part(
-    text: str, own: Graph | None = None, focus: set[URIRef] | None = None, flagged: bool | None = None
-) -> tuple[Violation, ...]:
-    """Validate and prove one release graph, its N-Triples ``text`` (parsed: ``own``, its ``focus`` nodes)
-    in a worker process; ``flagged``: whether the compiled core constraints (``kg.shacl_core``) may find a
-    violation in it, when :func:`_graphs` knows."""
+def _part(fragment: Path) -> tuple[Violation, ...]:
+    """Validate and prove one release graph (in a worker process)."""
     setup = _SETUP
     assert setup is not None
-    own = own if own is not None else CachedGraph().parse(data=text, format="nt")
-    focus = focus if focus is not None else _focus(own, setup)
-    # Its literals are read before the reference's are added (read once, in validate_build).
+    text = _ntriples(fragment)
+    own = CachedGraph().parse(data=text, format="nt")
+    focus = _focus(own, setup)
+    # Its literals are read for kg.shacl_terms before the reference graph (read once, in validate_build).
     terms = joined(check_terms(own), setup.shared_terms) if setup.engine == "oxigraph" else None
     # The proofs read the release's own graph and the reference (names), not other releases' grants. The
     # reference is added to the part's own graph in place (copying both into a new graph cost 8%).
@@ -101,50 +97,13 @@ def _part(
     if not focus:
         return results
     store = _store([text.encode("utf-8"), setup.shared_text], setup)
-    report = validate_focus(
-        own, focus, setup.shapes, engine=setup.engine, store=store, flagged=flagged, terms=terms
-    )
+    report = validate_focus(own, focus, setup.shapes, engine=setup.engine, store=store, terms=terms)
     return report.results + results
 
 
 def _focus(own: Graph, setup: _Setup) -> set[URIRef]:
     # A capped program and its caps are validated in the program's part, with what every graph says of them.
     return {s for s in own.subjects() if isinstance(s, URIRef) and str(s) not in setup.covered}
-
-
-def _graphs(fragments: Sequence[str]) -> tuple[Violation, ...]:
-    """Validate and prove release graphs (in a worker process), the compiled core constraints checked on all
-    of them by one query (``kg.validate.core_query_in_graphs``): each graph with the reference and ontology
-    graphs in a named graph of its own, its focus nodes marked."""
-    setup = _SETUP
-    assert setup is not None
-    texts = [_ntriples(Path(fragment)) for fragment in fragments]
-    query = core_query_in_graphs(setup.shapes, _MARKER) if setup.engine == "oxigraph" else None
-    if query is None or len(texts) < 2:
-        return tuple(r for text in texts for r in _part(text))
-    owns = [CachedGraph().parse(data=text, format="nt") for text in texts]
-    focuses = [_focus(own, setup) for own in owns]
-    store = KgStore()
-    try:
-        for number, (text, focus) in enumerate(zip(texts, focuses, strict=True)):
-            marks = "".join(f"<{node}> <{_MARKER}> <{_MARKER}> .\n" for node in sorted(focus))
-            for part in (text.encode("utf-8"), setup.shared_text, marks.encode("utf-8")):
-                store.load(part, RdfFormat.NTRIPLES, graph=f"{_GRAPH}{number}")
-        flagged = {row["g"] for row in store.query(query, union=False).records()}
-    except (StoreError, QueryError):
-        # each part asks on its own
-        return tuple(r for text, own in zip(texts, owns, strict=True) for r in _part(text, own))
-    del store
-    return tuple(
-        r
-        for n, (text, own, focus) in enumerate(zip(texts, owns, focuses, strict=True))
-        for r in _part(text, own, focus, f"{_GRAPH}{n}" in flagged)
-    )
-
-
-# What marks a part's focus nodes and names its graph in the store of _graphs (never an IRI of the data's).
-_MARKER = "urn:kg:validate:focus"
-_GRAPH = "urn:kg:validate:part:"
 
 
 def _program_part(program: str) -> tuple[Violation, ...]:
@@ -162,7 +121,7 @@ def _program_part(program: str) -> tuple[Violation, ...]:
 
 def _run(task: tuple[str, str]) -> tuple[Violation, ...]:
     kind, name = task
-    return _program_part(name) if kind == "program" else _graphs(name.split("\n"))
+    return _program_part(name) if kind == "program" else _part(Path(name))
 
 
 def _store(texts: Iterable[bytes], setup: _Setup) -> KgStore | None:
@@ -223,10 +182,7 @@ def validate_build(
     )
     # The programs first: each is the largest part, and the pool's last chunks are then the small ones.
     tasks = [("program", program) for program in contexts]
-    fragments = [str(build / FOLDER / index[g].file) for g in sorted(index) if g not in shared_iris]
-    # Release graphs in batches: one query checks the core constraints of a batch (_graphs).
-    size = max(1, min(_BATCH, len(fragments) // (4 * (jobs or os.cpu_count() or 1))))
-    tasks += [("graphs", "\n".join(fragments[i : i + size])) for i in range(0, len(fragments), size)]
+    tasks += [("graph", str(build / FOLDER / index[g].file)) for g in sorted(index) if g not in shared_iris]
     try:
         # The reference and ontology graphs' own report is found here while the workers run the parts.
         base, results = _run_parts(
