@@ -21,7 +21,6 @@ a malformed one (a path that is neither IRI, list nor known path node) raises ``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -128,30 +127,24 @@ class _Compiler:
     def values(self, node: Node, predicate: URIRef) -> list[Node]:
         return sorted(self.shapes.objects(node, predicate), key=str)
 
-    def one(self, node: Node, predicate: URIRef) -> Node:
-        found = self.values(node, predicate)
-        if len(found) != 1:
-            raise Unsupported(f"{predicate.n3()} given {len(found)} times on {node.n3()}")
-        return found[0]
-
     # --- shapes -------------------------------------------------------------------------------------
 
-    def violates(self, shape: Node, focus: str, exact: bool, depth: int = 0) -> str:
+    def violates(self, shape: Node, focus: str, exact: bool, depth: int = 0, checked: bool = False) -> str:
         """A SPARQL expression, true when the node ``focus`` may violate ``shape`` (SHACL §3.4); with
         ``exact``, true exactly when it does (where a violation is counted against a maximum)."""
         if depth > 8:
             raise Unsupported("shapes nested deeper than 8")
-        if depth and (shape, SH.severity, None) in self.shapes:
+        if checked and (shape, SH.severity, None) in self.shapes:  # a shape whose conformance is read
             raise Unsupported("sh:severity on a nested shape")  # whether pyshacl counts it as conforming
         if _true(self.shapes.value(shape, SH.deactivated)):
             raise Unsupported("sh:deactivated")  # §2.1.5: pyshacl decides how a deactivated shape reads
         saved, self.pending = self.pending, {}  # a nested shape gathers its own value tests
         try:
-            return self._violates(shape, focus, exact, depth)
+            return self._violates(shape, focus, exact, depth, checked)
         finally:
             self.pending = saved
 
-    def _violates(self, shape: Node, focus: str, exact: bool, depth: int) -> str:
+    def _violates(self, shape: Node, focus: str, exact: bool, depth: int, checked: bool) -> str:
         parts: list[str] = []
         path = self.shapes.value(shape, SH.path)
         for predicate in sorted({p for p in self.shapes.predicates(shape, None)}, key=str):
@@ -167,7 +160,7 @@ class _Compiler:
         for nested in self.values(shape, SH.property):  # §2.3: property shapes of a node shape
             if self.shapes.value(nested, SH.path) is None:
                 raise ValueError(f"the property shape {nested.n3()} has no sh:path (SHACL §2.3)")
-            parts.append(self.violates(nested, focus, exact, depth + 1))
+            parts.append(self.violates(nested, focus, exact, depth + 1, checked))
         parts = [p for p in parts if p != "false"]
         return "(" + " || ".join(parts) + ")" if parts else "false"
 
@@ -256,12 +249,12 @@ class _Compiler:
             matches = " || ".join(f'LANGMATCHES(LANG({v}), "{t}")' for t in tags) or "false"
             return f'!(isLiteral({v}) && LANG({v}) != "" && ({matches}))'
         if predicate == SH.node:  # §4.7.1
-            return self.violates(value, v, exact, depth + 1)
+            return self.violates(value, v, exact, depth + 1, True)
         if predicate == SH["or"]:  # §4.6.3: a violation when the value node violates every member
             shapes = list(Collection(self.shapes, value))
             if not shapes:
                 return "true"
-            return "(" + " && ".join(self.violates(m, v, exact, depth + 1) for m in shapes) + ")"
+            return "(" + " && ".join(self.violates(m, v, exact, depth + 1, True) for m in shapes) + ")"
         if exact:
             raise Unsupported(f"{predicate.n3()} where a violation is counted against a maximum")
         if predicate == SH.pattern:  # §4.4.3: never on a blank node; a decimal's lexical form is rdflib's
@@ -313,12 +306,12 @@ class _Compiler:
         minimum = self.shapes.value(shape, SH.qualifiedMinCount)
         if minimum is not None:  # fewer conforming values than the minimum: "may violate" counts fewer
             v = self.var()
-            conforming = f"FILTER(!{self.violates(inner, v, exact, depth + 1)})"
+            conforming = f"FILTER(!{self.violates(inner, v, exact, depth + 1, True)})"
             parts.append(self.count_below(focus, path, _count(minimum), conforming, v))
         maximum = self.shapes.value(shape, SH.qualifiedMaxCount)
         if maximum is not None:  # more conforming values than the maximum: conformance must be exact
             v = self.var()
-            conforming = f"FILTER(!{self.violates(inner, v, True, depth + 1)})"
+            conforming = f"FILTER(!{self.violates(inner, v, True, depth + 1, True)})"
             parts.append(self.count_above(focus, path, _count(maximum), conforming, v))
         return "(" + " || ".join(parts) + ")" if parts else "false"
 
@@ -431,9 +424,4 @@ def _why_not(shapes: Graph, shape: Node, referred: set[Node]) -> str:
     return ""
 
 
-def shapes_of(compiled: Compiled) -> Iterator[URIRef]:
-    """The shapes whose core constraints the query checks."""
-    return iter(compiled.compiled)
-
-
-__all__ = ["Compiled", "compile_shapes", "shapes_of"]
+__all__ = ["Compiled", "compile_shapes"]
