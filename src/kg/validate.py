@@ -28,11 +28,13 @@ from rdflib.query import Processor
 from rdflib.term import Identifier, Node
 
 from kg.assets import load_shapes
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 from kg.formats import RdfFormat
 from kg.graph_cache import CachedGraph
 from kg.report import Report, read_report
+from kg.shacl_core import Compiled, compile_shapes
 from kg.shacl_sparql import Result, run, split_shapes
+from kg.shacl_terms import TermCheck, check_terms, disagreement
 from kg.store import KgStore
 from kg.vocab import OWL, RDF, RDFS, SH
 
@@ -130,18 +132,71 @@ def _run(
     focus: set[URIRef] | None,
     engine: Engine,
     store: KgStore | None = None,
+    terms: TermCheck | None = None,
 ) -> Report:
     """``shapes`` on ``data`` (on ``focus`` only, when given): pyshacl runs the shapes, except the SPARQL
-    constraints ``kg.shacl_sparql`` runs on a pyoxigraph ``store`` holding ``data`` (built if not given)."""
+    constraints ``kg.shacl_sparql`` runs on a pyoxigraph ``store`` holding ``data`` (built if not given),
+    and the core constraints ``kg.shacl_core`` confirms there when no focus node may violate them."""
     if engine == "oxigraph":
         split = split_shapes(shapes)
-        if store is None and split.constraints:
+        core = compile_shapes(split.shapes)
+        if store is None and (split.constraints or core.query is not None):
             store = _store(data)
         if store is not None:
-            report = _focused(data, split.shapes, focus)
+            if _core_conforms(core, data, store, focus, terms):
+                # pyshacl runs what is left, if anything (its report of no shape: conforms, no result)
+                report = _focused(data, core.shapes, focus) if core.pyshacl_needed else _conforming()
+            else:  # a node may violate a compiled shape (rare): pyshacl evaluates every shape, as before
+                report = _focused(data, split.shapes, focus)
             _add_results(report, run(split.constraints, data, store, focus), data)
             return read_report(report, data)
     return read_report(_focused(data, shapes, focus), data)
+
+
+def _core_conforms(
+    core: Compiled,
+    data: Graph,
+    store: KgStore,
+    focus: set[URIRef] | None,
+    terms: TermCheck | None = None,
+) -> bool:
+    """Whether no focus node (of ``focus``, when given) may violate a compiled shape: the terms of ``data``
+    read alike in rdflib and Oxigraph (``kg.shacl_terms``) and the compiled query names none of them
+    (``terms``: what ``kg.shacl_terms.check_terms`` finds in ``data``, when the caller knows)."""
+    if core.query is None:
+        return True
+    terms = terms if terms is not None else check_terms(data)
+    if disagreement(terms, core.integer_ends, core.same_integers) is not None:
+        return False
+    if focus is None:
+        try:
+            return not store.query(core.query, union=False).rows
+        except QueryError:
+            return False
+    # Only the focus nodes are checked: marked in a named graph of their own (the data is the default graph),
+    # for the call only (a capped program's part holds the grants of every release; they are not its focus).
+    query = core.query_marked(_MARKER)
+    marks = "".join(f"<{node}> <{_MARKER}> <{_MARKER}> .\n" for node in sorted(focus))
+    try:
+        store.load(marks.encode("utf-8"), RdfFormat.NTRIPLES, graph=_MARKER)
+        return query is not None and not store.query(query, union=False).rows
+    except (QueryError, StoreError):
+        return False
+    finally:
+        store.delete_graph(_MARKER)
+
+
+# Marks the focus nodes of a call in the store (an IRI no data uses).
+_MARKER = "urn:kg:validate:focus"
+
+
+def _conforming() -> Graph:
+    """pyshacl's report when no shape selects a focus node (SHACL §3.6)."""
+    report = Graph()
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, RdfLiteral(True)))
+    return report
 
 
 def _focused(data: Graph, shapes: Graph, focus: set[URIRef] | None) -> Graph:
@@ -202,6 +257,7 @@ def validate_focus(
     *,
     engine: Engine = "oxigraph",
     store: KgStore | None = None,
+    terms: TermCheck | None = None,
 ) -> Report:
     """Validate only ``focus_nodes`` of ``data``: the nodes a change touches, against every shape.
 
@@ -216,14 +272,15 @@ def validate_focus(
     French name, and an ``sh:node`` violation of a linked node is missed.
     Same safety settings and ``engine`` as :func:`validate`; ``data`` is validated in place, never copied.
     ``store``, when given, holds the triples of ``data`` in its default graph (read from the same text: it
-    saves serialising ``data`` for pyoxigraph).
+    saves serialising ``data`` for pyoxigraph). ``terms``, when given, is what ``kg.shacl_terms.check_terms``
+    finds in ``data`` (``kg.validate_parts`` reads the reference graph's literals once).
 
     :raises ValueError: when there is no focus node.
     """
     nodes = set(focus_nodes)
     if not nodes:
         raise ValueError("validate_focus needs at least one focus node")
-    return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store)
+    return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store, terms)
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)

@@ -34,6 +34,7 @@ from kg.proof import prove, source_names
 from kg.rdf_input import read_untrusted
 from kg.report import Report, Violation
 from kg.settings import Settings
+from kg.shacl_terms import TermCheck, check_terms, joined
 from kg.store import KgStore
 from kg.validate import Engine, validate, validate_focus
 from kg.vocab import KG
@@ -54,6 +55,7 @@ class _Setup:
     caps: Mapping[str, frozenset[str]]  # capped program IRI -> its caps (amounts)
     sources: Path
     engine: Engine
+    shared_terms: TermCheck  # what kg.shacl_terms finds in the literals of ``shared``
 
     @property
     def covered(self) -> frozenset[str]:
@@ -85,8 +87,9 @@ def _part(fragment: Path) -> tuple[Violation, ...]:
     assert setup is not None
     text = _ntriples(fragment)
     own = CachedGraph().parse(data=text, format="nt")
-    # A capped program and its caps are validated in the program's part, with what every graph says of them.
-    focus = {s for s in own.subjects() if isinstance(s, URIRef) and str(s) not in setup.covered}
+    focus = _focus(own, setup)
+    # Its literals are read for kg.shacl_terms before the reference graph (read once, in validate_build).
+    terms = joined(check_terms(own), setup.shared_terms) if setup.engine == "oxigraph" else None
     # The proofs read the release's own graph and the reference (names), not other releases' grants. The
     # reference is added to the part's own graph in place (copying both into a new graph cost 8%).
     own += setup.shared
@@ -94,8 +97,13 @@ def _part(fragment: Path) -> tuple[Violation, ...]:
     if not focus:
         return results
     store = _store([text.encode("utf-8"), setup.shared_text], setup)
-    report = validate_focus(own, focus, setup.shapes, engine=setup.engine, store=store)
+    report = validate_focus(own, focus, setup.shapes, engine=setup.engine, store=store, terms=terms)
     return report.results + results
+
+
+def _focus(own: Graph, setup: _Setup) -> set[URIRef]:
+    # A capped program and its caps are validated in the program's part, with what every graph says of them.
+    return {s for s in own.subjects() if isinstance(s, URIRef) and str(s) not in setup.covered}
 
 
 def _program_part(program: str) -> tuple[Violation, ...]:
@@ -162,7 +170,16 @@ def validate_build(
         contexts[program] = context.serialize(format="nt").encode("utf-8")
     del store
     frozen = {program: frozenset(found) for program, found in caps.items()}
-    _SETUP = _Setup(load_shapes(), shared, shared_text.encode("utf-8"), contexts, frozen, sources, engine)
+    _SETUP = _Setup(
+        load_shapes(),
+        shared,
+        shared_text.encode("utf-8"),
+        contexts,
+        frozen,
+        sources,
+        engine,
+        check_terms(shared),
+    )
     # The programs first: each is the largest part, and the pool's last chunks are then the small ones.
     tasks = [("program", program) for program in contexts]
     tasks += [("graph", str(build / FOLDER / index[g].file)) for g in sorted(index) if g not in shared_iris]
