@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import socket
 import threading
 from collections.abc import Iterator
 
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.urls import uri_to_iri
 from werkzeug.wrappers import Request, Response
 
+from kg.web import keepalive
 from kg.web.serve import LimitedRequestHandler
 
 
@@ -209,3 +212,17 @@ def test_the_access_log_line_is_werkzeugs(
     theirs = next(r.getMessage() for r in caplog.records if "caf" in r.getMessage())
     ours = next(line for line in capsys.readouterr().err.splitlines() if "caf" in line)
     assert ours == theirs and '"GET /café?q="x" HTTP/1.1" 200 -' in ours
+
+
+def test_a_plain_path_is_logged_as_uri_to_iri_gives_it() -> None:
+    """The access log skips Werkzeug's ``uri_to_iri`` for the paths it gives back unchanged."""
+    chances = random.Random(12)
+    printable = [chr(c) for c in range(33, 127)]
+    plain = 0
+    for _ in range(50_000):
+        path = "/" + "".join(chances.choice(printable) for _ in range(chances.randint(0, 10)))
+        if keepalive._plain(path):
+            plain += 1
+            assert uri_to_iri(path) == path, path
+    assert plain > 10_000  # the check ran on many paths, not a few
+    assert not keepalive._plain("/caf%C3%A9") and not keepalive._plain("/a?") and not keepalive._plain("//x")
