@@ -79,3 +79,29 @@ def test_a_property_path_is_followed_as_in_rdflib(pair: tuple[Graph, Graph]) -> 
     s, p, o = next(t for t in memory if any(memory.triples((t[2], None, None))))
     q = next(memory.predicates(o))
     assert sorted(lean.objects(s, p / q)) == sorted(memory.objects(s, p / q)) != []
+
+
+def test_extend_is_adding_each_triple_after_the_graph_s_own(graph: Graph) -> None:
+    """Two halves of the project's graph that share subjects and predicates: extending one with the other
+    gives the triples, the size and the order of adding the other's triples one by one."""
+    triples = list(graph)
+    first, second = triples[::2] + triples[:50], triples[1::2]
+    one_by_one, extended, other = LeanGraph(), LeanGraph(), LeanGraph()
+    for triple in first:
+        one_by_one.add(triple)
+        extended.add(triple)
+    for triple in second:
+        other.add(triple)
+        one_by_one.add(triple)
+    before = list(other)
+    extended.extend(other)
+    assert len(extended) == len(one_by_one) == len(set(triples))
+    assert list(extended) == list(one_by_one)
+    for s, p, o in triples[::41]:
+        for pattern in ((s, None, None), (None, p, None), (None, p, o), (s, p, None)):
+            assert list(extended.triples(pattern)) == list(one_by_one.triples(pattern)), pattern
+    # the other graph is left as it was, and shares no index with the extended one
+    s, p, _ = second[0]
+    extended.add((s, p, URIRef("https://example.org/added")))
+    extended.remove((s, None, None))
+    assert len(other) == len(set(second)) and list(other) == before

@@ -213,7 +213,7 @@ def test_a_broken_component_is_found_and_reported_as_pyshacl_does(
     edit(data)
     report = _check(core, shapes, data)
     found = {(r.component or "").rsplit("#", 1)[-1] for r in report.results}
-    # the same through validate_focus, whose query reads the focus nodes marked in a graph of their own
+    # the same through validate_focus, whose query tests each focus node against the shapes that select it
     focus = {n for n in data.subjects() if isinstance(n, URIRef)}
     fast = validate_focus(data, focus, shapes)
     assert _sorted(fast) == _sorted(validate_focus(data, focus, shapes, engine="pyshacl"))

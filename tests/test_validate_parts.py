@@ -18,7 +18,7 @@ from kg.report import Report
 from kg.settings import Settings
 from kg.synth import synth_releases
 from kg.validate import data_graph, validate
-from kg.validate_parts import validate_build
+from kg.validate_parts import _capped, _line_blocks, validate_build
 
 ROOT = Path(__file__).resolve().parents[1]
 VALUE = "<https://schema.org/value>"
@@ -80,3 +80,21 @@ def test_parts_find_what_the_whole_graph_validation_finds(settings: Settings, jo
     # The raised grant breaks its program's yearly cap, a rule across releases.
     capped = [r for r in parts.results if (r.shape or "").endswith("ProgramCapRule")]
     assert capped and "add up to 9" in capped[0].message, [r.message[:80] for r in parts.results]
+
+
+def test_the_capped_programs_are_read_from_statements_only(tmp_path: Path) -> None:
+    """Invented lines: the cap predicate's IRI inside a literal is no cap; a cap in any graph is one."""
+    cap = "https://w3id.org/kg-funding/ontology#annualCap"
+    graph, program = "https://example.org/graph/a", "https://example.org/program/p"
+    lines = [
+        f'<{program}> <https://schema.org/name> "says < {cap}> and <{cap}> " <{graph}> .',
+        f"<{program}> <{cap}> <https://example.org/cap/1> <{graph}> .",
+        f'<https://example.org/program/q> <https://schema.org/name> "q" <{graph}> .',
+        f"<{program}> <{cap}> <https://example.org/cap/2> <https://example.org/graph/b> .",
+    ]
+    nquads = tmp_path / "kg.nq"
+    nquads.write_text("\n".join(lines), encoding="utf-8")  # the last line without its end
+    assert _capped(nquads) == {program: frozenset({"https://example.org/cap/1", "https://example.org/cap/2"})}
+    blocks = list(_line_blocks(nquads, size=50))
+    assert b"".join(blocks) == nquads.read_bytes() and all(b.endswith(b"\n") for b in blocks[:-1])
+    assert len(blocks) == len(lines)  # each line longer than a block: one block each

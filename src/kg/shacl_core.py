@@ -21,8 +21,10 @@ a malformed one (a path that is neither IRI, list nor known path node) raises ``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -55,6 +57,15 @@ _NON_VALIDATING = {
 _MAX_COUNT = 3  # counts compiled as that many distinct variables
 
 
+class Branch(NamedTuple):
+    """A compiled shape: its targets (a pattern binding ``?this``, a test of a bound ``?this``), and when a
+    node it selects (``?this``) may violate it."""
+
+    shape: URIRef
+    targets: tuple[tuple[str, str], ...]
+    test: str
+
+
 @dataclass(frozen=True)
 class Compiled:
     """The shapes pyshacl still runs, the query over the others, and what the query assumes of the data.
@@ -65,8 +76,7 @@ class Compiled:
     """
 
     shapes: Graph
-    # per shape: its targets (a pattern binding ?this, a test of a bound ?this), and when ?this may violate it
-    branches: tuple[tuple[tuple[tuple[str, str], ...], str], ...]
+    branches: tuple[Branch, ...]
     compiled: tuple[URIRef, ...]
     left: tuple[tuple[Node, str], ...]
     integer_ends: tuple[tuple[URIRef, frozenset[URIRef]], ...] = ()
@@ -78,25 +88,25 @@ class Compiled:
         if not self.branches:
             return None
         body = "\n UNION ".join(
-            "{ " + " UNION ".join(f"{{ {p} }}" for p, _ in targets) + f" FILTER({test}) }}"
-            for targets, test in self.branches
+            "{ " + " UNION ".join(f"{{ {p} }}" for p, _ in b.targets) + f" FILTER({b.test}) }}"
+            for b in self.branches
         )
         return f'SELECT DISTINCT (IF(isIRI(?this), STR(?this), "") AS ?focus) WHERE {{\n {body}\n}}'
 
-    def query_marked(self, marker: str) -> str | None:
-        """The IRIs of the nodes marked ``?this <marker> <marker>`` in the named graph ``<marker>`` that may
-        violate a compiled shape (the focus nodes of a call, not every node the data's shapes target)."""
-        if not self.branches:
-            return None
-        mark = f"GRAPH {term(URIRef(marker))} {{ ?this {term(URIRef(marker))} {term(URIRef(marker))} }}"
-        return f"SELECT DISTINCT (STR(?this) AS ?focus) WHERE {{\n {self._marked(mark)}\n}}"
-
-    def _marked(self, mark: str) -> str:
-        """The branches for the nodes ``mark`` binds to ``?this``, each tested once against its shape."""
-        return "\n UNION ".join(
-            f"{{ {mark} FILTER({' || '.join(t for _, t in targets)}) FILTER({test}) }}"
-            for targets, test in self.branches
+    def query_for(self, targeted: Iterable[tuple[Node, URIRef]]) -> str | None:
+        """The IRIs of the focus nodes that may violate a compiled shape, given which shape selects which of
+        them (``kg.shacl_focus.targeted``): each node is tested against the shapes that select it only (a
+        class target tested in SPARQL, ``rdf:type/rdfs:subClassOf*`` for every shape on every node, was most
+        of the query's time); None when no compiled shape selects one."""
+        nodes: dict[Node, set[URIRef]] = {}
+        for shape, node in targeted:
+            nodes.setdefault(shape, set()).add(node)
+        body = "\n UNION ".join(
+            f"{{ VALUES ?this {{ {' '.join(term(n) for n in sorted(nodes[b.shape]))} }} FILTER({b.test}) }}"
+            for b in self.branches
+            if b.shape in nodes
         )
+        return f"SELECT DISTINCT (STR(?this) AS ?focus) WHERE {{\n {body}\n}}" if body else None
 
     @property
     def pyshacl_needed(self) -> bool:
@@ -377,7 +387,7 @@ def _compile(shapes: Graph, size: int) -> Compiled:  # ``size`` tells a graph ch
         for s in shapes.subjects(RDF.type, SH.NodeShape)
         if any((s, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class))
     }
-    branches: list[tuple[tuple[tuple[str, str], ...], str]] = []
+    branches: list[Branch] = []
     compiled: list[URIRef] = []
     left: list[tuple[Node, str]] = []
     integer_ends: list[tuple[URIRef, frozenset[URIRef]]] = []
@@ -395,7 +405,7 @@ def _compile(shapes: Graph, size: int) -> Compiled:  # ``size`` tells a graph ch
             left.append((shape, str(exc)))
             continue
         if test != "false" and targets:
-            branches.append((tuple(targets), test))
+            branches.append(Branch(URIRef(str(shape)), tuple(targets), test))
         compiled.append(URIRef(str(shape)))
         integer_ends += compiler.integer_ends
         same += compiler.same_integers
@@ -424,4 +434,4 @@ def _why_not(shapes: Graph, shape: Node, referred: set[Node]) -> str:
     return ""
 
 
-__all__ = ["Compiled", "compile_shapes"]
+__all__ = ["Branch", "Compiled", "compile_shapes"]

@@ -12,7 +12,7 @@ compiled constraints are not trusted for that data, and pyshacl evaluates them (
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -56,8 +56,13 @@ class TermCheck:
 
 def check_terms(data: Graph) -> TermCheck:
     """Read every literal of ``data``: the first one Oxigraph could read otherwise than rdflib, if any."""
+    return check_triples(Graph.triples(data, (None, None, None)))  # uncached (kg.graph_cache)
+
+
+def check_triples(triples: Iterable[tuple[Node, Node, Node]]) -> TermCheck:
+    """:func:`check_terms` of the graph of ``triples``."""
     integers: dict[Node, URIRef] = {}
-    for _, predicate, term in Graph.triples(data, (None, None, None)):  # uncached (kg.graph_cache)
+    for _, predicate, term in triples:
         if not isinstance(term, Literal):
             continue
         problem = _problem(term)
@@ -121,4 +126,13 @@ def disagreement(
     return None
 
 
-__all__ = ["CANONICAL", "INTEGERS", "XSD_INTEGER", "TermCheck", "check_terms", "disagreement", "joined"]
+__all__ = [
+    "CANONICAL",
+    "INTEGERS",
+    "XSD_INTEGER",
+    "TermCheck",
+    "check_terms",
+    "check_triples",
+    "disagreement",
+    "joined",
+]

@@ -69,6 +69,38 @@ class UnionStore(Store):
         subjects[s] = None
         self._size += 1
 
+    def extend(self, other: UnionStore) -> None:
+        """Add the triples of ``other``, each subject's and predicate's after this store's own, as ``add``
+        would; the indexes of a subject or predicate this store does not have are copied whole (a release
+        graph's part of ``kg validate`` adds the reference graph's thousands of triples to each release's)."""
+        for s, by_predicate in other._spo.items():
+            mine = self._spo.get(s)
+            if mine is None:
+                self._spo[s] = {p: dict(objects) for p, objects in by_predicate.items()}
+                self._size += sum(map(len, by_predicate.values()))
+                continue
+            for p, objects in by_predicate.items():
+                ours = mine.get(p)
+                if ours is None:
+                    mine[p] = dict(objects)
+                    self._size += len(objects)
+                    continue
+                for o in objects:
+                    if o not in ours:
+                        ours[o] = None
+                        self._size += 1
+        for p, by_object in other._pos.items():
+            index = self._pos.get(p)
+            if index is None:
+                self._pos[p] = {o: dict(subjects) for o, subjects in by_object.items()}
+                continue
+            for o, subjects in by_object.items():
+                ours = index.get(o)
+                if ours is None:
+                    index[o] = dict(subjects)
+                else:
+                    ours.update(subjects)
+
     def remove(self, triple_pattern: _TriplePatternType, context: _ContextType | None = None) -> None:
         for s, p, o in list(self.matches(*triple_pattern)):
             by_predicate, by_object = self._spo[s], self._pos[p]
@@ -139,6 +171,10 @@ class LeanGraph(Graph):
     def add(self, triple: _TripleType) -> Self:
         self._union.add(triple, None)
         return self
+
+    def extend(self, other: LeanGraph) -> None:
+        """Add the triples of ``other`` (:meth:`UnionStore.extend`)."""
+        self._union.extend(other._union)
 
     @overload
     def triples(self, triple: _TriplePatternType) -> Generator[_TripleType, None, None]: ...

@@ -7,10 +7,7 @@ them as files or URLs); no inference, no SHACL-AF, no JS.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -33,10 +30,12 @@ from kg.formats import RdfFormat
 from kg.graph_cache import CachedGraph
 from kg.report import Report, read_report
 from kg.shacl_core import Compiled, compile_shapes
+from kg.shacl_focus import focus_shapes, targeted
 from kg.shacl_sparql import Result, run, split_shapes
 from kg.shacl_terms import TermCheck, check_terms, disagreement
 from kg.store import KgStore
-from kg.vocab import OWL, RDF, RDFS, SH
+from kg.union_store import LeanGraph
+from kg.vocab import RDF, SH
 
 # Who evaluates the SHACL-SPARQL constraints: pyoxigraph (kg.shacl_sparql, the default) or pyshacl alone (the
 # reference the tests compare the first with).
@@ -143,7 +142,7 @@ def _run(
         if store is None and (split.constraints or core.query is not None):
             store = _store(data)
         if store is not None:
-            if _core_conforms(core, data, store, focus, terms):
+            if _core_conforms(core, split.shapes, data, store, focus, terms):
                 # pyshacl runs what is left, if anything (its report of no shape: conforms, no result)
                 report = _focused(data, core.shapes, focus) if core.pyshacl_needed else _conforming()
             else:  # a node may violate a compiled shape (rare): pyshacl evaluates every shape, as before
@@ -155,12 +154,14 @@ def _run(
 
 def _core_conforms(
     core: Compiled,
+    shapes: Graph,
     data: Graph,
     store: KgStore,
     focus: set[URIRef] | None,
     terms: TermCheck | None = None,
 ) -> bool:
-    """Whether no focus node (of ``focus``, when given) may violate a compiled shape: the terms of ``data``
+    """Whether no focus node (of ``focus``, when given) may violate a shape ``core`` compiled from ``shapes``:
+    the terms of ``data``
     read alike in rdflib and Oxigraph (``kg.shacl_terms``) and the compiled query names none of them
     (``terms``: what ``kg.shacl_terms.check_terms`` finds in ``data``, when the caller knows)."""
     if core.query is None:
@@ -168,26 +169,15 @@ def _core_conforms(
     terms = terms if terms is not None else check_terms(data)
     if disagreement(terms, core.integer_ends, core.same_integers) is not None:
         return False
-    if focus is None:
-        try:
-            return not store.query(core.query, union=False).rows
-        except QueryError:
-            return False
-    # Only the focus nodes are checked: marked in a named graph of their own (the data is the default graph),
-    # for the call only (a capped program's part holds the grants of every release; they are not its focus).
-    query = core.query_marked(_MARKER)
-    marks = "".join(f"<{node}> <{_MARKER}> <{_MARKER}> .\n" for node in sorted(focus))
+    # With focus nodes, only they are checked, each against the shapes that select it in ``data`` (a capped
+    # program's part holds the grants of every release; they are not its focus).
+    query = core.query if focus is None else core.query_for(targeted(shapes, data, focus))
+    if query is None:
+        return True
     try:
-        store.load(marks.encode("utf-8"), RdfFormat.NTRIPLES, graph=_MARKER)
-        return query is not None and not store.query(query, union=False).rows
-    except (QueryError, StoreError):
+        return not store.query(query, union=False).rows
+    except QueryError:
         return False
-    finally:
-        store.delete_graph(_MARKER)
-
-
-# Marks the focus nodes of a call in the store (an IRI no data uses).
-_MARKER = "urn:kg:validate:focus"
 
 
 def _conforming() -> Graph:
@@ -201,6 +191,10 @@ def _conforming() -> Graph:
 
 def _focused(data: Graph, shapes: Graph, focus: set[URIRef] | None) -> Graph:
     """pyshacl's report of ``shapes`` on ``data``, on ``focus`` only when given (:func:`focus_shapes`)."""
+    if isinstance(data, LeanGraph):  # pyshacl reads the same patterns again and again: kg.graph_cache
+        cached = CachedGraph()
+        cached += data
+        data = cached
     if focus is None:
         return _pyshacl(data, shapes)
     with focus_shapes(shapes, data, focus) as narrowed:
@@ -281,91 +275,3 @@ def validate_focus(
     if not nodes:
         raise ValueError("validate_focus needs at least one focus node")
     return _run(data, shapes if shapes is not None else load_shapes(), nodes, engine, store, terms)
-
-
-_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-_CLASSES = (RDFS.Class, OWL.Class)
-
-
-@dataclass(frozen=True)
-class _Targeting:
-    """A shapes graph without the core targets of its shapes (SHACL §2.1.3), and these targets, indexed: the
-    shapes targeting a class (implicit class targets included) or a node, by target, and the shapes targeting
-    the subjects or objects of a predicate, with the predicate."""
-
-    untargeted: Graph
-    by_class: Mapping[Node, tuple[Node, ...]]
-    by_node: Mapping[Node, tuple[Node, ...]]
-    subjects_of: tuple[tuple[Node, Node], ...]
-    objects_of: tuple[tuple[Node, Node], ...]
-
-
-@lru_cache(maxsize=8)
-def _targeting(shapes: Graph, size: int) -> _Targeting:  # ``size`` tells a graph changed since
-    if (None, SH.target, None) in shapes:
-        raise ValueError("validate_focus cannot narrow SHACL-AF targets (sh:target)")
-    shapes_with_targets = {s for p in _TARGETS for s in shapes.subjects(p, None)}
-    implicit = {s for c in _CLASSES for s in shapes.subjects(RDF.type, c)} & (
-        set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
-    )
-    targeted = shapes_with_targets | implicit
-    by_class: dict[Node, list[Node]] = {}
-    by_node: dict[Node, list[Node]] = {}
-    for shape in sorted(targeted, key=str):
-        for cls in [*shapes.objects(shape, SH.targetClass), *([shape] if shape in implicit else [])]:
-            by_class.setdefault(cls, []).append(shape)
-        for node in shapes.objects(shape, SH.targetNode):
-            by_node.setdefault(node, []).append(shape)
-    untargeted = CachedGraph()
-    for s, p, o in shapes:
-        if s not in targeted or not (p in _TARGETS or (p == RDF.type and o in _CLASSES)):
-            untargeted.add((s, p, o))
-    for prefix, namespace in shapes.namespaces():
-        untargeted.bind(prefix, namespace, override=True)
-    return _Targeting(
-        untargeted,
-        {c: tuple(s) for c, s in by_class.items()},
-        {n: tuple(s) for n, s in by_node.items()},
-        tuple(shapes.subject_objects(SH.targetSubjectsOf)),
-        tuple(shapes.subject_objects(SH.targetObjectsOf)),
-    )
-
-
-_FOCUSED = threading.Lock()
-
-
-@contextmanager
-def focus_shapes(shapes: Graph, data: Graph, focus: set[URIRef]) -> Iterator[Graph]:
-    """``shapes`` whose shapes target only those focus nodes they target in ``data``, in a ``with`` block.
-
-    The SHACL core targets (SHACL §2.1.3: ``sh:targetClass``, implicit class targets, ``sh:targetNode``,
-    ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``) of every shape are replaced by ``sh:targetNode`` for
-    each focus node they select; a SHACL-AF ``sh:target`` cannot be narrowed, so it is refused. The graph is
-    a copy of ``shapes`` without targets, made once per process, its targets indexed; a call's
-    ``sh:targetNode`` triples are in it for the ``with`` block only, and one block at a time holds it
-    (copying the shapes and testing every shape's targets on every focus node took 48 ms a call, a seventh
-    of a release graph's validation).
-    """
-    targeting = _targeting(shapes, len(shapes))
-    closure: dict[Node, set[Node]] = {}  # a class and its superclasses (rdfs:subClassOf*)
-    added: set[tuple[Node, Node, Node]] = set()
-    for node in focus:
-        for direct in data.objects(node, RDF.type):
-            if direct not in closure:
-                closure[direct] = {c for c in data.transitive_objects(direct, RDFS.subClassOf) if c}
-            for cls in closure[direct]:
-                added.update((shape, SH.targetNode, node) for shape in targeting.by_class.get(cls, ()))
-        added.update((shape, SH.targetNode, node) for shape in targeting.by_node.get(node, ()))
-    for shape, predicate in targeting.subjects_of:
-        added.update((shape, SH.targetNode, n) for n in focus if (n, predicate, None) in data)
-    for shape, predicate in targeting.objects_of:
-        added.update((shape, SH.targetNode, n) for n in focus if (None, predicate, n) in data)
-    with _FOCUSED:
-        graph = targeting.untargeted
-        for triple in added:
-            graph.add(triple)
-        try:
-            yield graph
-        finally:
-            for triple in added:
-                graph.remove(triple)

@@ -10,14 +10,15 @@ parts: a release restating a cap with another figure gives the cap two) and its 
 Read in every release's part, as ``kg add`` reads them for one release, they made the whole run grow with
 the square of the graph (at 10^6 triples each of 548 parts parsed the same 8,500 triples of grants). The
 reference and ontology graphs are validated once, on their own nodes. A result found by two parts is
-reported once. The parts run in ``jobs`` processes.
+reported once. The release graphs' parts run in ``jobs`` processes; the programs' part and the reference's
+in this one meanwhile.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from kg.add.check import _construct, _grants_query
 from kg.assets import load_shapes
 from kg.errors import BuildError, StoreError
 from kg.formats import RdfFormat
+from kg.fragment_triples import fragment_triples
 from kg.fragments import FOLDER, read_index
 from kg.graph_cache import CachedGraph
 from kg.iris import Iris
@@ -34,8 +36,9 @@ from kg.proof import prove, source_names
 from kg.rdf_input import read_untrusted
 from kg.report import Report, Violation
 from kg.settings import Settings
-from kg.shacl_terms import TermCheck, check_terms, joined
+from kg.shacl_terms import TermCheck, check_terms, check_triples, joined
 from kg.store import KgStore
+from kg.union_store import LeanGraph
 from kg.validate import Engine, validate, validate_focus
 from kg.vocab import KG
 
@@ -49,18 +52,11 @@ class _Setup:
     shapes: Graph
     shared: Graph
     shared_text: bytes  # the N-Triples of ``shared``, for the pyoxigraph store of each part
-    # capped program IRI -> N-Triples of what is said of it and of its caps (with the classes of their
-    # values), and of its grants
-    contexts: Mapping[str, bytes]
-    caps: Mapping[str, frozenset[str]]  # capped program IRI -> its caps (amounts)
+    shared_lean: LeanGraph  # ``shared`` in the store of the parts' graphs
+    covered: frozenset[str]  # the nodes validated in the programs' part: the capped programs and their caps
     sources: Path
     engine: Engine
     shared_terms: TermCheck  # what kg.shacl_terms finds in the literals of ``shared``
-
-    @property
-    def covered(self) -> frozenset[str]:
-        """The nodes validated in the programs' parts: the capped programs and their caps."""
-        return frozenset(self.caps).union(*self.caps.values())
 
 
 _SETUP: _Setup | None = None
@@ -68,8 +64,11 @@ _SETUP: _Setup | None = None
 
 def _ntriples(fragment: Path) -> str:
     """A fragment's N-Quads as N-Triples: each line without its graph name (its last term, an IRI)."""
-    lines = fragment.read_text(encoding="utf-8").splitlines()
-    return "".join(line[: line.rindex(" <")] + " .\n" for line in lines if line.strip())
+    return _without_graph(fragment.read_text(encoding="utf-8"))
+
+
+def _without_graph(nquads: str) -> str:
+    return "".join(line[: line.rindex(" <")] + " .\n" for line in nquads.splitlines() if line.strip())
 
 
 def _texts(graph: Graph, folder: Path) -> dict[str, bytes]:
@@ -85,43 +84,98 @@ def _part(fragment: Path) -> tuple[Violation, ...]:
     """Validate and prove one release graph (in a worker process)."""
     setup = _SETUP
     assert setup is not None
-    text = _ntriples(fragment)
-    own = CachedGraph().parse(data=text, format="nt")
-    focus = _focus(own, setup)
-    # Its literals are read for kg.shacl_terms before the reference graph (read once, in validate_build).
-    terms = joined(check_terms(own), setup.shared_terms) if setup.engine == "oxigraph" else None
-    # The proofs read the release's own graph and the reference (names), not other releases' grants. The
-    # reference is added to the part's own graph in place (copying both into a new graph cost 8%).
-    own += setup.shared
-    results = prove(own, _texts(own, setup.sources))
+    text = fragment.read_text(encoding="utf-8")
+    own = list(fragment_triples(text))
+    # The release's graph and the reference (the proofs read its names), its own triples first as rdflib's
+    # parse had them; a lean graph (kg.union_store): rdflib's Memory store took as long to fill as the
+    # fragment to parse, and the part reads it through few patterns, each once or twice (no cache needed).
+    data = LeanGraph()
+    for triple in own:
+        data.add(triple)
+    data.extend(setup.shared_lean)
+    # A capped program and its caps are validated in the program's part, with what every graph says of them.
+    focus = {s for s, _, _ in own if isinstance(s, URIRef) and str(s) not in setup.covered}
+    # Its literals are read for kg.shacl_terms here; the reference graph's once, in validate_build.
+    terms = joined(check_triples(own), setup.shared_terms) if setup.engine == "oxigraph" else None
+    results = prove(data, _texts(data, setup.sources))
     if not focus:
         return results
-    store = _store([text.encode("utf-8"), setup.shared_text], setup)
-    report = validate_focus(own, focus, setup.shapes, engine=setup.engine, store=store, terms=terms)
+    store = _store([_without_graph(text).encode("utf-8"), setup.shared_text], setup)
+    report = validate_focus(data, focus, setup.shapes, engine=setup.engine, store=store, terms=terms)
     return report.results + results
 
 
-def _focus(own: Graph, setup: _Setup) -> set[URIRef]:
-    # A capped program and its caps are validated in the program's part, with what every graph says of them.
-    return {s for s in own.subjects() if isinstance(s, URIRef) and str(s) not in setup.covered}
-
-
-def _program_part(program: str) -> tuple[Violation, ...]:
-    """Validate one capped program with what every graph says of it, its caps and the grants of every
-    release that fund it (in a worker process): the rule across releases, once for the whole build."""
+def _programs(nquads: Path, caps: Mapping[str, frozenset[str]]) -> tuple[Violation, ...]:
+    """Validate each capped program with what every graph says of it, its caps and the grants of every
+    release that fund it: the rule across releases, once for the whole build (here, while the workers
+    validate the release graphs)."""
     setup = _SETUP
     assert setup is not None
-    context = setup.contexts[program]
-    data = CachedGraph().parse(data=context.decode("utf-8"), format="nt")
-    data += setup.shared
-    store = _store([context, setup.shared_text], setup)
-    focus = {URIRef(node) for node in (program, *setup.caps[program])}
-    return validate_focus(data, focus, setup.shapes, engine=setup.engine, store=store).results
+    if not caps:
+        return ()
+    graph = KgStore()
+    graph.load_file(nquads)
+    results: list[Violation] = []
+    for program in sorted(caps):
+        query = (
+            f"CONSTRUCT {{ ?program ?q ?v . ?v a ?t . ?cap ?p ?o . ?o a ?u }} "
+            f"WHERE {{ VALUES ?program {{ <{program}> }} {{ ?program ?q ?v OPTIONAL {{ ?v a ?t }} }} "
+            f"UNION {{ ?program kg:annualCap ?cap . ?cap ?p ?o OPTIONAL {{ ?o a ?u }} }} }}"
+        )
+        data = CachedGraph()
+        data += _construct(graph, query)
+        data += _construct(graph, _grants_query([URIRef(program)], ""))
+        store = _store([data.serialize(format="nt", encoding="utf-8"), setup.shared_text], setup)
+        data += setup.shared
+        focus = {URIRef(node) for node in (program, *caps[program])}
+        results += validate_focus(data, focus, setup.shapes, engine=setup.engine, store=store).results
+    return tuple(results)
 
 
-def _run(task: tuple[str, str]) -> tuple[Violation, ...]:
-    kind, name = task
-    return _program_part(name) if kind == "program" else _part(Path(name))
+def _capped(nquads: Path) -> dict[str, frozenset[str]]:
+    """The capped programs of the N-Quads file ``nquads`` (``kg.nq``) and their caps (``kg:annualCap``).
+
+    Read from the text, a statement a line as kg writes it: the lines holding the predicate's IRI are found
+    by search and parsed (``kg.fragment_triples``). Loading the file into a store to ask it took 4.5 s at
+    10^6 triples before any part could start; the search takes a tenth of it.
+    """
+    needle = f" <{KG.annualCap}> ".encode()
+    caps: dict[str, set[str]] = {}
+    for block in _line_blocks(nquads):
+        found = block.find(needle)
+        while found != -1:
+            start, end = block.rfind(b"\n", 0, found) + 1, block.find(b"\n", found)
+            end = len(block) if end == -1 else end
+            for s, p, o in fragment_triples(block[start:end].decode("utf-8")):
+                if p == KG.annualCap and isinstance(s, URIRef) and isinstance(o, URIRef):
+                    caps.setdefault(str(s), set()).add(str(o))
+            found = block.find(needle, end)
+    return {program: frozenset(found) for program, found in caps.items()}
+
+
+def _lean(graph: Graph) -> LeanGraph:
+    lean = LeanGraph()
+    for triple in graph:
+        lean.add(triple)
+    return lean
+
+
+def _line_blocks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
+    """The file at ``path`` in blocks of whole lines (of about ``size`` bytes)."""
+    rest = b""
+    with path.open("rb") as file:
+        while chunk := file.read(size):
+            text = rest + chunk
+            cut = text.rfind(b"\n") + 1
+            if cut:
+                yield text[:cut]
+            rest = text[cut:]
+    if rest:
+        yield rest
+
+
+def _run(path: str) -> tuple[Violation, ...]:
+    return _part(Path(path))
 
 
 def _store(texts: Iterable[bytes], setup: _Setup) -> KgStore | None:
@@ -154,39 +208,25 @@ def validate_build(
     for graph in sorted(shared_iris & set(index)):
         shared_text += _ntriples(build / FOLDER / index[graph].file)
     shared.parse(data=shared_text, format="nt")
-    store = KgStore()
-    store.load_file(build / "kg.nq")
-    caps: dict[str, set[str]] = {}
-    for row in store.query(f"SELECT DISTINCT ?p ?cap WHERE {{ ?p <{KG.annualCap}> ?cap }}").records():
-        caps.setdefault(row["p"], set()).add(row["cap"])
-    contexts = {}
-    for program in sorted(caps):
-        query = (
-            f"CONSTRUCT {{ ?program ?q ?v . ?v a ?t . ?cap ?p ?o . ?o a ?u }} "
-            f"WHERE {{ VALUES ?program {{ <{program}> }} {{ ?program ?q ?v OPTIONAL {{ ?v a ?t }} }} "
-            f"UNION {{ ?program kg:annualCap ?cap . ?cap ?p ?o OPTIONAL {{ ?o a ?u }} }} }}"
-        )
-        context = _construct(store, query) + _construct(store, _grants_query([URIRef(program)], ""))
-        contexts[program] = context.serialize(format="nt").encode("utf-8")
-    del store
-    frozen = {program: frozenset(found) for program, found in caps.items()}
+    caps = _capped(build / "kg.nq")
     _SETUP = _Setup(
         load_shapes(),
         shared,
         shared_text.encode("utf-8"),
-        contexts,
-        frozen,
+        _lean(shared),
+        frozenset(caps).union(*caps.values()),
         sources,
         engine,
         check_terms(shared),
     )
-    # The programs first: each is the largest part, and the pool's last chunks are then the small ones.
-    tasks = [("program", program) for program in contexts]
-    tasks += [("graph", str(build / FOLDER / index[g].file)) for g in sorted(index) if g not in shared_iris]
+    tasks = [str(build / FOLDER / index[g].file) for g in sorted(index) if g not in shared_iris]
     try:
-        # The reference and ontology graphs' own report is found here while the workers run the parts.
+        # The reference and ontology graphs' own report, and the programs', are found here while the workers
+        # validate the release graphs.
         base, results = _run_parts(
-            tasks, jobs or os.cpu_count() or 1, lambda: _shared_report(shared, sources)
+            tasks,
+            jobs or os.cpu_count() or 1,
+            lambda: (_shared_report(shared, sources), _programs(build / "kg.nq", caps)),
         )
     finally:
         _SETUP = None
@@ -223,20 +263,26 @@ def _shared_report(shared: Graph, sources: Path) -> Report:
     return report.joined(prove(shared, _texts(shared, sources)))
 
 
+_Meanwhile = Callable[[], tuple[Report, tuple[Violation, ...]]]
+
+
 def _run_parts(
-    tasks: Sequence[tuple[str, str]], jobs: int, meanwhile: Callable[[], Report]
+    fragments: Sequence[str], jobs: int, meanwhile: _Meanwhile
 ) -> tuple[Report, list[tuple[Violation, ...]]]:
-    """The results of ``tasks`` in ``jobs`` processes, and ``meanwhile()``, run here while they run."""
-    if jobs <= 1 or len(tasks) <= 1:
-        return meanwhile(), [_run(task) for task in tasks]
-    # fork: the workers inherit _SETUP (shapes, reference graph, contexts) instead of parsing them again.
+    """The results of the release graphs' ``fragments``, in ``jobs`` processes, with the report and the
+    results of ``meanwhile()``, run here while they run."""
+    if jobs <= 1 or len(fragments) <= 1:
+        base, extra = meanwhile()
+        return base, [extra, *(_run(fragment) for fragment in fragments)]
+    # fork: the workers inherit _SETUP (shapes, reference graph, caps) instead of reading them again.
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(jobs, len(tasks))) as pool:
-        # Small chunks: a part takes about 0.2 s, and with 8 chunks per worker one worker could wait for
+    with context.Pool(min(jobs, len(fragments))) as pool:
+        # Small chunks: a part takes about 0.1 s, and with 8 chunks per worker one worker could wait for
         # the other's last chunk for seconds (at 10^6 triples a chunk was 34 parts).
-        pending = pool.map_async(_run, tasks, chunksize=max(1, min(4, len(tasks) // (jobs * 8))))
-        base = meanwhile()
-        return base, pending.get()
+        chunks = max(1, min(4, len(fragments) // (jobs * 8)))
+        pending = pool.map_async(_run, fragments, chunksize=chunks)
+        base, extra = meanwhile()
+        return base, [extra, *pending.get()]
 
 
 def _once(results: Iterable[Violation]) -> tuple[Violation, ...]:
