@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from kg.jsonld import Term, compacted_jsonld, grouped_jsonld
+from kg.jsonld import Term, compacted_jsonld, ntriples_jsonld
 
 CONTEXT = {"ex": "https://example.org/ns#", "schema": "https://schema.org/", "xsd": str(XSD)}
 EX = Namespace("https://example.org/ns#")
@@ -67,17 +68,70 @@ def test_compaction_rules_and_round_trip() -> None:
     assert _write(g) == data  # the same triples, the same bytes
 
 
-def test_grouped_subjects_stream_to_the_same_bytes() -> None:
-    a, b = Term("iri", "https://schema.org/a"), Term("bnode", "c14n0")
-    name, kind = Term("iri", "https://schema.org/name"), Term("iri", str(RDF.type))
-    triples = [
-        (a, name, Term("literal", "A", None, "en")),
-        (a, kind, Term("iri", "https://schema.org/Thing")),
-        (b, name, Term("literal", "B", "http://www.w3.org/2001/XMLSchema#string")),
-        (b, name, Term("literal", "1", "http://www.w3.org/2001/XMLSchema#integer")),
-    ]
-    context = {"schema": "https://schema.org/"}
-    assert grouped_jsonld(triples, context) == compacted_jsonld(triples, context)
-    assert grouped_jsonld([], context) == compacted_jsonld([], context)
+def _ox_terms(lines: list[str]) -> list[tuple[Term, ...]]:
+    """The triples of N-Triples lines as pyoxigraph reads them, as :class:`Term` (the old way to the dump)."""
+
+    def term(t: object) -> Term:
+        if isinstance(t, ox.Literal):
+            return Term("literal", t.value, t.datatype.value, t.language)
+        return Term("bnode" if isinstance(t, ox.BlankNode) else "iri", t.value)  # type: ignore[attr-defined]
+
+    parsed = ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_TRIPLES)
+    return [(term(t.subject), term(t.predicate), term(t.object)) for t in parsed]
+
+
+def _canonical_lines(graph: Graph) -> list[str]:
+    """The graph as sorted canonical N-Triples lines, as ``kg.nt`` holds them (written by Oxigraph)."""
+    text = ox.serialize(
+        ox.parse(graph.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
+    )
+    assert text is not None
+    return sorted(line for line in text.decode("utf-8").split("\n") if line)
+
+
+# Invented: every escape N-Triples has, and characters str.splitlines would split at.
+ODD = 'a "quoted" \\ back\nslash\r\tand é ✓ \U0001f600 \u2028 \x1c \x85 \x00 \x7f end'
+
+
+def test_canonical_lines_give_the_bytes_of_their_terms() -> None:
+    g = Graph()
+    b0 = BNode("b0")
+    g.add((EX.x, RDF.type, SCHEMA.Thing))
+    g.add((EX.x, RDF.type, b0))
+    g.add((EX.x, SCHEMA.name, Literal(ODD)))
+    g.add((EX.x, SCHEMA.name, Literal(ODD, lang="fr-ca")))
+    g.add((EX.x, EX.start, Literal("3074", datatype=XSD.nonNegativeInteger)))
+    g.add((EX.x, EX.odd, Literal("x", datatype=URIRef("https://data.example.org/type"))))
+    g.add((EX.x, EX.part, b0))
+    g.add((EX.x, EX.link, URIRef("https://example.org/o?x=1#y")))
+    g.add((b0, RDF.type, Literal("not a class")))
+    g.add((b0, SCHEMA.url, SCHEMA[""]))
+    g.add((URIRef("https://example.org/ns#y"), EX.part, b0))
+    lines = _canonical_lines(g)
+    expected = compacted_jsonld(_ox_terms(lines), CONTEXT)
+    assert ntriples_jsonld(lines, CONTEXT) == expected
+    assert ntriples_jsonld([*lines, ""], CONTEXT) == expected  # the file's last line feed
+    assert isomorphic(Graph().parse(data=expected, format="json-ld"), g)
+    assert ntriples_jsonld([], CONTEXT) == compacted_jsonld([], CONTEXT)
+
+
+def test_the_project_s_graph_gives_the_bytes_of_its_terms(graph: Graph) -> None:
+    lines = _canonical_lines(graph)
+    assert ntriples_jsonld(lines, CONTEXT) == compacted_jsonld(_ox_terms(lines), CONTEXT)
+
+
+def test_lines_out_of_order_or_not_canonical_are_refused() -> None:
+    lines = _canonical_lines(
+        Graph().add((EX.a, SCHEMA.name, Literal("A"))).add((EX.b, SCHEMA.name, Literal("B")))
+    )
     with pytest.raises(ValueError, match="not grouped"):
-        grouped_jsonld([*triples, triples[0]], context)
+        ntriples_jsonld([*lines, lines[0]], CONTEXT)
+    for line in (
+        "<https://example.org/a> <https://schema.org/name> 'A' .",
+        "@prefix ex: <x> .",
+        '"a" <p> <o> .',
+    ):
+        with pytest.raises(ValueError, match="not a line of canonical N-Triples"):
+            ntriples_jsonld([line], CONTEXT)
+    with pytest.raises(ValueError, match="not an N-Triples escape"):
+        ntriples_jsonld(['<https://example.org/a> <https://schema.org/name> "\\x" .'], CONTEXT)

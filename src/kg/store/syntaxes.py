@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from kg.formats import RdfFormat
 from kg.jsonld import Term as PlainTerm
-from kg.jsonld import compacted_jsonld, grouped_jsonld
+from kg.jsonld import compacted_jsonld, ntriples_jsonld
 from kg.store.terms import OX_RDF, as_bytes
 
 
@@ -72,24 +72,17 @@ def canonical_nquads(nquads: bytes) -> bytes:
     return as_bytes(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS))
 
 
-def _plain_triples(
-    triples: Iterable[ox.Triple | ox.Quad],
-) -> Iterator[tuple[PlainTerm, PlainTerm, PlainTerm]]:
-    # The IRIs recur (and a subject's triples come together, in sorted N-Triples); most literals do not.
-    nodes: dict[Any, PlainTerm] = {}
-    literal = ox.Literal
-    subject: Any = None
-    plain_subject = PlainTerm("iri", "")
-    for triple in triples:
-        s, p, o = triple.subject, triple.predicate, triple.object
-        if s != subject:
-            subject = s
-            plain_subject = nodes.get(s) or nodes.setdefault(s, _plain(s))
-        plain_predicate = nodes.get(p) or nodes.setdefault(p, _plain(p))
-        if type(o) is literal:
-            yield plain_subject, plain_predicate, PlainTerm("literal", o.value, o.datatype.value, o.language)
-        else:
-            yield plain_subject, plain_predicate, nodes.get(o) or nodes.setdefault(o, _plain(o))
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file, read a block at a time, split at line feeds only (``str.splitlines`` splits
+    at U+2028 and the like too, which a literal may hold unescaped)."""
+    rest = ""
+    with path.open(encoding="utf-8", newline="") as text:
+        while block := text.read(1 << 22):
+            lines = (rest + block).split("\n")
+            rest = lines.pop()
+            yield from lines
+    if rest:
+        yield rest
 
 
 def _plain(t: Any) -> PlainTerm:
@@ -117,6 +110,8 @@ def fragment_dumps(
             del lines
         if fmt is RdfFormat.NTRIPLES:  # canonical lines, sorted: what the serialiser would write again
             yield fmt, union
+        elif fmt is RdfFormat.JSONLD:  # the sorted lines give each subject's triples together
+            yield fmt, ntriples_jsonld(union.decode("utf-8").split("\n"), prefixes)
         else:
             yield fmt, _written_from(ox.parse(union, format=ox.RdfFormat.N_TRIPLES), fmt, prefixes)
 
@@ -134,7 +129,9 @@ def file_dumps(
     for fmt in fmts:
         if fmt is RdfFormat.NTRIPLES:
             yield fmt, ntriples.read_bytes()
-        elif fmt.supports_datasets and fmt is not RdfFormat.JSONLD:
+        elif fmt is RdfFormat.JSONLD:  # streamed: the sorted lines give each subject's triples together
+            yield fmt, ntriples_jsonld(_lines(ntriples), prefixes)
+        elif fmt.supports_datasets:
             yield fmt, _written_from(ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS), fmt, prefixes)
         else:
             yield fmt, _written_from(ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES), fmt, prefixes)
@@ -143,6 +140,4 @@ def file_dumps(
 def _written_from(statements: Iterator[ox.Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
     """``fmt`` of parsed statements: dataset formats the quads, triple formats their triples in order (the
     quads of N-Triples are in the default graph, which a triple format's serialiser takes as they are)."""
-    if fmt is RdfFormat.JSONLD:  # streamed: the sorted lines give each subject's triples together
-        return grouped_jsonld(_plain_triples(statements), prefixes)
     return as_bytes(ox.serialize(statements, format=OX_RDF[fmt], prefixes=prefixes))
