@@ -33,11 +33,9 @@ from rdflib.paths import Path as PropertyPath
 from kg.dump_files import CONTEXT_PREFIXES as _CONTEXT_PREFIXES
 from kg.dump_files import DUMP_STEM as DUMP_STEM  # the names kg.dumps gave these before
 from kg.dump_files import DumpInfo as DumpInfo
-from kg.dump_files import dumps_from_nquads as dumps_from_nquads
 from kg.dump_files import file_info as file_info
 from kg.dump_files import finished as _finish
 from kg.dump_files import one_digest_per_file, write_rdf_dumps
-from kg.dump_files import write_dump as write_dump
 from kg.dump_lanes import write_lanes
 from kg.errors import BuildError
 from kg.formats import JSON, RdfFormat
