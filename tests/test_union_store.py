@@ -41,6 +41,20 @@ def test_every_pattern_gives_the_same_triples(pair: tuple[Graph, Graph]) -> None
                 assert sorted(found) == sorted(expected), pattern
 
 
+def test_objects_subjects_and_values_are_rdflib_s(pair: tuple[Graph, Graph]) -> None:
+    """The shortcuts for a bound subject and predicate (or predicate and object), in the same order; the
+    other forms (a path, a list, unique, a free term) go rdflib's way."""
+    memory, lean = pair
+    absent = URIRef("urn:absent")
+    for s, p, o in [*list(memory)[::53], (absent, absent, absent)]:
+        assert list(lean.objects(s, p)) == list(memory.objects(s, p))
+        assert list(lean.subjects(p, o)) == list(memory.subjects(p, o))
+        assert lean.value(s, p) == memory.value(s, p) and lean.value(None, p, o) == memory.value(None, p, o)
+        assert sorted(lean.objects(s, None)) == sorted(memory.objects(s, None))
+        assert sorted(lean.objects([s, s], p, unique=True)) == sorted(memory.objects([s, s], p, unique=True))
+        assert sorted(lean.subjects(p / p, None)) == sorted(memory.subjects(p / p, None))  # a path
+
+
 def test_absent_terms_give_nothing(pair: tuple[Graph, Graph]) -> None:
     _, lean = pair
     s, p, o = next(iter(lean))

@@ -14,7 +14,7 @@ order, from the same nested dictionaries), so an export that takes the first val
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any, Self, overload
 
 from rdflib import Graph, URIRef
@@ -142,6 +142,16 @@ class UnionStore(Store):
                         if value in objects:
                             yield subject, predicate, value
 
+    def objects_of(self, s: Node, p: Node) -> Iterable[Node]:
+        """The objects of a subject and a predicate, in ``matches``' order (the index's own keys)."""
+        by_predicate = self._spo.get(s)
+        return () if by_predicate is None else by_predicate.get(p, ())
+
+    def subjects_of(self, p: Node, o: Node) -> Iterable[Node]:
+        """The subjects of a predicate and an object, in ``matches``' order."""
+        by_object = self._pos.get(p)
+        return () if by_object is None else by_object.get(o, ())
+
     def __len__(self, context: _ContextType | None = None) -> int:
         return self._size
 
@@ -175,6 +185,26 @@ class LeanGraph(Graph):
     def extend(self, other: LeanGraph) -> None:
         """Add the triples of ``other`` (:meth:`UnionStore.extend`)."""
         self._union.extend(other._union)
+
+    def objects(  # type: ignore[override]
+        self, subject: Any = None, predicate: Any = None, unique: bool = False
+    ) -> Iterator[Node]:
+        # A subject and a predicate (how the proofs and the focus targets read a graph, value() too): the
+        # index's objects, without the three generators of rdflib's path to them.
+        if subject is None or predicate is None or unique or isinstance(subject, list):
+            return super().objects(subject, predicate, unique)
+        if isinstance(predicate, PropertyPath):
+            return super().objects(subject, predicate, unique)
+        return iter(list(self._union.objects_of(subject, predicate)))
+
+    def subjects(  # type: ignore[override]
+        self, predicate: Any = None, object: Any = None, unique: bool = False
+    ) -> Iterator[Node]:
+        if predicate is None or object is None or unique or isinstance(object, list):
+            return super().subjects(predicate, object, unique)
+        if isinstance(predicate, PropertyPath):
+            return super().subjects(predicate, object, unique)
+        return iter(list(self._union.subjects_of(predicate, object)))
 
     @overload
     def triples(self, triple: _TriplePatternType) -> Generator[_TripleType, None, None]: ...
