@@ -112,7 +112,6 @@ def ntriples_jsonld(lines: Iterable[str], context: Mapping[str, str]) -> bytes:
     """
     compact = _Compactor(context)
     known = compact.cache  # looked up here first: most IRIs recur, and a call costs more than the lookup
-    references: dict[str, dict[str, str]] = {}  # an object node's value, made once (never changed)
     nodes: list[str] = []
     done: set[str] = set()
     key: str | None = None
@@ -138,7 +137,7 @@ def ntriples_jsonld(lines: Iterable[str], context: Mapping[str, str]) -> bytes:
             if predicate == RDF_TYPE:
                 _put(node, "@type", identifier)
                 continue
-            value = references.get(identifier) or references.setdefault(identifier, {"@id": identifier})
+            value = {"@id": identifier}
         else:
             text = _ESCAPE.sub(_unescaped, lexical) if "\\" in lexical else lexical
             if language is not None:
