@@ -84,7 +84,7 @@ class AnswerCache:
         method = environ.get("REQUEST_METHOD", "")
         if environ.get("PATH_INFO") != PATH or method not in ("GET", "POST") or self.max_bytes <= 0:
             return None
-        if any(name in environ for name in CONDITIONAL):
+        if any(map(environ.__contains__, CONDITIONAL)):
             return None
         body = b""
         if method == "POST":
@@ -96,8 +96,9 @@ class AnswerCache:
                 return None
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = BytesIO(body)
+        # List comprehensions and C loops, not generators: a third of this middleware's cost (issue 12).
         headers = tuple(
-            sorted((k, v) for k, v in environ.items() if k.startswith("HTTP_") and k not in _IGNORED)
+            sorted([(k, v) for k, v in environ.items() if k.startswith("HTTP_") and k not in _IGNORED])
         )
         extra = (
             environ.get("CONTENT_TYPE", ""),
@@ -111,8 +112,9 @@ class AnswerCache:
     ) -> None:
         if not status.startswith("200 ") or len(body) > MAX_ENTRY:
             return
-        if any(name.lower() == "set-cookie" for name, _ in headers):
-            return
+        for name, _ in headers:
+            if name.lower() == "set-cookie":
+                return
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
