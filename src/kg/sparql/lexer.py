@@ -69,17 +69,23 @@ def iri_value(token: Token) -> str:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """Yield the terminals of ``text``, skipping white space and comments.
+    """The terminals of ``text`` in order, without white space and comments.
 
-    :raises QueryError: for a string that is not closed (at its opening quote's line and column).
+    :raises QueryError: when the iterator reaches a string that is not closed (at its opening quote's line
+        and column), after the tokens before it.
 
     >>> [t.text for t in tokens('SELECT ?service { ?s <http://ex/SERVICE> "SERVICE" } # SERVICE')]
     ['SELECT', '?service', '{', '?s', '<http://ex/SERVICE>', '"SERVICE"', '}']
     >>> [t.kind for t in tokens("ex:service ?a<?b 1.5e3 'x'@en _:b1")]
     ['pname', 'var', 'punct', 'var', 'number', 'string', 'langtag', 'bnode']
     """
-    for token, _gap in _lexed(text):
-        yield token
+    if len(text) <= MEMO_CHARS:
+        try:
+            # An iterator over the kept tuple: read in C, not resumed in Python once per token (issue 12).
+            return iter(_lexed_short(text)[1])
+        except QueryError:
+            pass
+    return (token for token, _gap in tokens_with_gaps(text))  # raises where the bad string is, when read
 
 
 # The guard, the lean-path check, the cache key and the schema.org rewrite each read a query's tokens: lexing
@@ -92,14 +98,16 @@ def _lexed(text: str) -> Iterator[tuple[Token, bool]] | tuple[tuple[Token, bool]
     if len(text) > MEMO_CHARS:
         return tokens_with_gaps(text)
     try:
-        return _lexed_short(text)
+        return _lexed_short(text)[0]
     except QueryError:
         return tokens_with_gaps(text)  # raise where the bad string is, after the tokens before it
 
 
 @functools.lru_cache(maxsize=512)
-def _lexed_short(text: str) -> tuple[tuple[Token, bool], ...]:
-    return tuple(tokens_with_gaps(text))
+def _lexed_short(text: str) -> tuple[tuple[tuple[Token, bool], ...], tuple[Token, ...]]:
+    """The tokens of a text with their gaps, and without."""
+    lexed = tuple(tokens_with_gaps(text))
+    return lexed, tuple(token for token, _gap in lexed)
 
 
 def tokens_with_gaps(text: str) -> Iterator[tuple[Token, bool]]:
