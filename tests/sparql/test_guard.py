@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 from sparql_data import GRAPH_A, GRAPH_B, PRIVATE, PUBLIC
+from test_lexer import REAL, _texts
 
 from kg.errors import QueryError, QueryRefused
-from kg.sparql import QueryLimits, inspect_query
-from kg.sparql.guard import resolve_dataset
+from kg.sparql import QueryLimits, guard, inspect_query
+from kg.sparql.guard import QueryInfo, resolve_dataset
 
 LIMITS = QueryLimits()
 PORT = 8999
@@ -182,3 +184,43 @@ def test_every_public_graph_is_one_dataset_made_once() -> None:
     first = resolve_dataset(info, (), (), public)
     assert first.every_public_graph and first.named_graphs == tuple(sorted(public))
     assert resolve_dataset(info, (), (), frozenset(public)) is first
+
+
+# The plain path (a text without SERVICE, update keywords, FROM or PREFIX anywhere) against the full scan: the
+# same answer or the same exception, on the queries above, the lexer's fuzz texts and those texts as the body
+# of a query, with a depth limit the fuzz texts reach.
+def _scanned(inspect: Callable[..., QueryInfo], *args: object) -> object:
+    try:
+        return inspect(*args)
+    except QueryError as exc:
+        return (type(exc), str(exc), exc.line, exc.column)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_plain_path_answers_as_the_full_scan(seed: int) -> None:
+    limits = QueryLimits(max_depth=3)
+    fuzz = list(_texts(seed, 3_000))
+    texts = [*ATTACKS.values(), *NOT_ATTACKS.values(), *REAL, *fuzz, *(f"SELECT * {{ {t} }}" for t in fuzz)]
+    plain = [text for text in texts if guard._plain(text)]
+    assert len(plain) > len(texts) / 3
+    for text in plain:
+        for lim in (limits, LIMITS):
+            full = _scanned(guard._scan, text, lim, PUBLIC)
+            assert _scanned(guard._inspect_plain, text, lim) == full, text
+
+
+WATCHED = [
+    "sErViCe",
+    "x:service",
+    "'insert'",
+    "<http://ex/drop>",
+    "# from",
+    "$Prefix",
+    "usingx",
+    "SERV\u0131CE",
+]
+
+
+@pytest.mark.parametrize("text", WATCHED)
+def test_any_watched_word_anywhere_takes_the_full_scan(text: str) -> None:
+    assert not guard._plain(f"SELECT * {{ {text} }}")

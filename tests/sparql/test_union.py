@@ -16,7 +16,7 @@ from kg.formats import RdfFormat, ResultsFormat
 from kg.sparql import QueryRequest, prepare_store
 from kg.sparql.guard import inspect_query, resolve_dataset
 from kg.sparql.types import QueryLimits
-from kg.sparql.worker import Job, execute
+from kg.sparql.worker import Job, _covers, execute
 from kg.store import KgStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -72,3 +72,12 @@ def test_service_answers_alike_and_hides_private_graphs(tmp_path: Path) -> None:
             secret = service.run(QueryRequest(f'ASK {{ ?s ?p "{SECRET}" }}')).body
             assert json.loads(secret)["boolean"] is False
     assert answers == [2 * 5 * ITEMS, 2 * 5 * ITEMS]
+
+
+def test_the_cover_is_remembered_for_the_same_objects_only() -> None:
+    public = ("http://g/a", "http://g/b")
+    store_graphs = frozenset(public)
+    assert _covers(public, store_graphs) and _covers(public, store_graphs)
+    assert not _covers(public, frozenset({*public, "http://g/secret"}))  # other objects: asked again
+    assert _covers(public, store_graphs)
+    assert not _covers(("http://g/a",), store_graphs)

@@ -51,3 +51,18 @@ def test_posted_queries_and_refusals(sparql_app: Flask) -> None:
     for _ in range(2):  # a refusal is answered by the app every time
         assert client.post("/sparql", data="SELECT * WHERE {", headers=headers).status_code == 400
     assert cache.hits == hits + 1
+
+
+def test_the_key_tells_requests_apart_as_the_app_could() -> None:
+    cache = AnswerCache(lambda environ, start_response: [], 1_000)
+    base = {"REQUEST_METHOD": "GET", "PATH_INFO": "/sparql", "QUERY_STRING": "query=x"}
+
+    def key(**headers: str) -> object:
+        return cache._key({**base, **{f"HTTP_{name}": value for name, value in headers.items()}})
+
+    assert key(ACCEPT="a", HOST="h") == key(HOST="h", ACCEPT="a")  # the order headers came in: the same
+    assert key(ACCEPT="a", HOST="h") == key(ACCEPT="a", HOST="h", USER_AGENT="other")  # ignored
+    assert key(ACCEPT="a", HOST="h") != key(ACCEPT="b", HOST="h")
+    assert key(ACCEPT="a", HOST="h") != key(ACCEPT="a")
+    assert key(A="HTTP_B", C="d") != key(A="HTTP_B", B="HTTP_C")  # names and values never run together
+    assert key(ACCEPT="a") != cache._key({**base, "QUERY_STRING": "query=y", "HTTP_ACCEPT": "a"})

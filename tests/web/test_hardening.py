@@ -12,7 +12,7 @@ import json
 import re
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
@@ -22,7 +22,7 @@ from flask import Flask
 
 from kg.web import create_app
 from kg.web.http import link_header
-from kg.web.origin import PublicUrl, allowed_host_names, host_allowed, local_path
+from kg.web.origin import OriginGuard, PublicUrl, allowed_host_names, host_allowed, local_path
 from kg.web.state import state
 
 from .support import fetch, server
@@ -306,3 +306,19 @@ def test_unbound_names_only_variables_no_row_binds(live: str) -> None:
     assert unbound("SELECT ?x ?y { VALUES (?x ?y) { (1 UNDEF) (UNDEF 2) } }") is None
     assert unbound("SELECT ?s ?nothing { ?s ?p ?o } LIMIT 2") == "nothing"
     assert unbound("SELECT (SUM(?o) AS ?total) (COUNT(*) AS ?n) { VALUES ?o { 'a' 1 } }") == "total"
+
+
+def test_the_guard_remembers_host_answers_for_a_bounded_number_of_names() -> None:
+    allowed = allowed_host_names(".example.org", None)
+
+    def app(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    guard = OriginGuard(app, allowed=allowed)  # type: ignore[arg-type]
+    seen: list[str] = []
+    hosts = [f"h{i}.example.org" if i % 2 else f"h{i}.evil.test" for i in range(600)] * 2
+    for host in hosts:
+        guard({"HTTP_HOST": host, "PATH_INFO": "/"}, lambda status, headers, exc=None: seen.append(status))
+    assert seen == ["200 OK" if host_allowed(h, allowed) else "400 Bad Request" for h in hosts]
+    assert len(guard._hosts) == 256

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.web.protocol import ProtocolError, parse
+from kg.web.protocol import ProtocolError, ProtocolRequest, parse
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -80,3 +80,11 @@ def test_format_output_and_results_are_gathered_once_each() -> None:
     query = b"query=ASK%7B%7D&format=tsv&format=text%2Ftab-separated-values&output=tsv&results=tsv"
     request = parse("GET", None, query, b"")
     assert request is not None and request.formats == ("tsv", "text/tab-separated-values")
+
+
+def test_a_direct_post_without_parameters_is_its_text_alone() -> None:
+    found = parse("POST", "application/sparql-query", b"", b"SELECT * {}")
+    assert found == ProtocolRequest("SELECT * {}")
+    params = b"format=json&default-graph-uri=http://g/"
+    with_format = parse("POST", "application/sparql-query", params, b"ASK {}")
+    assert with_format == ProtocolRequest("ASK {}", ("http://g/",), (), ("json",))

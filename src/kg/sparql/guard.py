@@ -92,8 +92,7 @@ class _Scan:
     clause: Token | None = None
 
     def refuse(self, message: str, token: Token) -> QueryRefused:
-        line, column = position(self.text, token.start)
-        return QueryRefused(f"{message} (line {line}, column {column})", line=line, column=column)
+        return _refuse(self.text, message, token)
 
     def check(self, token: Token) -> None:
         """Refuse a forbidden token; track depth and the query form."""
@@ -190,6 +189,12 @@ def _inspect(text: str, limits: QueryLimits, public_graphs: frozenset[str]) -> Q
     size = len(text.encode("utf-8", errors="replace"))
     if size > limits.max_query_bytes:
         raise QueryRefused(f"query is {size} bytes; the limit is {limits.max_query_bytes} bytes")
+    if _plain(text):
+        return _inspect_plain(text, limits)
+    return _scan(text, limits, public_graphs)
+
+
+def _scan(text: str, limits: QueryLimits, public_graphs: frozenset[str]) -> QueryInfo:
     scan = _Scan(text, public_graphs, limits)
     for token in tokens(text):
         scan.check(token)
@@ -199,6 +204,51 @@ def _inspect(text: str, limits: QueryLimits, public_graphs: frozenset[str]) -> Q
     if scan.form is None:
         raise QueryError(f"not a SPARQL query: expected {_FORMS_TEXT}")
     return QueryInfo(scan.form, scan.max_depth, tuple(scan.from_graphs), tuple(scan.from_named))
+
+
+# Every word the full scan reacts to, beyond the query form and brackets: a text without any of them (in
+# upper case, anywhere, strings and IRIs included) has no token the scan could refuse or follow, because a
+# token's upper case is a part of the text's upper case (``str.upper`` maps each character on its own).
+_WATCHED = ("SERVICE", *sorted(UPDATE_KEYWORDS), "FROM", "PREFIX")
+
+
+def _plain(text: str) -> bool:
+    upper = text.upper()
+    return not any(word in upper for word in _WATCHED)
+
+
+def _inspect_plain(text: str, limits: QueryLimits) -> QueryInfo:
+    """What ``_scan`` finds in a text ``_plain`` accepts (the query form and the bracket depth) and what it
+    raises, without the checks per token that cannot fire there: a point lookup in a third of the time."""
+    form: QueryForm | None = None
+    depth = max_depth = 0
+    for token in tokens(text):
+        kind = token.kind
+        if kind == "punct":
+            if token.text in OPENING:
+                depth += 1
+                if depth > limits.max_depth:
+                    raise _refuse(text, f"query nesting is deeper than {limits.max_depth} levels", token)
+                max_depth = max(max_depth, depth)
+            elif token.text in CLOSING:
+                depth = max(0, depth - 1)
+        elif form is None and kind == "word":
+            word = token.text.upper()
+            form = next((f for f in FORMS if word.startswith(f)), None)
+            if form is None and word != "BASE":
+                line, column = position(text, token.start)
+                where = f"line {line}, column {column}"
+                raise QueryError(
+                    f"not a SPARQL query: expected {_FORMS_TEXT} ({where})", line=line, column=column
+                )
+    if form is None:
+        raise QueryError(f"not a SPARQL query: expected {_FORMS_TEXT}")
+    return QueryInfo(form, max_depth)
+
+
+def _refuse(text: str, message: str, token: Token) -> QueryRefused:
+    line, column = position(text, token.start)
+    return QueryRefused(f"{message} (line {line}, column {column})", line=line, column=column)
 
 
 def _shorten(iri: str) -> str:

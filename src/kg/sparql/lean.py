@@ -31,8 +31,10 @@ Oxigraph matches keywords without a word boundary (``SERVICE:x`` reads as ``SERV
 
 from __future__ import annotations
 
+import functools
+
 from kg.errors import QueryError
-from kg.sparql.lexer import Token, tokens
+from kg.sparql.lexer import Token, TokenKind, tokens
 
 MAX_PATTERNS = 8
 # Keywords that would add work if Oxigraph read them out of a prefixed name (no word boundary).
@@ -118,12 +120,47 @@ def is_lean(text: str) -> bool:
         found = list(tokens(text))
     except QueryError:
         return False
+    if len(found) > _MEMO_TOKENS:
+        return _accepts(found)
+    return _accepts_shape(_shape(found))
+
+
+def _accepts(found: list[Token]) -> bool:
     cursor = _Cursor(found)
     try:
         _query(cursor)
     except _NotLean:
         return False
     return cursor.peek() is None
+
+
+# Distinct point lookups differ in their IRIs and variable names only, and the grammar reads neither: it
+# reads kinds, the text of words, punctuation and prefixed names, and whether two subjects are the same
+# term. A query's shape keeps exactly that (each IRI numbered by its first occurrence, so equal IRIs stay
+# equal), and the grammar's answer is kept per shape: a lookup's check is then the shape and a dictionary
+# hit, not a parse (issue 12).
+_MEMO_TOKENS = 200
+_BLANKED: dict[TokenKind, str] = {"var": "?v", "string": '""', "number": "0", "langtag": "@x", "bnode": "_:b"}
+
+
+def _shape(found: list[Token]) -> tuple[tuple[TokenKind, str], ...]:
+    iris: dict[str, str] = {}
+    shape: list[tuple[TokenKind, str]] = []
+    for token in found:
+        kind = token.kind
+        if kind == "iri":
+            text = iris.get(token.text)
+            if text is None:
+                text = iris[token.text] = f"<{len(iris)}>"
+        else:
+            text = _BLANKED.get(kind, token.text)
+        shape.append((kind, text))
+    return tuple(shape)
+
+
+@functools.lru_cache(maxsize=256)
+def _accepts_shape(shape: tuple[tuple[TokenKind, str], ...]) -> bool:
+    return _accepts([Token(kind, text, 0) for kind, text in shape])
 
 
 def _query(c: _Cursor) -> None:

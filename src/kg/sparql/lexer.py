@@ -18,8 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, NoReturn
 
 from kg.errors import QueryError
 
@@ -32,17 +31,9 @@ _BASE = (
 _U = _BASE + "_"
 _CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
 _PN_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 
-_WS = re.compile(r"[ \t\r\n]+")
-_COMMENT = re.compile(r"#[^\r\n]*")
-_IRIREF = re.compile(r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>')
-_LANGTAG = re.compile(r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?")
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# Where a string may end: its quote, a backslash (ECHAR), and for one-line strings a line break.
-_STOPS = {q: (re.compile(f"[{q}\\\\]"), re.compile(f"[{q}\\\\\r\n]")) for q in "'\""}
 
 OPENING = frozenset("{([")
 CLOSING = frozenset("})]")
@@ -78,17 +69,23 @@ def iri_value(token: Token) -> str:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """Yield the terminals of ``text``, skipping white space and comments.
+    """The terminals of ``text`` in order, without white space and comments.
 
-    :raises QueryError: for a string that is not closed (at its opening quote's line and column).
+    :raises QueryError: when the iterator reaches a string that is not closed (at its opening quote's line
+        and column), after the tokens before it.
 
     >>> [t.text for t in tokens('SELECT ?service { ?s <http://ex/SERVICE> "SERVICE" } # SERVICE')]
     ['SELECT', '?service', '{', '?s', '<http://ex/SERVICE>', '"SERVICE"', '}']
     >>> [t.kind for t in tokens("ex:service ?a<?b 1.5e3 'x'@en _:b1")]
     ['pname', 'var', 'punct', 'var', 'number', 'string', 'langtag', 'bnode']
     """
-    for token, _gap in _lexed(text):
-        yield token
+    if len(text) <= MEMO_CHARS:
+        try:
+            # An iterator over the kept tuple: read in C, not resumed in Python once per token (issue 12).
+            return iter(_lexed_short(text)[1])
+        except QueryError:
+            pass
+    return (token for token, _gap in tokens_with_gaps(text))  # raises where the bad string is, when read
 
 
 # The guard, the lean-path check, the cache key and the schema.org rewrite each read a query's tokens: lexing
@@ -101,113 +98,104 @@ def _lexed(text: str) -> Iterator[tuple[Token, bool]] | tuple[tuple[Token, bool]
     if len(text) > MEMO_CHARS:
         return tokens_with_gaps(text)
     try:
-        return _lexed_short(text)
+        return _lexed_short(text)[0]
     except QueryError:
         return tokens_with_gaps(text)  # raise where the bad string is, after the tokens before it
 
 
 @functools.lru_cache(maxsize=512)
-def _lexed_short(text: str) -> tuple[tuple[Token, bool], ...]:
-    return tuple(tokens_with_gaps(text))
+def _lexed_short(text: str) -> tuple[tuple[tuple[Token, bool], ...], tuple[Token, ...]]:
+    """The tokens of a text with their gaps, and without."""
+    lexed = tuple(tokens_with_gaps(text))
+    return lexed, tuple(token for token, _gap in lexed)
 
 
 def tokens_with_gaps(text: str) -> Iterator[tuple[Token, bool]]:
     """Like :func:`tokens`, also saying whether white space or a comment came before each token."""
-    pos, end, gap = 0, len(text), False
-    while pos < end:
-        char = text[pos]
-        if char in " \t\r\n":
-            pos = _match_end(_WS, text, pos)
+    gap = False
+    # One match per token or gap. Every character starts some alternative (a lone character is
+    # punctuation), so the matches are contiguous: ``finditer`` never skips text.
+    for match in _terminal().finditer(text):
+        kind = _KINDS[match.lastgroup]  # type: ignore[index]  # every alternative has a named group
+        if kind is None:
             gap = True
             continue
-        if char == "#":
-            pos = _match_end(_COMMENT, text, pos)
-            gap = True
-            continue
-        token = _token_at(text, pos, char)
-        yield token, gap
-        pos = token.start + len(token.text)
+        start = match.start()
+        if kind == "punct" and text[start] in "'\"":
+            _unclosed(text, start)  # no string alternative matched: the string is not closed
+        yield _new_token(Token, (kind, match.group(), start)), gap
         gap = False
 
 
-def _match_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
-    match = pattern.match(text, pos)
-    assert match is not None
-    return match.end()
+# ``Token(...)`` runs the named tuple's ``__new__``, written in Python: half the cost of a token (issue 12).
+_new_token = tuple.__new__
 
 
-def _token_at(text: str, pos: int, char: str) -> Token:
-    if char in "'\"":
-        return Token("string", text[pos : _string_end(text, pos, char)], pos)
-    names = _names()
-    if char == "<" and (match := _IRIREF.match(text, pos)):
-        return Token("iri", match[0], pos)
-    if char in "?$" and (match := names.var.match(text, pos)):
-        return Token("var", match[0], pos)
-    if char == "@" and (match := _LANGTAG.match(text, pos)):
-        return Token("langtag", match[0], pos)
-    if char == "_" and (match := names.bnode.match(text, pos)):
-        return Token("bnode", match[0], pos)
-    if char.isdigit() or (char == "." and text[pos + 1 : pos + 2].isdigit()):
-        match = _NUMBER.match(text, pos)
-        if match:
-            return Token("number", match[0], pos)
-    if names.word_start.match(char):
-        match = names.pname.match(text, pos)
-        if match:
-            return Token("pname", match[0], pos)
-        match = names.word.match(text, pos)
-        if match:
-            return Token("word", match[0], pos)
-    return Token("punct", char, pos)
-
-
-@dataclass(frozen=True)
-class _Names:
-    var: re.Pattern[str]
-    bnode: re.Pattern[str]
-    pname: re.Pattern[str]
-    word: re.Pattern[str]
-    word_start: re.Pattern[str]
-
-
-@functools.cache
-def _names() -> _Names:
-    # Compiled on first use: the Unicode classes take ~0.1 s to compile, which query workers never need.
-    return _Names(
-        var=re.compile(f"[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"),
-        bnode=re.compile(f"_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"),
-        pname=re.compile(f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
-        word=re.compile(f"[{_U}][{_U}0-9]*"),
-        word_start=re.compile(f"[{_U}:]"),
-    )
-
-
-def _string_end(text: str, start: int, quote: str) -> int:
-    """The offset just past the string literal opening at ``start`` (§19.8 STRING_LITERAL*)."""
-    long = text.startswith(quote * 3, start)
-    pos = start + (3 if long else 1)
-    stop = _STOPS[quote][0 if long else 1]
-    while True:
-        match = stop.search(text, pos)
-        if match is None:
-            break
-        found = match.start()
-        if text[found] == "\\":
-            pos = found + 2  # ECHAR: the escaped character never ends the string
-            continue
-        if text[found] in "\r\n":
-            break  # a one-line string cannot hold a line break
-        if not long:
-            return found + 1
-        if text.startswith(quote * 3, found):
-            return found + 3
-        pos = found + 1
+def _unclosed(text: str, start: int) -> NoReturn:
     line, column = position(text, start)
     raise QueryError(
         f"SPARQL syntax error: string literal not closed (line {line}, column {column})",
         line=line,
         column=column,
+    )
+
+
+# The kind of token each named group of ``_terminal`` is (None: white space or a comment).
+_KINDS: dict[str, TokenKind | None] = {
+    "ws": None,
+    "comment": None,
+    **{f"{size}{ord(q)}": "string" for size in ("long", "short") for q in "'\""},
+    "iri": "iri",
+    "var": "var",
+    "langtag": "langtag",
+    "bnode": "bnode",
+    "number": "number",
+    "fraction": "number",
+    "pname": "pname",
+    "empty_prefix": "pname",
+    "word": "word",
+    "punct": "punct",
+}
+
+
+def _strings(q: str) -> str:
+    """§19.8 STRING_LITERAL_LONG and STRING_LITERAL quoted by ``q``, ECHAR read as a backslash and any
+    character (the escaped character never ends the string; Oxigraph refuses a bad escape later). Text that
+    opens with three quotes is a long string or nothing: never an empty string and a quote."""
+    long = rf"{q}{q}(?P<long{ord(q)}>[^{q}\\]*(?:(?:\\[\s\S]|{q}(?!{q}{q}))[^{q}\\]*)*){q}{q}{q}"
+    short = rf"(?!{q}{q})(?P<short{ord(q)}>[^{q}\\\r\n]*(?:\\[\s\S][^{q}\\\r\n]*)*){q}"
+    return f"{q}(?:{long}|{short})"
+
+
+@functools.cache
+def _terminal() -> re.Pattern[str]:
+    """Every terminal as one alternative, tried in the order the kinds were tried one by one: the first that
+    matches wins, so ``1SERVICE`` is a number then a word and ``_:b`` a blank node, not a word and a prefixed
+    name. The group naming the kind comes after each alternative's first character: ``re`` then skips an
+    alternative on that character alone (it looks into a group only by running it). One regular expression,
+    and loops unrolled (an IRI's characters are one class, not an alternation per character): lexing a
+    point lookup takes half the time of a test per kind (issue 12)."""
+    # Compiled on first use: the Unicode classes take ~0.1 s to compile, which query workers never need.
+    not_iri = r'[^<>"{}|^`\\\x00-\x20]'
+    return re.compile(
+        "|".join(
+            (
+                r"[ \t\r\n](?P<ws>[ \t\r\n]*)",  # WS (§19.3)
+                r"#(?P<comment>[^\r\n]*)",  # comments (§19.4)
+                _strings("'"),
+                _strings('"'),
+                rf"<(?P<iri>{not_iri}*(?:(?:\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}}){not_iri}*)*)>",
+                f"[?$](?P<var>[{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
+                r"@(?P<langtag>[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+                f"_:(?P<bnode>[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
+                r"[0-9](?P<number>[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)",
+                r"\.(?P<fraction>[0-9]+(?:[eE][+-]?[0-9]+)?)",
+                f"[{_BASE}](?P<pname>(?:[{_CHARS}.]*[{_CHARS}])?:(?:{_PN_LOCAL})?)",  # PN_PREFIX ':'
+                f":(?P<empty_prefix>(?:{_PN_LOCAL})?)",
+                f"[{_U}](?P<word>[{_U}0-9]*)",
+                r"(?P<punct>[^ \t\r\n#])",  # any other character, alone
+            )
+        )
     )
 
 

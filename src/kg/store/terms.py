@@ -158,8 +158,11 @@ def capped_solutions(
     """
     names = [v.value for v in result.variables]
     keys = [_json_string(name) + ":" for name in names]
+    uri_heads = [key + '{"type":"uri","value":' for key in keys]
     weights = [len(name) + 40 for name in names]  # capped_bindings' size estimate, per bound term
     first_bound = [-1] * len(names)  # the first row binding each variable, for ``unbound``
+    unseen = len(names)  # variables no row has bound yet: once none, the check per term is skipped
+    named_node = ox.NamedNode
     rows: list[str] = []
     size, truncated = 0, False
     for solution in result:
@@ -171,16 +174,17 @@ def capped_solutions(
         for index, term in enumerate(solution):
             if term is None:
                 continue
-            if isinstance(term, ox.NamedNode):  # most terms: written here, without a call
+            if type(term) is named_node:  # most terms: written here, in one string, without a call
                 value = term.value
-                parts.append(keys[index] + '{"type":"uri","value":' + _json_string(value) + "}")
+                parts.append(f"{uri_heads[index]}{_json_string(value)}}}")
                 size += weights[index] + len(value)
             else:
                 text, value_size = _term_text(term)
                 parts.append(keys[index] + text)
                 size += weights[index] + value_size
-            if first_bound[index] < 0:
+            if unseen and first_bound[index] < 0:
                 first_bound[index] = len(rows)
+                unseen -= 1
         if size > max_bytes:
             truncated = True
             break
@@ -198,7 +202,7 @@ def capped_solutions(
     # As capped_bindings: variables bound in no row of a non-empty answer (X-KG-Unbound).
     kept = fitted.rows
     unbound = tuple(n for n, first in zip(names, first_bound, strict=True) if kept and not 0 <= first < kept)
-    return replace(fitted, unbound=unbound)
+    return CappedResult(fitted.kind, fitted.body, kept, fitted.truncated, unbound)  # not replace(): 3x dearer
 
 
 _json_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str

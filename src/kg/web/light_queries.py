@@ -88,7 +88,7 @@ class LightQueries:
         if queries is None or light is None:
             return None
         method = environ["REQUEST_METHOD"]
-        if any(name in environ for name in CONDITIONAL):
+        if any(map(environ.__contains__, CONDITIONAL)):  # a C loop, not a generator (1 us)
             return None
         body = _body(environ, st.options.max_body_bytes) if method == "POST" else b""
         if body is None:

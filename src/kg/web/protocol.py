@@ -47,6 +47,8 @@ class ProtocolRequest:
 
 
 def _decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
+    if not raw:
+        return []  # what parse_qsl gives: a POSTed query has no query string, and this is its request
     try:
         text = raw.decode("ascii")
         return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
@@ -127,6 +129,8 @@ def _from_params(
 
 
 def _request(text: str, params: list[tuple[str, str]]) -> ProtocolRequest:
+    if not params:
+        return ProtocolRequest(query=text)  # a POSTed query without parameters: nothing to look for
     formats = [value for name in FORMAT_PARAMS for value in _values(params, name) if value.strip()]
     for name in ("default-graph-uri", "named-graph-uri"):
         for value in _values(params, name):
