@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import random
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ PIECES = (
     "SERVICE", "service", "PREFIX", "FROM", "NAMED", "SELECT", "ask", "1.5e-3", ".5", "1.", "e10",
     "<http://ex/a>", "<a b>", "ex:", ":x", "ex:a.b", "_:b1", "_:", "?x", "$y", "@en-GB", "@", "^^",
     "é", "·", "\u0300", "\u203f", "\u0663", "²", "\U0001d538", "\u2028", "\x00", "\x0c", "\ufeff",
+    "a.", "a-", "a.a", ".:", "..:", "a.:", "ex.a:b",
 )  # fmt: skip
 QUERIES = Path(__file__).parents[2] / "queries"
 REAL = (
@@ -107,3 +109,15 @@ def test_the_same_tokens_and_errors_as_the_lexer_it_replaced(seed: int) -> None:
         # tokens(), from the memo or read lazily, gives the same tokens and raises after the same ones
         without_gaps = ([(token, False) for token, _gap in expected[0]], *expected[1:])
         assert _outcome(lambda t: ((token, False) for token in tokens(t)), text) == without_gaps, text
+
+
+# A run of name characters and dots with no prefixed name in it ("a.a.a...") was scanned for a colon again at
+# each of its words: lexing was quadratic (16 kB: 2 s of CPU in the server process, which holds the GIL).
+@pytest.mark.parametrize("unit", ["a.", "a-", "é·", "a\u0300.", "_a.", "a.a:", "a..:", "a.:b."])
+def test_runs_of_name_characters_are_lexed_in_linear_time(unit: str) -> None:
+    small = unit * 300
+    assert _outcome(tokens_with_gaps, small) == _outcome(lexer_oracle.tokens_with_gaps, small)
+    big = unit * (100_000 // len(unit))  # the largest query text kg serve takes
+    started = time.process_time()
+    assert sum(1 for _ in tokens_with_gaps(big)) > 0
+    assert time.process_time() - started < 5  # quadratic, it took minutes

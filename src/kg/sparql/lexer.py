@@ -113,15 +113,29 @@ def _lexed_short(text: str) -> tuple[tuple[tuple[Token, bool], ...], tuple[Token
 def tokens_with_gaps(text: str) -> Iterator[tuple[Token, bool]]:
     """Like :func:`tokens`, also saying whether white space or a comment came before each token."""
     gap = False
+    terminal, without_pname, run = _terminal(), _terminal(pname=False), _name_run()
     # One match per token or gap. Every character starts some alternative (a lone character is
-    # punctuation), so the matches are contiguous: ``finditer`` never skips text.
-    for match in _terminal().finditer(text):
+    # punctuation), so the matches are contiguous.
+    position, end = 0, len(text)
+    no_pname_before = 0  # no prefixed name starts before this offset (see below)
+    while position < end:
+        start = position
+        match = (terminal if start >= no_pname_before else without_pname).match(text, start)
+        assert match is not None
+        position = match.end()
         kind = _KINDS[match.lastgroup]  # type: ignore[index]  # every alternative has a named group
         if kind is None:
             gap = True
             continue
-        start = match.start()
-        if kind == "punct" and text[start] in "'\"":
+        if kind == "word" and start >= no_pname_before:
+            # The prefixed-name alternative scanned this run of name characters and dots for a colon, and
+            # failed; tried again at each word of the run ("a.a.a..."), it made lexing quadratic (16 kB: 2 s
+            # of CPU). A prefixed name starting in the run ends its prefix at the run's end, with a colon
+            # after a name character: without one, none starts in the run, and the run is lexed without it.
+            stop = run.match(text, start).end()  # type: ignore[union-attr]  # [...]* always matches
+            if stop == end or text[stop] != ":" or text[stop - 1] == ".":
+                no_pname_before = stop
+        elif kind == "punct" and text[start] in "'\"":
             _unclosed(text, start)  # no string alternative matched: the string is not closed
         yield _new_token(Token, (kind, match.group(), start)), gap
         gap = False
@@ -168,13 +182,20 @@ def _strings(q: str) -> str:
 
 
 @functools.cache
-def _terminal() -> re.Pattern[str]:
+def _name_run() -> re.Pattern[str]:
+    """A run of the characters a prefixed name's prefix is made of (PN_CHARS and dots, §19.8)."""
+    return re.compile(f"[{_CHARS}.]*")
+
+
+@functools.cache
+def _terminal(*, pname: bool = True) -> re.Pattern[str]:
     """Every terminal as one alternative, tried in the order the kinds were tried one by one: the first that
     matches wins, so ``1SERVICE`` is a number then a word and ``_:b`` a blank node, not a word and a prefixed
     name. The group naming the kind comes after each alternative's first character: ``re`` then skips an
     alternative on that character alone (it looks into a group only by running it). One regular expression,
     and loops unrolled (an IRI's characters are one class, not an alternation per character): lexing a
-    point lookup takes half the time of a test per kind (issue 12)."""
+    point lookup takes half the time of a test per kind (issue 12). ``pname=False``: without the prefixed
+    names' alternative."""
     # Compiled on first use: the Unicode classes take ~0.1 s to compile, which query workers never need.
     not_iri = r'[^<>"{}|^`\\\x00-\x20]'
     return re.compile(
@@ -190,7 +211,8 @@ def _terminal() -> re.Pattern[str]:
                 f"_:(?P<bnode>[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
                 r"[0-9](?P<number>[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)",
                 r"\.(?P<fraction>[0-9]+(?:[eE][+-]?[0-9]+)?)",
-                f"[{_BASE}](?P<pname>(?:[{_CHARS}.]*[{_CHARS}])?:(?:{_PN_LOCAL})?)",  # PN_PREFIX ':'
+                # PN_PREFIX ':' (left out where tokens_with_gaps knows none starts)
+                *([f"[{_BASE}](?P<pname>(?:[{_CHARS}.]*[{_CHARS}])?:(?:{_PN_LOCAL})?)"] if pname else []),
                 f":(?P<empty_prefix>(?:{_PN_LOCAL})?)",
                 f"[{_U}](?P<word>[{_U}0-9]*)",
                 r"(?P<punct>[^ \t\r\n#])",  # any other character, alone
