@@ -161,9 +161,8 @@ def _core_conforms(
     terms: TermCheck | None = None,
 ) -> bool:
     """Whether no focus node (of ``focus``, when given) may violate a shape ``core`` compiled from ``shapes``:
-    the terms of ``data``
-    read alike in rdflib and Oxigraph (``kg.shacl_terms``) and the compiled query names none of them
-    (``terms``: what ``kg.shacl_terms.check_terms`` finds in ``data``, when the caller knows)."""
+    the terms of ``data`` read alike in rdflib and Oxigraph (``kg.shacl_terms``) and the compiled query names
+    none of them (``terms``: what ``kg.shacl_terms.check_terms`` finds in ``data``, when the caller knows)."""
     if core.query is None:
         return True
     terms = terms if terms is not None else check_terms(data)
