@@ -17,8 +17,9 @@ from kg.proof import prove, source_names
 from kg.report import Report
 from kg.settings import Settings
 from kg.synth import synth_releases
+from kg.textfiles import line_blocks
 from kg.validate import data_graph, validate
-from kg.validate_parts import _capped, _line_blocks, validate_build
+from kg.validate_parts import _capped, validate_build
 
 ROOT = Path(__file__).resolve().parents[1]
 VALUE = "<https://schema.org/value>"
@@ -95,6 +96,6 @@ def test_the_capped_programs_are_read_from_statements_only(tmp_path: Path) -> No
     nquads = tmp_path / "kg.nq"
     nquads.write_text("\n".join(lines), encoding="utf-8")  # the last line without its end
     assert _capped(nquads) == {program: frozenset({"https://example.org/cap/1", "https://example.org/cap/2"})}
-    blocks = list(_line_blocks(nquads, size=50))
+    blocks = list(line_blocks(nquads, size=50))
     assert b"".join(blocks) == nquads.read_bytes() and all(b.endswith(b"\n") for b in blocks[:-1])
     assert len(blocks) == len(lines)  # each line longer than a block: one block each

@@ -3,6 +3,7 @@ the file (``SourceError``, printed on one line by the CLI)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import SourceError
@@ -52,3 +53,19 @@ def write_text_once(path: Path, text: str) -> None:
 
 
 __all__ = ["read_query_file", "write_text_once"]
+
+
+def line_blocks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
+    """The file at ``path`` in blocks of whole lines (of about ``size`` bytes; a line longer than that is a
+    block of its own), each ending with its line feed but the file's last if it has none: the big dumps of a
+    build (``kg.nq``, ``kg.nt``) are read without holding them whole, and a block splits where a line does."""
+    rest = b""
+    with path.open("rb") as file:
+        while chunk := file.read(size):
+            text = rest + chunk
+            cut = text.rfind(b"\n") + 1
+            if cut:
+                yield text[:cut]
+            rest = text[cut:]
+    if rest:
+        yield rest

@@ -191,18 +191,14 @@ class LeanGraph(Graph):
     ) -> Iterator[Node]:
         # A subject and a predicate (how the proofs and the focus targets read a graph, value() too): the
         # index's objects, without the three generators of rdflib's path to them.
-        if subject is None or predicate is None or unique or isinstance(subject, list):
-            return super().objects(subject, predicate, unique)
-        if isinstance(predicate, PropertyPath):
+        if _general(subject, predicate, unique):
             return super().objects(subject, predicate, unique)
         return iter(list(self._union.objects_of(subject, predicate)))
 
     def subjects(  # type: ignore[override]
         self, predicate: Any = None, object: Any = None, unique: bool = False
     ) -> Iterator[Node]:
-        if predicate is None or object is None or unique or isinstance(object, list):
-            return super().subjects(predicate, object, unique)
-        if isinstance(predicate, PropertyPath):
+        if _general(object, predicate, unique):
             return super().subjects(predicate, object, unique)
         return iter(list(self._union.subjects_of(predicate, object)))
 
@@ -221,6 +217,18 @@ class LeanGraph(Graph):
             yield from super().triples(triple)
         else:
             yield from self._union.matches(s, p, o)
+
+
+def _general(term: Any, predicate: Any, unique: bool) -> bool:
+    """Whether rdflib answers ``objects``/``subjects`` itself: a free term or predicate, a list of terms, a
+    property path, or only unique answers."""
+    return (
+        term is None
+        or predicate is None
+        or unique
+        or isinstance(term, list)
+        or isinstance(predicate, PropertyPath)
+    )
 
 
 def union_graph() -> Graph:

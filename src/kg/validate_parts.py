@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from kg.report import Report, Violation
 from kg.settings import Settings
 from kg.shacl_terms import TermCheck, check_terms, check_triples, joined
 from kg.store import KgStore
+from kg.textfiles import line_blocks
 from kg.union_store import LeanGraph
 from kg.validate import Engine, validate, validate_focus
 from kg.vocab import KG
@@ -141,7 +142,7 @@ def _capped(nquads: Path) -> dict[str, frozenset[str]]:
     """
     needle = f" <{KG.annualCap}> ".encode()
     caps: dict[str, set[str]] = {}
-    for block in _line_blocks(nquads):
+    for block in line_blocks(nquads):
         found = block.find(needle)
         while found != -1:
             start, end = block.rfind(b"\n", 0, found) + 1, block.find(b"\n", found)
@@ -158,20 +159,6 @@ def _lean(graph: Graph) -> LeanGraph:
     for triple in graph:
         lean.add(triple)
     return lean
-
-
-def _line_blocks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
-    """The file at ``path`` in blocks of whole lines (of about ``size`` bytes)."""
-    rest = b""
-    with path.open("rb") as file:
-        while chunk := file.read(size):
-            text = rest + chunk
-            cut = text.rfind(b"\n") + 1
-            if cut:
-                yield text[:cut]
-            rest = text[cut:]
-    if rest:
-        yield rest
 
 
 def _run(path: str) -> tuple[Violation, ...]:

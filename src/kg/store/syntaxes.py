@@ -17,6 +17,7 @@ from kg.formats import RdfFormat
 from kg.jsonld import Term as PlainTerm
 from kg.jsonld import compacted_jsonld, ntriples_jsonld
 from kg.store.terms import OX_RDF, as_bytes
+from kg.textfiles import line_blocks
 
 
 def canonical_dumps(
@@ -73,16 +74,10 @@ def canonical_nquads(nquads: bytes) -> bytes:
 
 
 def _lines(path: Path) -> Iterator[str]:
-    """The lines of a UTF-8 file, read a block at a time, split at line feeds only (``str.splitlines`` splits
-    at U+2028 and the like too, which a literal may hold unescaped)."""
-    rest = ""
-    with path.open(encoding="utf-8", newline="") as text:
-        while block := text.read(1 << 22):
-            lines = (rest + block).split("\n")
-            rest = lines.pop()
-            yield from lines
-    if rest:
-        yield rest
+    """The lines of a UTF-8 file, split at line feeds only (``str.splitlines`` splits at U+2028 and the like
+    too, which a literal may hold unescaped); a block of whole lines decodes on its own."""
+    for block in line_blocks(path):
+        yield from block.decode("utf-8").split("\n")
 
 
 def _plain(t: Any) -> PlainTerm:
