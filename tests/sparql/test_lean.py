@@ -63,3 +63,24 @@ def test_equal_and_different_subjects_keep_their_answers() -> None:
     assert lean._shape(list(tokens(one))) != lean._shape(list(tokens(two)))
     assert lean.is_lean(one) and not lean.is_lean(two)
     assert lean.is_lean(one.replace("ex/a", "ex/c"))  # another subject, the same shape: a memo hit
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_bounded_texts_stay_lean_and_bounded(seed: int) -> None:
+    # row_bounded's text is the query with at most rows + 1 solutions: still lean, the same SELECT, and its
+    # LIMIT (its own or the one added) at most rows + 1, even after a comment or an OFFSET.
+    rng = random.Random(seed)
+    texts = [t for t in (_lookup_like(rng) for _ in range(3_000)) if lean.is_lean(t)]
+    texts += [t + " # a comment" for t in texts[:200]]
+    seen = {"own": 0, "added": 0, "over": 0}
+    for text, rows in ((t, rng.choice((4, 5))) for t in texts):
+        found = lean.row_bounded(text, rows)
+        own = any(t.kind == "word" and t.text.upper() == "LIMIT" for t in tokens(text))  # TAILS: LIMIT 5
+        if "SELECT" not in text or (own and rows == 4):
+            assert found is None, text  # not a SELECT, or its own LIMIT 5 is over 4 rows
+            seen["over"] += "SELECT" in text
+            continue
+        assert found is not None and lean.is_lean(found), text
+        assert found == (text if own else f"{text}\nLIMIT {rows + 1}")
+        seen["own" if own else "added"] += 1
+    assert min(seen.values()) > 50, seen

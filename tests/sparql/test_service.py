@@ -18,6 +18,7 @@ from sparql_data import EX, GRAPH_A, GRAPH_B, ITEMS, PUBLIC, SECRET, make_servic
 from kg.errors import QueryError, QueryRefused, StoreError
 from kg.formats import RdfFormat, ResultsFormat
 from kg.sparql import QueryBusy, QueryLimits, QueryRequest, QueryService, prepare_store
+from kg.store import KgStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -248,3 +249,35 @@ def test_workers_do_not_outlive_a_killed_server(prepared: tuple[Path, str], tmp_
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in pids)
+
+
+@pytest.mark.parametrize("max_rows", [3, 5, 1000])
+@pytest.mark.parametrize("fmt", [ResultsFormat.JSON, ResultsFormat.TSV])
+def test_lean_answers_are_the_workers_answers(
+    prepared: tuple[Path, str], max_rows: int, fmt: ResultsFormat
+) -> None:
+    # A lean lookup runs in this process, its answer serialised by the engine at once unless it is over the
+    # row limit (then pulled and cut): the same answer as a worker's, cut or not. ITEMS' subjects have 5
+    # triples, so 3 rows cut it, 5 just fit.
+    lookups = [
+        f"SELECT ?p ?o WHERE {{ <{EX}a/item/{max_rows % 50}> ?p ?o }}",
+        f"SELECT * WHERE {{ <{EX}b/item/9> ?p ?o }} # a comment ends it",
+        f"SELECT ?p ?o WHERE {{ <{EX}a/item/8> ?p ?o }} LIMIT 4",
+    ]
+    local = KgStore.open(prepared[0], read_only=True)
+    with make_service(prepared, max_rows=max_rows) as by_worker:
+        here = QueryService(
+            prepared[0],
+            dataset_version=prepared[1],
+            public_graphs=PUBLIC,
+            limits=by_worker.limits,
+            local_store=local,
+        )
+        with here:
+            for query in lookups:
+                request = QueryRequest(query, result_format=fmt)
+                mine, theirs = here.run(request), by_worker.run(request)
+                assert (mine.body, mine.rows, mine.truncated) == (theirs.body, theirs.rows, theirs.truncated)
+                available = 4 if "LIMIT" in query else 5
+                assert (mine.rows, mine.truncated) == (min(max_rows, available), max_rows < available)
+            assert (here.stats()["lean"], here.stats()["queries"]) == (3, 0)

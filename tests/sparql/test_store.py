@@ -180,3 +180,43 @@ def test_subjects_pages_cover_every_subject_once(crowded: KgStore) -> None:
     again = crowded.subjects(f"{EX}link", f"{EX}hub", offset=40, limit=20)
     assert [t.value for t in again] == [t.value for t in pages[2]]  # type: ignore[union-attr]
     assert crowded.subjects(f"{EX}link", f"{EX}hub", offset=-5, limit=0) == []
+
+
+WHOLE_QUERIES = (
+    f"SELECT ?p ?o WHERE {{ <{EX}a/item/7> ?p ?o }}",
+    f"SELECT * WHERE {{ <{EX}a/item/7> <{EX}label> ?l ; <{EX}rank> ?r ; <{EX}next> ?n }}",
+    f"SELECT ?missing ?o WHERE {{ <{EX}a/item/7> <{EX}label> ?o }}",  # ?missing: unbound in every row
+    f"SELECT ?o WHERE {{ <{EX}nothing> ?p ?o }}",
+    'SELECT ?t ?l WHERE { BIND(<<( <http://ex/s> <http://ex/p> "o" )>> AS ?t) '
+    'BIND(STRLANGDIR("a", "en", "rtl") AS ?l) }',
+)
+
+
+@pytest.mark.parametrize("fmt", list(ResultsFormat))
+@pytest.mark.parametrize("query", WHOLE_QUERIES)
+def test_whole_answers_are_the_pulled_answers(store: KgStore, query: str, fmt: ResultsFormat) -> None:
+    # The engine's serialisation at once (the lean path) and the rows pulled one by one give the same answer,
+    # byte for byte, rows, and unbound variables.
+    dataset = {"default_graph": (GRAPH_A, GRAPH_B), "named_graphs": (GRAPH_A, GRAPH_B), "result_format": fmt}
+    whole = store.query_whole(query, **dataset, max_rows=10, max_bytes=100_000)  # type: ignore[arg-type]
+    pulled = store.query_capped(
+        query,
+        **dataset,  # type: ignore[arg-type]
+        graph_format=RdfFormat.TURTLE,
+        max_rows=10,
+        max_bytes=100_000,
+    )
+    assert whole == pulled
+
+
+def test_whole_answers_over_a_limit_are_left_to_the_puller(store: KgStore) -> None:
+    dataset = {"default_graph": (GRAPH_A,), "named_graphs": (), "result_format": ResultsFormat.JSON}
+    query = f"SELECT ?p ?o WHERE {{ <{EX}a/item/7> ?p ?o }}"  # 5 rows
+    assert store.query_whole(query, **dataset, max_rows=5, max_bytes=100_000) is not None  # type: ignore[arg-type]
+    assert store.query_whole(query, **dataset, max_rows=4, max_bytes=100_000) is None  # type: ignore[arg-type]
+    assert store.query_whole(query, **dataset, max_rows=5, max_bytes=200) is None  # type: ignore[arg-type]
+    ask = f"ASK {{ <{EX}a/item/7> ?p ?o }}"
+    assert store.query_whole(ask, **dataset, max_rows=5, max_bytes=100_000) is None  # type: ignore[arg-type]
+    with pytest.raises(QueryError) as caught:
+        store.query_whole("SELECT ?o WHERE { ?s ?p ?o ", **dataset, max_rows=5, max_bytes=9)  # type: ignore[arg-type]
+    assert caught.value.line == 1

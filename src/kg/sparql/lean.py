@@ -125,6 +125,37 @@ def is_lean(text: str) -> bool:
     return _accepts_shape(_shape(found))
 
 
+def row_bounded(text: str, rows: int) -> str | None:
+    """A lean ``SELECT`` (``is_lean``) that answers at most ``rows + 1`` solutions, so that the engine may
+    serialise its whole answer at once (``KgStore.query_whole``; more than ``rows`` rows: pull and cut).
+
+    The text as given when its own ``LIMIT`` is at most ``rows``; with ``LIMIT rows + 1`` appended when it
+    has none (after a line break, as the text may end in a comment; §19.8 ``LimitOffsetClauses`` takes a
+    ``LIMIT`` after an ``OFFSET``); None when its ``LIMIT`` is larger, or it is not a ``SELECT``.
+
+    >>> row_bounded("SELECT * { <http://ex/a> ?p ?o } # mine", 100)
+    'SELECT * { <http://ex/a> ?p ?o } # mine\\nLIMIT 101'
+    >>> row_bounded("SELECT * { <http://ex/a> ?p ?o } LIMIT 5", 100)
+    'SELECT * { <http://ex/a> ?p ?o } LIMIT 5'
+    >>> row_bounded("SELECT * { <http://ex/a> ?p ?o } OFFSET 2 LIMIT 500", 100) is None
+    True
+    """
+    try:
+        found = list(tokens(text))
+    except QueryError:
+        return None
+    # In the lean grammar, a word is a keyword, ``a`` or a boolean: SELECT names the form, LIMIT the modifier.
+    words = [(at, token.text.upper()) for at, token in enumerate(found) if token.kind == "word"]
+    if not any(word == "SELECT" for _, word in words):
+        return None
+    limit = next((at for at, word in words if word == "LIMIT"), None)
+    if limit is None:
+        return f"{text}\nLIMIT {rows + 1}"
+    if limit + 1 < len(found) and found[limit + 1].text.isdigit() and int(found[limit + 1].text) <= rows:
+        return text
+    return None
+
+
 def _accepts(found: list[Token]) -> bool:
     cursor = _Cursor(found)
     try:

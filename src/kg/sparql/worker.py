@@ -88,12 +88,15 @@ def serve(conn: Connection, store_path: str, memory_mb: int, parent_pid: int) ->
             os._exit(3)  # the heap may be in any state: let the service start a fresh worker
 
 
-def execute(store: KgStore, job: Job, graphs: frozenset[str] | None = None) -> tuple[Reply, bytes]:
+def execute(
+    store: KgStore, job: Job, graphs: frozenset[str] | None = None, whole: str | None = None
+) -> tuple[Reply, bytes]:
     """Run one job; errors become replies, never exceptions.
 
     ``graphs`` are the store's named graphs: when the job's dataset is every public graph and the store
     holds no other, the engine's union default graph is the same dataset, read far faster
-    (``kg.sparql.guard``).
+    (``kg.sparql.guard``). ``whole`` is the job's text bounded in rows (``kg.sparql.lean.row_bounded``),
+    whose answer the engine serialises at once when it fits the limits (``KgStore.query_capped``).
     """
     union = job.every_public_graph and graphs is not None and _covers(job.named_graphs, graphs)
     try:
@@ -107,6 +110,7 @@ def execute(store: KgStore, job: Job, graphs: frozenset[str] | None = None) -> t
             graph_format=job.graph_format,
             max_rows=job.max_rows,
             max_bytes=job.max_bytes,
+            bounded=whole,
         )
     except QueryError as exc:
         return Reply("error", message=str(exc), line=exc.line, column=exc.column), b""

@@ -5,7 +5,9 @@ The only module that opens a pyoxigraph store; ``kg.store.remote`` speaks to a S
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from kg.errors import QueryError, StoreError
 from kg.formats import RdfFormat, ResultsFormat
 from kg.store.terms import (
     OX_RDF,
+    OX_RESULTS,
     CappedResult,
     QueryResult,
     Term,
@@ -36,6 +39,27 @@ _COUNT_QUERY = (
     "GROUP BY ?o ?p"
 )
 _SUBJECTS_QUERY = "SELECT DISTINCT ?p ?o ?s WHERE { " + _EVERY_GRAPH + " } OFFSET %d LIMIT %d"
+
+
+def _dataset(default_graph: Sequence[str], named_graphs: Sequence[str], union: bool) -> dict[str, Any]:
+    """The engine's dataset arguments: the union of every graph, or the graphs listed."""
+    if union:
+        return {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in default_graph],
+        "named_graphs": [ox.NamedNode(g) for g in named_graphs],
+    }
+
+
+@contextlib.contextmanager
+def _query_errors() -> Iterator[None]:
+    """The engine's errors on a visitor's query, as one-line ``QueryError``s (syntax errors with a place)."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise syntax_error(exc) from exc
+    except (OSError, ValueError, RuntimeError, TypeError) as exc:
+        raise QueryError(one_line(f"query failed: {exc}")) from exc
 
 
 class KgStore:
@@ -146,30 +170,81 @@ class KgStore:
         max_rows: int,
         max_bytes: int,
         union_of_all_graphs: bool = False,
+        bounded: str | None = None,
     ) -> CappedResult:
         """Run a query on an explicit dataset and serialise at most ``max_rows`` rows / ``max_bytes`` bytes.
 
         Rows are pulled one at a time and pulling stops at ``max_rows + 1``, so a huge result costs only what
         is kept. The dataset is always given (a ``FROM`` in the query never widens it), or, when the caller
         checked that every graph is public and the query has no ``FROM``, ``union_of_all_graphs``.
+        ``bounded`` is the same query made to answer few rows (``kg.sparql.lean.row_bounded``): its answer is
+        serialised at once (``query_whole``), and the rows are pulled only when it is over a limit.
 
         :raises QueryError: a syntax error (with line and column) or an evaluation error, on one line.
         """
-        try:
-            union: dict[str, Any] = {"use_default_graph_as_union": True}
-            listed = {"default_graph": [ox.NamedNode(g) for g in default_graph]}
-            listed["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            result = self._store.query(sparql, **(union if union_of_all_graphs else listed))
+        if bounded is not None:
+            whole = self.query_whole(
+                bounded,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+                result_format=result_format,
+                max_rows=max_rows,
+                max_bytes=max_bytes,
+                union_of_all_graphs=union_of_all_graphs,
+            )
+            if whole is not None:
+                return whole
+        with _query_errors():
+            result = self._store.query(sparql, **_dataset(default_graph, named_graphs, union_of_all_graphs))
             if isinstance(result, ox.QueryBoolean):
                 body = QueryResult("boolean", boolean=bool(result)).serialize(result_format)
                 return CappedResult("boolean", body, 0, False)
             if isinstance(result, ox.QueryTriples):
                 return capped_triples(result, graph_format, max_rows, max_bytes)
             return capped_solutions(result, result_format, max_rows, max_bytes)
-        except SyntaxError as exc:
-            raise syntax_error(exc) from exc
-        except (OSError, ValueError, RuntimeError, TypeError) as exc:
-            raise QueryError(one_line(f"query failed: {exc}")) from exc
+
+    def query_whole(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[str],
+        named_graphs: Sequence[str],
+        result_format: ResultsFormat,
+        max_rows: int,
+        max_bytes: int,
+        union_of_all_graphs: bool = False,
+    ) -> CappedResult | None:
+        """As ``query_capped``, for a ``SELECT`` whose number of rows the caller has bounded
+        (``kg.sparql.lean.row_bounded``): the engine serialises the whole answer in one call.
+
+        Pulling rows one by one releases the GIL at every row; with request threads waiting for it, each row
+        handed it over: a point lookup cost 26 context switches and 0.46 ms of CPU with four threads, against
+        one switch and 0.14 ms serialised at once (pyoxigraph 0.5.13, 10^5 triples; issue 12). None when the
+        answer holds more than ``max_rows`` rows or ``max_bytes`` bytes, or is not solutions: then
+        ``query_capped`` answers, and cuts.
+
+        :raises QueryError: as ``query_capped``.
+        """
+        with _query_errors():
+            result = self._store.query(sparql, **_dataset(default_graph, named_graphs, union_of_all_graphs))
+            if not isinstance(result, ox.QuerySolutions):
+                return None
+            body = as_bytes(result.serialize(format=ox.QueryResultsFormat.JSON))
+        if len(body) > max_bytes:
+            return None
+        doc = json.loads(body)
+        names: list[str] = doc["head"]["vars"]
+        rows: list[dict[str, object]] = doc["results"]["bindings"]
+        if len(rows) > max_rows:
+            return None
+        if result_format is not ResultsFormat.JSON:
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            body = as_bytes(parsed.serialize(format=OX_RESULTS[result_format]))
+            if len(body) > max_bytes:
+                return None
+        # As capped_solutions: the variables no row binds, in a non-empty answer (X-KG-Unbound).
+        unbound = tuple(n for n in names if rows and not any(n in row for row in rows))
+        return CappedResult("solutions", body, len(rows), False, unbound)
 
     def bulk_load_file(self, path: Path) -> None:
         """Load a (possibly gzipped) RDF file quickly into an on-disk store, compact it and flush it to disk.
