@@ -17,7 +17,7 @@ from sparql_data import EX, GRAPH_A, GRAPH_B, ITEMS, PUBLIC, SECRET, make_servic
 
 from kg.errors import QueryError, QueryRefused, StoreError
 from kg.formats import RdfFormat, ResultsFormat
-from kg.sparql import QueryBusy, QueryLimits, QueryRequest, QueryService, prepare_store
+from kg.sparql import QueryAnswer, QueryBusy, QueryLimits, QueryRequest, QueryService, prepare_store
 from kg.store import KgStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -281,3 +281,39 @@ def test_lean_answers_are_the_workers_answers(
                 available = 4 if "LIMIT" in query else 5
                 assert (mine.rows, mine.truncated) == (min(max_rows, available), max_rows < available)
             assert (here.stats()["lean"], here.stats()["queries"]) == (3, 0)
+
+
+def _at_once(service: QueryService, query: str, callers: int) -> list[object]:
+    """``callers`` threads asking ``query`` at the same moment: their answers or errors."""
+    outcomes: list[object] = []
+    start = threading.Barrier(callers)
+
+    def ask() -> None:
+        start.wait()
+        try:
+            outcomes.append(service.run(QueryRequest(query)))
+        except QueryError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    return outcomes
+
+
+def test_the_same_heavy_query_at_the_same_time_runs_once(prepared: tuple[Path, str]) -> None:
+    # Four callers ask one heavy query at once: one worker runs it, the others wait for its answer (two
+    # workers were free, so without sharing two would have run it). A query that fails, fails for each.
+    heavy = f"SELECT ?s (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o . ?o ?q ?r . ?s <{EX}next> ?x }} GROUP BY ?s"
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with make_service(prepared, workers=2, timeout_s=1.5) as service:
+        answers = _at_once(service, heavy, 4)
+        assert len(answers) == 4 and len({a.body for a in answers if isinstance(a, QueryAnswer)}) == 1
+        assert sum(a.cached for a in answers if isinstance(a, QueryAnswer)) == 3
+        failures = _at_once(service, slow, 4)
+        assert [type(f).__name__ for f in failures] == ["QueryTimeout"] * 4
+        assert len({id(f) for f in failures}) == 4  # each caller raised an error of its own
+        stats = service.stats()
+        assert (stats["queries"], stats["timeouts"], stats["shared"]) == (2, 1, 6)

@@ -18,8 +18,10 @@ Workers are ``multiprocessing`` *spawn* children: as with any spawn user, a scri
 
 from __future__ import annotations
 
+import copy
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -38,7 +40,16 @@ from kg.store import KgStore
 # A lean SELECT of at most this many rows is serialised by the engine at once (``KgStore.query_whole``): point
 # lookups answer tens of rows. Bounded, so that what is held before the byte limit is checked stays small.
 WHOLE_ROWS = 1_000
-_COUNTERS = ("queries", "lean", "respawns", "timeouts", "crashes", "busy", "refused")
+_COUNTERS = ("queries", "lean", "shared", "respawns", "timeouts", "crashes", "busy", "refused")
+
+
+class _Flight:
+    """A query a worker is answering, and what it gave: the answer, or the error it raised."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.answer: QueryAnswer | None = None
+        self.error: QueryError | None = None
 
 
 class QueryService:
@@ -74,6 +85,9 @@ class QueryService:
         self._lock = threading.Lock()
         self._counts = dict.fromkeys(_COUNTERS, 0)
         self._closed = False
+        self._flights: dict[tuple[object, ...], _Flight] = {}  # queries running now, by cache key
+        # A query waited for runs at most this long (queue, start of a fresh worker, deadline).
+        self._flight_wait_s = limits.queue_timeout_s + limits.startup_timeout_s + limits.timeout_s + 1
         self._spare: Worker | None = None
         workers = [self._start() for _ in range(limits.workers)]
         self._all.update(workers)
@@ -105,10 +119,42 @@ class QueryService:
             return replace(cached, cached=True)
         if self._local is not None and is_lean(request.text):
             answer = self._execute_here(request, dataset, self._local)
-        else:
-            answer = self._execute(request, dataset)
-        self._cache.put(key, answer)
-        return answer
+            self._cache.put(key, answer)
+            return answer
+        return self._shared(key, lambda: self._execute(request, dataset))
+
+    def _shared(self, key: tuple[object, ...], execute: Callable[[], QueryAnswer]) -> QueryAnswer:
+        """The answer of ``execute``, computed once for callers asking the same query at the same time.
+
+        A heavy query asked again while a worker runs it (a popular dashboard's query, a client retrying)
+        waits for that answer instead of taking another worker or its client's share: at 10^7 triples such
+        a query holds a worker for seconds, and each copy held one more. The callers who waited get the
+        answer, or the error, of the one who ran it."""
+        with self._lock:
+            flight = self._flights.get(key)
+            leading = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+        if not leading:
+            self._count("shared")
+            if not flight.done.wait(self._flight_wait_s):
+                raise QueryBusy("the same query is still running for another request; retry shortly")
+            if flight.error is not None:
+                raise copy.copy(flight.error)  # each caller raises its own (tracebacks are per raise)
+            if flight.answer is None:
+                raise QueryBusy("the same query failed for another request; retry shortly")
+            return replace(flight.answer, cached=True)
+        try:
+            flight.answer = execute()
+            self._cache.put(key, flight.answer)
+            return flight.answer
+        except QueryError as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                del self._flights[key]
+            flight.done.set()
 
     def light(self, request: QueryRequest) -> QueryAnswer | None:
         """The answer when it costs no worker: from the cache, or run here on the lean path
