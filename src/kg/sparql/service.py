@@ -127,9 +127,9 @@ class QueryService:
         """The answer of ``execute``, computed once for callers asking the same query at the same time.
 
         A heavy query asked again while a worker runs it (a popular dashboard's query, a client retrying)
-        waits for that answer instead of taking another worker or its client's share: at 10^7 triples such
-        a query holds a worker for seconds, and each copy held one more. The callers who waited get the
-        answer, or the error, of the one who ran it."""
+        waits for that answer instead of taking another worker (it still holds its client's share,
+        ``kg.web.fairness``): at 10^7 triples such a query holds a worker for seconds, and each copy held
+        one more. The callers who waited get the answer, or the error, of the one who ran it."""
         with self._lock:
             flight = self._flights.get(key)
             leading = flight is None
