@@ -12,8 +12,9 @@ from kg.errors import QueryError, StoreError
 from kg.formats import RdfFormat, ResultsFormat
 from kg.sparql import dataset_version, prepare_store
 from kg.sparql.cache import AnswerCache
+from kg.sparql.lean import pattern_variables
 from kg.sparql.types import QueryAnswer
-from kg.store import KgStore
+from kg.store import Bounded, KgStore
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +199,15 @@ def test_whole_answers_are_the_pulled_answers(store: KgStore, query: str, fmt: R
     # The engine's serialisation at once (the lean path) and the rows pulled one by one give the same answer,
     # byte for byte, rows, and unbound variables.
     dataset = {"default_graph": (GRAPH_A, GRAPH_B), "named_graphs": (GRAPH_A, GRAPH_B), "result_format": fmt}
-    whole = store.query_whole(query, **dataset, max_rows=10, max_bytes=100_000)  # type: ignore[arg-type]
+    whole = store.query_whole(Bounded(query), **dataset, max_rows=10, max_bytes=100_000)  # type: ignore[arg-type]
+    # Counted from the bytes (each row binds the pattern's variables) as parsed:
+    counted = store.query_whole(
+        Bounded(query, pattern_variables(query)),
+        **dataset,  # type: ignore[arg-type]
+        max_rows=10,
+        max_bytes=100_000,
+    )
+    assert counted == whole
     pulled = store.query_capped(
         query,
         **dataset,  # type: ignore[arg-type]
@@ -212,11 +221,11 @@ def test_whole_answers_are_the_pulled_answers(store: KgStore, query: str, fmt: R
 def test_whole_answers_over_a_limit_are_left_to_the_puller(store: KgStore) -> None:
     dataset = {"default_graph": (GRAPH_A,), "named_graphs": (), "result_format": ResultsFormat.JSON}
     query = f"SELECT ?p ?o WHERE {{ <{EX}a/item/7> ?p ?o }}"  # 5 rows
-    assert store.query_whole(query, **dataset, max_rows=5, max_bytes=100_000) is not None  # type: ignore[arg-type]
-    assert store.query_whole(query, **dataset, max_rows=4, max_bytes=100_000) is None  # type: ignore[arg-type]
-    assert store.query_whole(query, **dataset, max_rows=5, max_bytes=200) is None  # type: ignore[arg-type]
+    assert store.query_whole(Bounded(query), **dataset, max_rows=5, max_bytes=100_000) is not None  # type: ignore[arg-type]
+    assert store.query_whole(Bounded(query), **dataset, max_rows=4, max_bytes=100_000) is None  # type: ignore[arg-type]
+    assert store.query_whole(Bounded(query), **dataset, max_rows=5, max_bytes=200) is None  # type: ignore[arg-type]
     ask = f"ASK {{ <{EX}a/item/7> ?p ?o }}"
-    assert store.query_whole(ask, **dataset, max_rows=5, max_bytes=100_000) is None  # type: ignore[arg-type]
+    assert store.query_whole(Bounded(ask), **dataset, max_rows=5, max_bytes=100_000) is None  # type: ignore[arg-type]
     with pytest.raises(QueryError) as caught:
-        store.query_whole("SELECT ?o WHERE { ?s ?p ?o ", **dataset, max_rows=5, max_bytes=9)  # type: ignore[arg-type]
+        store.query_whole(Bounded("SELECT ?o WHERE { ?s ?p ?o "), **dataset, max_rows=5, max_bytes=9)  # type: ignore[arg-type]
     assert caught.value.line == 1

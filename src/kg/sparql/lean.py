@@ -156,6 +156,19 @@ def row_bounded(text: str, rows: int) -> str | None:
     return None
 
 
+def pattern_variables(text: str) -> frozenset[str]:
+    """The names of the variables of a lean ``SELECT``'s pattern (its ``WHERE`` group, the text's first
+    ``{``): a basic graph pattern binds every one of them in every solution (SPARQL 1.1 Query §18.3), which
+    ``KgStore.query_whole`` uses to count an answer's rows without parsing it.
+
+    >>> sorted(pattern_variables("SELECT ?x ?o { <http://ex/a> ?p ?o ; <http://ex/q> $r }"))
+    ['o', 'p', 'r']
+    """
+    found = list(tokens(text))
+    opening = next(at for at, token in enumerate(found) if token.kind == "punct" and token.text == "{")
+    return frozenset(token.text[1:] for token in found[opening:] if token.kind == "var")
+
+
 def _accepts(found: list[Token]) -> bool:
     cursor = _Cursor(found)
     try:

@@ -29,13 +29,13 @@ from types import TracebackType
 from kg.errors import QueryCrashed, QueryError, QueryTimeout, StoreError
 from kg.sparql.cache import AnswerCache
 from kg.sparql.guard import Dataset, inspect_query, resolve_dataset
-from kg.sparql.lean import is_lean, row_bounded
+from kg.sparql.lean import is_lean, pattern_variables, row_bounded
 from kg.sparql.lexer import normalise
 from kg.sparql.pool import Worker, WorkerDied, WorkerTimedOut
 from kg.sparql.schema_http import schema_org_https
 from kg.sparql.types import QueryAnswer, QueryBusy, QueryLimits, QueryRequest
 from kg.sparql.worker import Job, Reply, execute
-from kg.store import KgStore
+from kg.store import Bounded, KgStore
 
 # A lean SELECT of at most this many rows is serialised by the engine at once (``KgStore.query_whole``): point
 # lookups answer tens of rows. Bounded, so that what is held before the byte limit is checked stays small.
@@ -251,7 +251,8 @@ class QueryService:
         """Run a lean query in this process: it cannot run away (``kg.sparql.lean``), so no worker."""
         self._count("lean")
         job = self._job(request, dataset)
-        whole = row_bounded(request.text, min(job.max_rows, WHOLE_ROWS))
+        text = row_bounded(request.text, min(job.max_rows, WHOLE_ROWS))
+        whole = None if text is None else Bounded(text, pattern_variables(text))
         reply, body = execute(store, job, self._local_graphs, whole)
         if reply.status == "oom":
             raise QueryCrashed("the query engine ran out of memory on this query")

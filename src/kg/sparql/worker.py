@@ -26,7 +26,7 @@ from typing import Literal
 
 from kg.errors import QueryError, StoreError
 from kg.formats import RdfFormat, ResultsFormat
-from kg.store import KgStore
+from kg.store import Bounded, KgStore
 
 _PARENT_POLL_S = 0.5
 _M_ARENA_MAX = -8  # glibc mallopt parameter
@@ -89,13 +89,13 @@ def serve(conn: Connection, store_path: str, memory_mb: int, parent_pid: int) ->
 
 
 def execute(
-    store: KgStore, job: Job, graphs: frozenset[str] | None = None, whole: str | None = None
+    store: KgStore, job: Job, graphs: frozenset[str] | None = None, whole: Bounded | None = None
 ) -> tuple[Reply, bytes]:
     """Run one job; errors become replies, never exceptions.
 
     ``graphs`` are the store's named graphs: when the job's dataset is every public graph and the store
     holds no other, the engine's union default graph is the same dataset, read far faster
-    (``kg.sparql.guard``). ``whole`` is the job's text bounded in rows (``kg.sparql.lean.row_bounded``),
+    (``kg.sparql.guard``). ``whole`` is the job's query bounded in rows (``kg.sparql.lean.row_bounded``),
     whose answer the engine serialises at once when it fits the limits (``KgStore.query_capped``).
     """
     union = job.every_public_graph and graphs is not None and _covers(job.named_graphs, graphs)

@@ -6,7 +6,7 @@ to over HTTP only. ``kg.store.terms`` reads and writes terms and results, ``kg.s
 every RDF syntax; they and the embedded store are the only modules that import pyoxigraph.
 """
 
-from kg.store.embedded import KgStore
+from kg.store.embedded import Bounded, KgStore
 from kg.store.interface import Store
 from kg.store.syntaxes import (
     canonical_dumps,
@@ -18,6 +18,7 @@ from kg.store.syntaxes import (
 from kg.store.terms import CappedResult, QueryResult, Term, display, parse_to_nquads
 
 __all__ = [
+    "Bounded",
     "CappedResult",
     "KgStore",
     "QueryResult",
