@@ -252,7 +252,8 @@ class QueryService:
         self._count("lean")
         job = self._job(request, dataset)
         text = row_bounded(request.text, min(job.max_rows, WHOLE_ROWS))
-        whole = None if text is None else Bounded(text, pattern_variables(text))
+        # The variables of the text as sent, whose tokens are remembered (the bounded text is a new string).
+        whole = None if text is None else Bounded(text, pattern_variables(request.text))
         reply, body = execute(store, job, self._local_graphs, whole)
         if reply.status == "oom":
             raise QueryCrashed("the query engine ran out of memory on this query")
