@@ -6,11 +6,11 @@
   §5.4 ``DELETE`` and §5.5 ``POST`` (merges), N-Triples bodies.
 
 Store URLs name the server kind, which fixes its endpoints (``kg.store.endpoints``) and quirks: Oxigraph
-server's ``union-default-graph`` when every graph is served; Virtuoso's ``timeout`` parameter, its
-``X-SQL-State: S1TAT`` on an answer cut by a time limit (``kg.store.replies``), ``maxrows`` parameter and
-``X-SPARQL-MaxRows`` on an answer cut by rows, ``__ASK_RETVAL`` for ASK, and its optimiser (``_IN_ORDER``).
-The served graphs are those whose IRI starts with ``graph_prefix`` (``{base}graph/``): a server's own
-graphs (Virtuoso's system graphs) are never queried.
+server's ``union-default-graph`` when every graph is served; on Virtuoso, a query over every served graph
+names no graph but leaves the store's others out (``kg.store.virtuoso``), its ``timeout`` and ``maxrows``
+parameters, ``X-SQL-State: S1TAT`` and ``X-SPARQL-MaxRows`` on cut answers (``kg.store.replies``),
+``__ASK_RETVAL`` for ASK, and its optimiser (``_IN_ORDER``). The served graphs are those whose IRI starts
+with ``graph_prefix`` (``{base}graph/``): a server's own graphs are never queried.
 
 A store that refuses connections or does not answer a lookup in time is marked down for ``retry_after_s``:
 calls in that window fail at once with ``StoreUnavailable`` (HTTP 503 + ``Retry-After``), never a hang,
@@ -20,18 +20,17 @@ and the first call after it tries again, so the server recovers by itself when t
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
+from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.formats import RdfFormat, ResultsFormat
 from kg.store.endpoints import Endpoints, query_form
-from kg.store.http import Reply, StoreTimeout, call
-from kg.store.replies import boolean, refusal, status_line
+from kg.store.http import StoreTimeout
+from kg.store.replies import boolean, status_line
 from kg.store.terms import (
     CappedResult,
     QueryResult,
@@ -49,9 +48,9 @@ from kg.store.terms import (
     sparql_term,
     wire_bindings,
 )
+from kg.store.virtuoso import LIST_GRAPHS, LISTED_MAX, StoreGraphs, refuse_graph_constants
+from kg.store.wire import JSON, NTRIPLES, Wire
 
-_JSON = "application/sparql-results+json"
-_NTRIPLES = "application/n-triples"
 _PAGE = 10_000
 _ALL_GRAPHS_S = 10.0
 _MAX_GRAPH_BYTES = 1 << 30
@@ -62,7 +61,7 @@ _MAX_GRAPH_BYTES = 1 << 30
 _IN_ORDER = 'define sql:select-option "order"\n'
 
 
-class RemoteStore:
+class RemoteStore(Wire):
     """A SPARQL 1.1 server holding the project's named graphs, behind the same methods as ``KgStore``.
 
     :param timeout_s: deadline of a query (``query``, ``query_capped``).
@@ -94,6 +93,7 @@ class RemoteStore:
         self._down_until = 0.0
         self._all_graphs_at: tuple[float, frozenset[str]] = (-_ALL_GRAPHS_S, frozenset())
         self._served_at: tuple[float, tuple[str, ...]] = (-_ALL_GRAPHS_S, ())
+        self._listed_at: tuple[float, StoreGraphs] = (-_ALL_GRAPHS_S, StoreGraphs((), ()))
         self._lock = threading.Lock()
         self._prefix_filter = f"FILTER(STRSTARTS(STR(?g), {json.dumps(graph_prefix)}))"
 
@@ -101,8 +101,9 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         """The served named graphs (IRIs starting with ``graph_prefix``), sorted."""
-        pattern = "{}" if self.endpoints.kind == "oxigraph" else "{ ?s ?p ?o }"
-        text = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} {self._prefix_filter} }}"
+        if self.endpoints.kind == "virtuoso":
+            return list(self._store_graphs(fresh=True).served)
+        text = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{}} {self._prefix_filter} }}"
         rows = self._select(text, (), self.lookup_timeout_s)
         found = sorted(str(r["g"]["value"]) for r in rows if "g" in r)
         with self._lock:
@@ -110,21 +111,46 @@ class RemoteStore:
         return found
 
     def _served(self) -> list[str]:
-        """``graphs()`` as it was at most ``_ALL_GRAPHS_S`` seconds ago, or since a load through this object:
-        the dataset of ``query``. Virtuoso lists graphs by a ``DISTINCT ?g`` over its quads (150 ms at 10^5
-        triples, and linear), which each page's queries paid; a graph loaded by another process meanwhile
-        is in the union of the next ones."""
+        """``graphs()`` as it was at most ``_ALL_GRAPHS_S`` seconds ago, or since a load through this object
+        (a graph loaded by another process meanwhile is in the union of the next queries)."""
+        if self.endpoints.kind == "virtuoso":
+            return list(self._store_graphs().served)
         with self._lock:
             if time.monotonic() - self._served_at[0] < _ALL_GRAPHS_S:
                 return list(self._served_at[1])
         return self.graphs()
+
+    def _store_graphs(self, *, fresh: bool = False) -> StoreGraphs:
+        """Virtuoso's graphs, served and others, listed at most every ``_ALL_GRAPHS_S`` seconds (a scan of
+        the quads: 200 ms at 6,000 graphs), or since a load through this object: a graph loaded outside the
+        prefix by someone else meanwhile is left out from the next listing on."""
+        with self._lock:
+            if not fresh and time.monotonic() - self._listed_at[0] < _ALL_GRAPHS_S:
+                return self._listed_at[1]
+        rows = self._select(LIST_GRAPHS, (), self.lookup_timeout_s)
+        found = StoreGraphs.split((str(r["g"]["value"]) for r in rows if "g" in r), self.graph_prefix)
+        with self._lock:
+            self._listed_at = (time.monotonic(), found)
+        return found
+
+    def _excluding(self, every: bool) -> bool:
+        """True when a query over every served graph names none on Virtuoso: past ``LISTED_MAX`` graphs."""
+        return every and self.endpoints.kind == "virtuoso" and len(self._store_graphs().served) > LISTED_MAX
+
+    def _every_graph(self, sparql: str, every: bool) -> str:
+        """On Virtuoso past ``LISTED_MAX`` graphs, a query over every served graph with the store's other
+        graphs left out by name (kg.store.virtuoso)."""
+        if not self._excluding(every):
+            return sparql
+        refuse_graph_constants(sparql)
+        return self._store_graphs().exclusions(self.url, self.graph_prefix) + sparql
 
     def __len__(self) -> int:
         """Triples in the served graphs; a count past ``timeout_s`` is ``StoreTimeout`` (503), and does not
         mark the store down."""
         text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._prefix_filter} }}"
         try:
-            reply = self._query(text, (), _JSON, self.timeout_s, trips=False)
+            reply = self._query(text, (), JSON, self.timeout_s, trips=False)
         except QueryTimeout as exc:
             raise StoreTimeout(str(exc), retry_after_s=self.retry_after_s) from None
         rows = wire_bindings(self._json(reply))[1]
@@ -142,19 +168,21 @@ class RemoteStore:
         """Run a SPARQL 1.1 query; by default the default graph is the union of the served graphs."""
         if prefixes:
             sparql = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + sparql
+        virtuoso = self.endpoints.kind == "virtuoso"
+        every = default_graph is None and union and (named_graphs is None or not virtuoso)
         served = self._served() if default_graph is None or named_graphs is None else []
         params = self._dataset(
             list(default_graph) if default_graph is not None else (served if union else []),
             list(named_graphs) if named_graphs is not None else served,
-            every=default_graph is None and union,
+            every=every,
         )
         form = query_form(sparql)
-        if self.endpoints.kind == "virtuoso":
-            sparql = _IN_ORDER + sparql
+        if virtuoso:
+            sparql = _IN_ORDER + self._every_graph(sparql, every)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            reply = self._query(sparql, params, _NTRIPLES, self.timeout_s, trips=False)
+            reply = self._query(sparql, params, NTRIPLES, self.timeout_s, trips=False)
             return QueryResult("graph", triples=tuple(parse_triples(reply.body, RdfFormat.NTRIPLES)))
-        doc = self._json(self._query(sparql, params, _JSON, self.timeout_s, trips=False))
+        doc = self._json(self._query(sparql, params, JSON, self.timeout_s, trips=False))
         if form == "ASK":
             return QueryResult("boolean", boolean=boolean(doc))
         return solutions_from_bindings(*wire_bindings(doc))
@@ -177,15 +205,16 @@ class RemoteStore:
         :raises StoreUnavailable: the store is down.
         """
         params = self._dataset(list(default_graph), list(named_graphs), every=union_of_all_graphs)
+        sparql = self._every_graph(sparql, union_of_all_graphs)
         form = query_form(sparql)
         wire_cap = 2 * max_bytes + (1 << 20)  # the wire formats are wordier than what is kept
         if form in ("CONSTRUCT", "DESCRIBE"):
-            reply = self._query(sparql, params, _NTRIPLES, self.timeout_s, False, wire_cap, max_rows)
+            reply = self._query(sparql, params, NTRIPLES, self.timeout_s, False, wire_cap, max_rows)
             body = reply.body[: reply.body.rfind(b"\n") + 1] if reply.cut else reply.body
             triples = parse_triples(body, RdfFormat.NTRIPLES)
             capped = capped_triples(triples, graph_format, max_rows, max_bytes)
             return capped if not reply.cut else CappedResult("graph", capped.body, capped.rows, True)
-        reply = self._query(sparql, params, _JSON, self.timeout_s, False, wire_cap, max_rows)
+        reply = self._query(sparql, params, JSON, self.timeout_s, False, wire_cap, max_rows)
         if reply.cut:
             raise QueryError(f"the answer is over {wire_cap // 1_000_000} MB; add a LIMIT")
         doc = self._json(reply)
@@ -262,7 +291,7 @@ class RemoteStore:
 
     def _get_graph(self, name: str) -> bytes | None:
         url = f"{self.endpoints.graphs}?{urlencode({'graph': name})}"
-        reply = self._send("GET", url, None, {"Accept": _NTRIPLES}, self.timeout_s, True, _MAX_GRAPH_BYTES)
+        reply = self._send("GET", url, None, {"Accept": NTRIPLES}, self.timeout_s, True, _MAX_GRAPH_BYTES)
         if reply.status == 404:
             return None
         if reply.status != 200:
@@ -293,9 +322,10 @@ class RemoteStore:
 
     def _graph_request(self, method: str, graph: str, body: bytes | None) -> None:
         url = f"{self.endpoints.graphs}?{urlencode({'graph': graph})}"
-        headers = {"Content-Type": _NTRIPLES} if body is not None else {}
+        headers = {"Content-Type": NTRIPLES} if body is not None else {}
         with self._lock:  # the graphs listed may change: ask again
             self._served_at, self._all_graphs_at = (-_ALL_GRAPHS_S, ()), (-_ALL_GRAPHS_S, frozenset())
+            self._listed_at = (-_ALL_GRAPHS_S, self._listed_at[1])
         reply = self._send(method, url, body, headers, self.load_timeout_s, trips=True)
         if reply.status == 404 and method == "DELETE":
             return
@@ -305,6 +335,8 @@ class RemoteStore:
     # --- the wire -----------------------------------------------------------------------------------
 
     def _dataset(self, default: list[str], named: list[str], *, every: bool) -> list[tuple[str, str]]:
+        if self._excluding(every):
+            return []  # every graph of the store, its others left out by ``_every_graph``
         if every and self.endpoints.kind == "oxigraph" and self._all_graphs() <= set(named):
             return [("union-default-graph", "")]  # same answers, one index seek per pattern (guard.py)
         return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
@@ -320,94 +352,3 @@ class RemoteStore:
         with self._lock:
             self._all_graphs_at = (time.monotonic(), found)
         return found
-
-    def _select(
-        self, text: str, params: Sequence[tuple[str, str]], timeout_s: float, limit: int = 0
-    ) -> list[dict[str, Any]]:
-        """Rows of a lookup; ``limit``: its LIMIT (a store's row limit that high is no cut)."""
-        doc = self._json(self._query(text, params, _JSON, timeout_s, True, 1 << 28, max(0, limit - 1)))
-        return wire_bindings(doc)[1]
-
-    def _query(
-        self,
-        text: str,
-        params: Sequence[tuple[str, str]],
-        accept: str,
-        timeout_s: float,
-        trips: bool,
-        max_bytes: int = 1 << 28,
-        max_rows: int = 0,
-    ) -> Reply:
-        """Run a query; ``max_rows``: the rows kept of its answer (one more is read to tell it was cut),
-        0 when every row is needed."""
-        fields = [("query", text), *params]
-        if self.endpoints.kind == "virtuoso":  # its own limit, in ms: it stops the work (docs/serving.md)
-            # Its anytime queries overran their limit about twice (2.1 s for 1 s): ask for half the deadline.
-            fields.append(("timeout", str(max(1, int(timeout_s * 500)))))
-            if max_rows:  # it stops at the rows kept (and the one that tells the answer was cut)
-                fields.append(("maxrows", str(max_rows + 1)))
-        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-        body = urlencode(fields, quote_via=quote).encode()
-        started = time.monotonic()
-        try:
-            reply = self._send("POST", self.endpoints.query, body, headers, timeout_s, trips, max_bytes)
-        except StoreTimeout:
-            if trips:
-                raise
-            raise QueryTimeout(
-                f"the query ran longer than {timeout_s:g} s and was stopped; simplify it or add a LIMIT"
-            ) from None
-        problem = refusal(reply, self.endpoints.kind, timeout_s, time.monotonic() - started, max_rows)
-        if isinstance(problem, StoreUnavailable):
-            self._mark_down()
-            raise StoreUnavailable(str(problem), retry_after_s=self.retry_after_s)
-        if problem is not None:
-            raise problem
-        return reply
-
-    def _send(
-        self,
-        method: str,
-        url: str,
-        body: bytes | None,
-        headers: dict[str, str],
-        timeout_s: float,
-        trips: bool,
-        max_bytes: int = 1 << 28,
-    ) -> Reply:
-        with self._lock:
-            left = self._down_until - time.monotonic()
-        if left > 0:
-            raise StoreUnavailable(
-                f"the store at {self.url} is unavailable; retrying in {math.ceil(left)} s",
-                retry_after_s=max(1, math.ceil(left)),
-            )
-        try:
-            return call(
-                method,
-                url,
-                body=body,
-                headers=headers,
-                timeout_s=timeout_s,
-                connect_timeout_s=self.connect_timeout_s,
-                max_bytes=max_bytes,
-            )
-        except StoreTimeout as exc:
-            if trips:
-                self._mark_down()
-                raise StoreTimeout(str(exc), retry_after_s=self.retry_after_s) from None
-            raise
-        except StoreUnavailable as exc:
-            self._mark_down()
-            raise StoreUnavailable(str(exc), retry_after_s=self.retry_after_s) from None
-
-    def _mark_down(self) -> None:
-        with self._lock:
-            self._down_until = time.monotonic() + self.retry_after_s
-
-    @staticmethod
-    def _json(reply: Reply) -> Any:
-        try:
-            return json.loads(reply.body)
-        except ValueError:
-            raise QueryError(f"the store sent no SPARQL JSON ({reply.media_type or 'no type'})") from None
