@@ -189,6 +189,7 @@ WHOLE_QUERIES = (
     f"SELECT * WHERE {{ <{EX}a/item/7> <{EX}label> ?l ; <{EX}rank> ?r ; <{EX}next> ?n }}",
     f"SELECT ?missing ?o WHERE {{ <{EX}a/item/7> <{EX}label> ?o }}",  # ?missing: unbound in every row
     f"SELECT ?o WHERE {{ <{EX}nothing> ?p ?o }}",
+    f"SELECT ?prédicat ?объект_1 WHERE {{ <{EX}a/item/7> ?prédicat ?объект_1 }}",  # names read from the bytes
     'SELECT ?t ?l WHERE { BIND(<<( <http://ex/s> <http://ex/p> "o" )>> AS ?t) '
     'BIND(STRLANGDIR("a", "en", "rtl") AS ?l) }',
 )

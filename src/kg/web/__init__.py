@@ -68,6 +68,8 @@ def create_app(
     app.extensions[EXTENSION] = AppState(settings, options, dataset, reader, queries, documents, shares)
 
     from kg.web import browse, catalog, downloads, home, ontology, resources, sparql, system, wellknown
+    from kg.web.lane import EXTENSION as LANE
+    from kg.web.lane import Lane
     from kg.web.light_queries import LightQueries
 
     for module in (home, system, sparql, downloads, ontology, wellknown, catalog, browse, resources):
@@ -81,12 +83,14 @@ def create_app(
     app.context_processor(_template_context)
     public = PublicUrl.parse(options.public_url) if options.public_url else None
     # Lookups and cached answers skip Flask (kg.web.light_queries), behind the origin rules like the app.
+    light = LightQueries(app, app.wsgi_app)
     guarded = OriginGuard(
-        LightQueries(app, app.wsgi_app),
+        light,
         allowed=allowed_host_names(options.allowed_hosts, public, options.host),
         public=public,
         trusted_proxies=options.trusted_proxies,
     )
+    app.extensions[LANE] = Lane(light, guarded, options.max_body_bytes)  # kg serve's handler asks it first
     app.wsgi_app = AnswerCache(guarded, options.answer_cache_bytes)  # type: ignore[method-assign]
     return app
 

@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from io import BytesIO
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -31,7 +32,7 @@ from werkzeug.serving import DechunkedInput, WSGIRequestHandler
 from werkzeug.urls import uri_to_iri
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _NO_BODY = (204, 304)
 _ACCESS_LOG = threading.Lock()
@@ -79,6 +80,13 @@ def access_log(line: str) -> None:
         sys.stderr.flush()
 
 
+def _whole(
+    start_response: StartResponse, status: str, headers: list[tuple[str, str]], data: bytes
+) -> list[bytes]:
+    start_response(status, headers)
+    return [data]
+
+
 _DRAIN_BYTES = 10_000_000
 
 
@@ -120,6 +128,27 @@ class KeepAliveHandler(WSGIRequestHandler):
         expect = self.headers.get("Expect", "").lower().strip(" \t") == "100-continue"
         if expect and self.request_version >= "HTTP/1.1":  # RFC 9110 §10.1.1: not to an HTTP/1.0 client
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if self.request_version != "HTTP/1.1":
+            self.close_connection = True
+        lane = getattr(self.server.app, "lane", None)  # kg.web.lane: light /sparql requests, without WSGI
+        taken = None
+        if lane is not None and not expect:
+            try:
+                taken = lane(self)
+            except (ConnectionError, TimeoutError):
+                self.close_connection = True
+                return
+            except Exception:  # as a failure of the app: logged, a 500, the connection closed
+                self.close_connection = True
+                self.log_error("error on request %s %s", self.command, self.path)
+                self._run(self.make_environ(), None, InternalServerError())
+                return
+        if taken is not None and taken.answer is not None:
+            status, headers, data = taken.answer
+            self._run(
+                taken.environ, Body(BytesIO(), 0), lambda _env, start: _whole(start, status, headers, data)
+            )
+            return
         self.environ = environ = self.make_environ()
         body: Body | None = None
         if "wsgi.input_terminated" in environ:  # chunked: Werkzeug dechunks; where it ends is unclear
@@ -132,12 +161,14 @@ class KeepAliveHandler(WSGIRequestHandler):
             if length < 0:
                 self.close_connection = True
             else:
-                body = Body(self.rfile, length)
+                # A body the lane read and declined is the app's as it was sent (short if the client left).
+                body = Body(self.rfile if taken is None else BytesIO(taken.body), length)
                 environ["wsgi.input"] = body
-        if self.request_version != "HTTP/1.1":
-            self.close_connection = True
+        self._run(environ, body, self.server.app)
+
+    def _run(self, environ: WSGIEnvironment, body: Body | None, app: WSGIApplication) -> None:
         try:
-            self._answer(environ, body)
+            self._answer(environ, body, app)
         except (ConnectionError, TimeoutError) as exc:
             self.connection_dropped(exc, environ)
             self.close_connection = True
@@ -192,7 +223,7 @@ class KeepAliveHandler(WSGIRequestHandler):
             environ["wsgi.input"] = DechunkedInput(environ["wsgi.input"])
         return environ
 
-    def _answer(self, environ: WSGIEnvironment, body: Body | None) -> None:
+    def _answer(self, environ: WSGIEnvironment, body: Body | None, app: WSGIApplication) -> None:
         sent: list[bool] = []
         pending: list[tuple[str, list[tuple[str, str]]]] = []
         chunked = [False]
@@ -232,7 +263,7 @@ class KeepAliveHandler(WSGIRequestHandler):
                 self.wfile.write(self._framed(data, chunked[0]))
 
         try:
-            result: Iterable[bytes] = self.server.app(environ, start_response)
+            result: Iterable[bytes] = app(environ, start_response)
             try:
                 for data in result:
                     write(data)

@@ -69,17 +69,24 @@ class LightQueries:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         found = None
         if environ.get("PATH_INFO") == PATH and environ.get("REQUEST_METHOD") in ("GET", "POST"):
-            try:
-                found = self._answer(environ)
-            except (QueryError, ProtocolError, BadFormatParameter):
-                found = None  # the blueprint answers it, with the error page or text it writes
+            found = self.answer(environ)
         if found is None:
             return self.app(environ, start_response)
         status, headers, body = found
-        with self._lock:
-            self.answered += 1
         start_response(status, headers)
         return [body]
+
+    def answer(self, environ: WSGIEnvironment) -> Answer | None:
+        """The whole answer to a ``GET`` or ``POST`` of ``/sparql`` answered here, or None for the app to
+        answer (``kg.web.lane`` calls this too, before the WSGI environ is made)."""
+        try:
+            found = self._answer(environ)
+        except (QueryError, ProtocolError, BadFormatParameter):
+            return None  # the blueprint answers it, with the error page or text it writes
+        if found is not None:
+            with self._lock:
+                self.answered += 1
+        return found
 
     def _answer(self, environ: WSGIEnvironment) -> Answer | None:
         st: AppState = self.flask.extensions[EXTENSION]

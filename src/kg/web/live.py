@@ -25,12 +25,15 @@ from flask import Flask
 from kg.dumps import MANIFEST_FILE
 from kg.errors import KgError
 from kg.publication import Pin
+from kg.web.lane import EXTENSION as LANE
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from kg.sparql import QueryService
     from kg.sparql.remote import RemoteQueryService
+    from kg.web.keepalive import KeepAliveHandler
+    from kg.web.lane import Lane, Taken
 
 GRACE_SECONDS = 5.0
 """Added to the query time limit before an old build's query processes are stopped."""
@@ -101,6 +104,12 @@ class LiveApp:
         app: Any = self._current.app
         result: Iterable[bytes] = app(environ, start_response)
         return result
+
+    def lane(self, handler: KeepAliveHandler) -> Taken | None:
+        """The current build's light path at the HTTP handler (``kg.web.lane``), from the same one attribute
+        read as ``__call__``."""
+        found: Lane | None = self._current.app.extensions.get(LANE)
+        return None if found is None else found.take(handler)
 
     def check(self) -> bool:
         """Look at ``dist/`` once; serve its build if it is new. True when a new build was swapped in."""

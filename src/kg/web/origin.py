@@ -161,6 +161,20 @@ class OriginGuard:
             _use_public_url(environ, self.public)
         return self.app(environ, start_response)
 
+    def admits(self, environ: WSGIEnvironment) -> bool:
+        """These rules applied to a request that does not pass through the middleware (``kg.web.lane``, whose
+        environ has no ``SCRIPT_NAME`` header and no gunicorn socket): True, with the public URL applied,
+        when the request may be answered without the app; False where the app must answer it (proxies to
+        trust, or a ``Host`` missing or refused: the 400 above)."""
+        if self.trusted_proxies:
+            return False
+        host = environ.get("HTTP_HOST")
+        if host is None or not self._allowed(host):
+            return False
+        if self.public is not None:
+            _use_public_url(environ, self.public)
+        return True
+
     def _allowed(self, host: str) -> bool:
         allowed = self._hosts.get(host)
         if allowed is None:
