@@ -240,6 +240,13 @@ def _start_kg_processes(ctx: Context) -> server_bench.Server:
 def _start_kg_file(ctx: Context) -> server_bench.Server:
     # The other data shape: one file, one graph (what `kg serve FILE` serves), the same triples.
     single = one_graph_file(ctx.nquads, ctx.work / "one-graph.nt")
+    from kg.rdf_input import InputLimits
+
+    limit, size = InputLimits().max_bytes, single.stat().st_size
+    if size > limit:  # a cap on anyone's files (kg.rdf_input): a graph this size is served from `kg build`
+        raise RuntimeError(
+            f"one file of {size / 2**20:,.0f} MB, and kg serve FILE reads {limit // 2**20} MB a file"
+        )
     argv = [str(KG), "serve", "--port", "{port}", "--timeout", "120", "--processes", "2", str(single)]
     env = kg_env(ctx.work, KG_CLIENT_QUERIES="2")
     return server_bench.start("kg-2-file", "kg serve --processes 2 FILE", argv, "/sparql", env, ctx.work)

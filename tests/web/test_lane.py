@@ -19,6 +19,7 @@ from kg.settings import Settings
 from kg.sparql import QueryService
 from kg.web import create_app
 from kg.web.config import WebOptions
+from kg.web.lane import EXTENSION as LANE
 from kg.web.live import LiveApp, Served
 from kg.web.runtime import Prepared
 from kg.web.serve import LimitedRequestHandler
@@ -65,6 +66,7 @@ def servers(
     for name, opts in (
         ("plain", replace(options, answer_cache_bytes=0)),
         ("public", replace(options, answer_cache_bytes=0, public_url="https://data.example.org/kg/")),
+        ("cached", replace(options, answer_cache_bytes=1 << 20)),
     ):
         laned = _app(web_settings, prepared, opts, service)
         bare = _app(web_settings, prepared, opts, service)
@@ -176,7 +178,7 @@ TAKEN = {
 }
 
 
-@pytest.mark.parametrize("which", ["plain", "public"])
+@pytest.mark.parametrize("which", ["plain", "public", "cached"])
 @pytest.mark.parametrize("request_bytes", TAKEN.values(), ids=TAKEN.keys())
 def test_the_lane_answers_light_requests_as_the_app(
     servers: dict[str, Any], which: str, request_bytes: bytes
@@ -233,3 +235,15 @@ def test_a_body_read_and_declined_is_the_apps_and_the_connection_goes_on(servers
     assert taken == 2  # the lookup, and the heavy query again (from the service's cache)
     assert [a[0] for a in through_lane] == ["HTTP/1.1 200 OK"] * 3
     assert through_lane == through_app
+
+
+def test_a_repeated_light_request_is_answered_from_the_answer_cache(servers: dict[str, Any]) -> None:
+    lane = servers["cached"]["laned"].extensions[LANE]
+    lookup = _post(LOOKUP.replace("?o", "?kept"))
+    other = _post(LOOKUP.replace("?o", "?kept"), "text/csv")  # the same query, another format: not a hit
+    before = lane.answers.hits
+    through_lane, through_app, taken = _both(servers, "cached", lookup, other, lookup, other)
+    assert taken == 4 and lane.answers.hits - before == 2
+    assert through_lane == through_app
+    assert through_lane[0] == through_lane[2] and through_lane[0] != through_lane[1]
+    assert through_lane[1][2].startswith(b"p,kept")

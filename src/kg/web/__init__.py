@@ -90,8 +90,9 @@ def create_app(
         public=public,
         trusted_proxies=options.trusted_proxies,
     )
-    app.extensions[LANE] = Lane(light, guarded, options.max_body_bytes)  # kg serve's handler asks it first
-    app.wsgi_app = AnswerCache(guarded, options.answer_cache_bytes)  # type: ignore[method-assign]
+    answers = AnswerCache(guarded, options.answer_cache_bytes)
+    app.extensions[LANE] = Lane(light, guarded, options.max_body_bytes, answers)  # kg serve's handler: first
+    app.wsgi_app = answers  # type: ignore[method-assign]
     return app
 
 

@@ -52,11 +52,7 @@ class AnswerCache:
         key = self._key(environ)
         if key is None:
             return self.app(environ, start_response)
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
+        found = self.get(key)
         if found is not None:
             status, headers, body = found
             start_response(status, list(headers))
@@ -77,7 +73,7 @@ class AnswerCache:
             if close is not None:
                 close()
         if captured:
-            self._keep(key, captured[-1][0], captured[-1][1], body)
+            self.keep(key, captured[-1][0], captured[-1][1], body)
         return [body]
 
     def _key(self, environ: WSGIEnvironment) -> tuple[object, ...] | None:
@@ -110,9 +106,21 @@ class AnswerCache:
             *[part for header in headers for part in header],
         )
 
-    def _keep(
-        self, key: tuple[object, ...], status: str, headers: list[tuple[str, str]], body: bytes
-    ) -> None:
+    def get(self, key: tuple[object, ...]) -> Stored | None:
+        """The answer kept for ``key`` (the keys of ``kg.web.lane`` too: one budget for both), or None."""
+        if self.max_bytes <= 0:
+            return None
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+        return found
+
+    def keep(self, key: tuple[object, ...], status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        """Keep a ``200`` answer that sets no cookie, within the byte budget (least recently used out)."""
+        if self.max_bytes <= 0:
+            return
         if not status.startswith("200 ") or len(body) > MAX_ENTRY:
             return
         for name, _ in headers:

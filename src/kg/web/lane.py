@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
+    from kg.web.answers import AnswerCache
     from kg.web.keepalive import KeepAliveHandler
     from kg.web.light_queries import Answer, LightQueries
     from kg.web.origin import OriginGuard
@@ -55,6 +56,21 @@ _DECLINED = frozenset(
 )
 
 
+# A repeated light request is answered from the whole-answer cache (kg.web.answers), under keys of its own.
+_KEY = "kg.lane"
+_KEYED = (
+    "REQUEST_METHOD",
+    "QUERY_STRING",
+    "CONTENT_TYPE",
+    "HTTP_ACCEPT",
+    "HTTP_HOST",
+    "wsgi.url_scheme",
+    "SCRIPT_NAME",
+    "SERVER_NAME",
+    "SERVER_PORT",
+)
+
+
 @dataclass(frozen=True)
 class Taken:
     """What :func:`take` did with a request: ``answer`` is None when the app must answer it; ``body`` is the
@@ -69,10 +85,13 @@ class Lane:
     """The light path of one build's app and its origin rules (``create_app`` keeps it in
     ``app.extensions[EXTENSION]``; ``kg.web.live.LiveApp.lane`` finds the current build's)."""
 
-    def __init__(self, light: LightQueries, guard: OriginGuard, max_body_bytes: int) -> None:
+    def __init__(
+        self, light: LightQueries, guard: OriginGuard, max_body_bytes: int, answers: AnswerCache
+    ) -> None:
         self.light = light
         self.guard = guard
         self.max_body_bytes = max_body_bytes
+        self.answers = answers
 
     def take(self, handler: KeepAliveHandler) -> Taken | None:
         """Answer the handler's request if it is a light ``/sparql`` request; None when nothing was read
@@ -97,8 +116,16 @@ class Lane:
             return None  # a GET with a body: the app decides what to do with it
         answer = None
         if self.guard.admits(environ):
-            environ["wsgi.input"] = BytesIO(body)
-            answer = self.light.answer(environ)
+            # Everything the light path reads, after the origin rules: an answer kept for it is its answer
+            # for this build (a new build has a new Lane, and a new cache).
+            key = (_KEY, body, *[environ.get(name) for name in _KEYED])
+            kept = self.answers.get(key)
+            answer = None if kept is None else (kept[0], list(kept[1]), kept[2])
+            if answer is None:
+                environ["wsgi.input"] = BytesIO(body)
+                answer = self.light.answer(environ)
+                if answer is not None:
+                    self.answers.keep(key, *answer)
         return Taken(environ, answer, body)
 
 
