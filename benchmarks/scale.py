@@ -33,6 +33,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -475,11 +476,22 @@ def run_system(system: System, ctx: Context, keys: list[str], args: argparse.Nam
         if store_pid:
             out["store_after_mb"] = server_bench.memory_mb(store_pid)
     finally:
-        server.stop()
+        stop_all(server)
     again = system.start(ctx)  # a second start: what a restart costs (a store already on disk is reused)
     out["restart_s"] = round(again.startup_s, 2)
-    again.stop()
+    stop_all(again)
     return out
+
+
+def stop_all(server: server_bench.Server, timeout: float = 60) -> None:
+    """Stop a system and wait until every process it started has gone: query workers outlive their server
+    by the time they take to notice (one still starting finishes its start first, seconds of CPU), and the
+    next system measured would share the cores with them."""
+    pids = set(server_bench.process_tree(server.proc.pid))
+    server.stop()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in pids):
+        time.sleep(0.2)
 
 
 # -------------------------------------------------------------------------------------------- report
@@ -592,9 +604,11 @@ def targets(results: list[SizeResult]) -> list[str]:
             ours, theirs = rate(kg, name), rate(peer, name)
             if ours is None or not theirs:
                 cells.append("not measured")
-            else:
-                ratio = ours / theirs
-                cells.append(f"{ratio:.2f}x {'met' if ratio >= least else '**missed**'}")
+                continue
+            paired = paired_ratios(kg.get(name), peer.get(name))
+            ratio = statistics.median(paired) if paired else ours / theirs
+            spread = f" (rounds {min(paired):.2f}-{max(paired):.2f})" if len(paired) > 1 else ""
+            cells.append(f"{ratio:.2f}x {'met' if ratio >= least else '**missed**'}{spread}")
         page = kg.get("page")
         if isinstance(page, dict) and "p50_ms" in page:
             met = "met" if float(page["p50_ms"]) < PAGE_TARGET_MS else "**missed**"
@@ -604,6 +618,17 @@ def targets(results: list[SizeResult]) -> list[str]:
         label = next(s.label for s in SYSTEMS if s.key == key)
         lines.append(f"| {r.size:.0e} | {label} | " + " | ".join(cells) + " |")
     return lines
+
+
+def paired_ratios(ours: object, theirs: object) -> list[float]:
+    """Our rate over the peer's, round by round (round n of each ran minutes apart at most), when both
+    have the same number of rounds; else none."""
+    if not isinstance(ours, dict) or not isinstance(theirs, dict):
+        return []
+    mine, peer = ours.get("rounds") or [], theirs.get("rounds") or []
+    if len(mine) != len(peer) or not all(peer):
+        return []
+    return [float(a) / float(b) for a, b in zip(mine, peer, strict=True)]
 
 
 def memory(data: dict[str, object], own: str, store: str) -> str:
@@ -668,6 +693,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1e4,1e5", help="triples, comma-separated (1e4,1e5,1e6,1e7)")
     parser.add_argument("--systems", default=",".join(s.key for s in SYSTEMS), help="keys from SYSTEMS")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run every system this many times in turn; ratios: median of rounds",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--validate-timeout", type=float, default=1800.0, help="0: skip kg validate")
@@ -703,18 +734,30 @@ def main(argv: Sequence[str] | None = None) -> None:
             run_commands(work, records, result, args)
         keys = projects(work / "dist" / "kg.nq")
         ctx = Context(work, work / "dist" / "kg.nq")
-        for system in SYSTEMS:
-            if system.key not in wanted:
-                continue
-            if reason := system.missing():
-                skipped[system.label] = reason
-                continue
-            log(f"  {system.label}")
-            try:
-                result.systems[system.key] = run_system(system, ctx, keys, args)
-            except Exception as exc:
-                log(f"  {system.key} failed: {exc}")
-                skipped[f"{system.label} at {size:.0e}"] = f"failed: {str(exc)[:120]}"
+        rounds: dict[str, list[dict[str, object]]] = {}
+        failed: set[str] = set()
+        # Each round runs every system in turn, so that a few seconds' slowdown of the machine falls on
+        # one system of one round; the ratios are taken round by round, then their median (`targets`).
+        for number in range(args.rounds):
+            for system in SYSTEMS:
+                if system.key not in wanted or system.key in failed:
+                    continue
+                if reason := system.missing():
+                    skipped[system.label] = reason
+                    continue
+                log(
+                    f"  {system.label}"
+                    + (f" (round {number + 1} of {args.rounds})" if args.rounds > 1 else "")
+                )
+                try:
+                    rounds.setdefault(system.key, []).append(run_system(system, ctx, keys, args))
+                except Exception as exc:
+                    log(f"  {system.key} failed: {exc}")
+                    skipped[f"{system.label} at {size:.0e}"] = f"failed: {str(exc)[:120]}"
+                    failed.add(system.key)
+                    rounds.pop(system.key, None)
+        for key, measured in rounds.items():
+            result.systems[key] = merge_rounds(measured)
         stop_stores()
         results.append(result)
         previous[size] = {**asdict(result)}
@@ -726,6 +769,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.out.write_text(markdown(everything, args, skipped), encoding="utf-8")
     plot(args.results, args.plot)
     log(f"wrote {args.out}, {args.plot} and {args.results}")
+
+
+def merge_rounds(measured: list[dict[str, object]]) -> dict[str, object]:
+    """One system's rounds as one result: each scenario's median round by rate (its rate, median latency and
+    errors together), every round's rate under ``rounds``; the first round's start times and idle memory
+    (the cold start), the largest memory after the runs."""
+    merged = dict(measured[0])
+    for name in {k for m in measured for k, v in m.items() if isinstance(v, dict)}:
+        runs = [m[name] for m in measured if isinstance(m.get(name), dict) and "rate" in m[name]]  # type: ignore[operator]
+        if not runs:
+            continue
+        ordered = sorted(runs, key=lambda r: float(r["rate"]))  # type: ignore[index]
+        merged[name] = {**ordered[(len(ordered) - 1) // 2], "rounds": [r["rate"] for r in runs]}  # type: ignore[index]
+    after = [m["after_mb"] for m in measured if isinstance(m.get("after_mb"), int | float)]
+    if after:
+        merged["after_mb"] = max(after)  # type: ignore[type-var]
+    return merged
 
 
 def _from_json(data: dict[str, object]) -> SizeResult:
