@@ -455,6 +455,9 @@ def run_system(system: System, ctx: Context, keys: list[str], args: argparse.Nam
     server = system.start(ctx)
     out: dict[str, object] = {"start_s": round(server.startup_s or time.perf_counter() - started, 2)}
     try:
+        # Answering is not settled: `kg serve` answers while its query workers still start (a second or two
+        # of CPU each). Idle memory and every scenario are measured once the process tree is idle.
+        server_bench.wait_for_idle(server.proc.pid, timeout=120)
         out["idle_mb"] = server_bench.memory_mb(server.proc.pid)
         if store_pid := getattr(server, "store_pid", None):  # kg serve, then its store server
             out["store_idle_mb"] = server_bench.memory_mb(store_pid)
