@@ -251,7 +251,7 @@ def start(
     argv = [a.replace("{port}", str(port)) for a in argv]
     log = workdir / f"{key}-{label.split()[0].lower()}.log"
     started = time.perf_counter()
-    with log.open("wb") as out:
+    with log.open("ab") as out:  # a restart adds to the log: the first start's errors stay readable
         proc = subprocess.Popen(
             argv,
             stdout=out,
