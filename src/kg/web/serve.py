@@ -21,6 +21,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from kg.settings import Settings
 from kg.sparql import QueryLimits, QueryService
+from kg.sparql.lexer import compile_now
 from kg.sparql.remote import RemoteQueryService
 from kg.store import KgStore
 from kg.store.remote import RemoteStore
@@ -142,6 +143,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def _served(settings: Settings, options: WebOptions, prepared: Prepared, seen: str, *, owned: bool) -> Served:
     """Start the query processes of a prepared store and build its app."""
+    compile_now()  # the guard's lexer, before the first request rather than in it
     service: QueryService | RemoteQueryService
     if isinstance(prepared.store, RemoteStore):  # queries run on the store's server (kg.sparql.remote)
         version, public = prepared.dataset.version, prepared.dataset.public_graphs
