@@ -15,9 +15,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+
+from kg.settings import Settings
+from kg.web.config import WebOptions
+from kg.web.live import Served
+from kg.web.runtime import prepare_release
+from kg.web.serve import _served
 
 REQUIRED = os.environ.get("KG_REQUIRE_STORES") == "1"
 OXIGRAPH_TIMEOUT_S = 2
@@ -201,3 +209,14 @@ class VirtuosoServer(Server):
                 timeout=30,
             )
             self.granted = True
+
+
+def serve_release(settings: Settings, options: WebOptions) -> Iterator[Flask]:
+    """The app `kg serve` makes of ``settings``' build with ``options`` (its store, its query service), for a
+    module fixture to ``yield from``; its query service and build pin are closed after."""
+    served: Served = _served(settings, options, prepare_release(settings, options), "", owned=False)
+    yield served.app
+    assert served.service is not None
+    served.service.close()
+    if served.pin is not None:
+        served.pin.close()

@@ -15,15 +15,12 @@ from flask import Flask
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from store_servers import Server
+from store_servers import Server, serve_release
 
 from kg.dumps import write_dumps
 from kg.settings import Settings
 from kg.store.push import push_configured
 from kg.web.config import WebOptions
-from kg.web.live import Served
-from kg.web.runtime import prepare_release
-from kg.web.serve import _served
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "/project/interpol-mobile-police-training-program"
@@ -38,18 +35,9 @@ def built(dataset: RdfDataset, tmp_path_factory: pytest.TempPathFactory) -> Sett
     return Settings(data_dir=ROOT / "data", dist_dir=dist)
 
 
-def _serve(settings: Settings, options: WebOptions) -> Iterator[Flask]:
-    served: Served = _served(settings, options, prepare_release(settings, options), "", owned=False)
-    yield served.app
-    assert served.service is not None
-    served.service.close()
-    if served.pin is not None:
-        served.pin.close()
-
-
 @pytest.fixture(scope="module")
 def embedded(built: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    yield from _serve(built, WebOptions(store_dir=tmp_path_factory.mktemp("stores"), timeout=5.0))
+    yield from serve_release(built, WebOptions(store_dir=tmp_path_factory.mktemp("stores"), timeout=5.0))
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +50,7 @@ def remote(
     assert said is not None and "0 deleted" in said
     again = push_configured(built, env)  # nothing changed: nothing is sent again
     assert again is not None and "0 graph(s) replaced" in again
-    yield from _serve(built, WebOptions(store_dir=records, timeout=5.0, store=remote_server.url))
+    yield from serve_release(built, WebOptions(store_dir=records, timeout=5.0, store=remote_server.url))
 
 
 def _sparql(app: Flask, query: str) -> object:

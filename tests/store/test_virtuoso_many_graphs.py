@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from rdflib import Dataset as RdfDataset
-from store_servers import VirtuosoServer, unavailable
+from store_servers import VirtuosoServer, serve_release, unavailable
 
 from kg.dumps import write_dumps
 from kg.errors import QueryError
@@ -28,9 +28,6 @@ from kg.store.push import push_configured
 from kg.store.remote import RemoteStore
 from kg.store.virtuoso import LISTED_MAX
 from kg.web.config import WebOptions
-from kg.web.live import Served
-from kg.web.runtime import prepare_release
-from kg.web.serve import _served
 
 ROOT = Path(__file__).resolve().parents[2]
 MANY = 6_000
@@ -86,21 +83,12 @@ def server(built: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         server.stop()
 
 
-def _serve(settings: Settings, options: WebOptions) -> Iterator[Flask]:
-    served: Served = _served(settings, options, prepare_release(settings, options), "", owned=False)
-    yield served.app
-    assert served.service is not None
-    served.service.close()
-    if served.pin is not None:
-        served.pin.close()
-
-
 @pytest.fixture(scope="module")
 def remote(
     built: Settings, server: VirtuosoServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Flask]:
     options = WebOptions(store_dir=tmp_path_factory.mktemp("stores"), timeout=10.0, store=server.url)
-    yield from _serve(built, options)
+    yield from serve_release(built, options)
 
 
 def _sparql(app: Flask, query: str) -> list[dict[str, str]]:

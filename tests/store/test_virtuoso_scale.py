@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from store_servers import VIRTUOSO_INI, Server, VirtuosoServer, fresh_prefix
+from store_servers import VIRTUOSO_INI, Server, VirtuosoServer, fresh_prefix, serve_release
 
 from kg.dumps import write_dumps
 from kg.errors import QueryCrashed
@@ -30,9 +30,6 @@ from kg.store.push import push_configured
 from kg.store.remote import RemoteStore
 from kg.synth import synth_releases
 from kg.web.config import WebOptions
-from kg.web.live import Served
-from kg.web.runtime import prepare_release
-from kg.web.serve import _served
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASES = 60  # over 50 graphs: past the 100 headers of a dataset echoed by Virtuoso
@@ -62,15 +59,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
-def _serve(settings: Settings, options: WebOptions) -> Iterator[Flask]:
-    served: Served = _served(settings, options, prepare_release(settings, options), "", owned=False)
-    yield served.app
-    assert served.service is not None
-    served.service.close()
-    if served.pin is not None:
-        served.pin.close()
-
-
 @pytest.fixture(scope="module")
 def loaded(built: Settings, virtuoso_server: Server, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The build loaded into Virtuoso as `KG_STORE=... kg build` does; the folder of its push record."""
@@ -85,12 +73,12 @@ def loaded(built: Settings, virtuoso_server: Server, tmp_path_factory: pytest.Te
 
 @pytest.fixture(scope="module")
 def remote(built: Settings, loaded: Path, virtuoso_server: Server) -> Iterator[Flask]:
-    yield from _serve(built, WebOptions(store_dir=loaded, timeout=10.0, store=virtuoso_server.url))
+    yield from serve_release(built, WebOptions(store_dir=loaded, timeout=10.0, store=virtuoso_server.url))
 
 
 @pytest.fixture(scope="module")
 def embedded(built: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    yield from _serve(built, WebOptions(store_dir=tmp_path_factory.mktemp("stores"), timeout=10.0))
+    yield from serve_release(built, WebOptions(store_dir=tmp_path_factory.mktemp("stores"), timeout=10.0))
 
 
 def _paths(settings: Settings) -> list[str]:
