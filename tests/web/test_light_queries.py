@@ -14,8 +14,10 @@ from kg.settings import Settings
 from kg.sparql import QueryService
 from kg.web import create_app
 from kg.web.config import WebOptions
+from kg.web.fairness import ClientShares
 from kg.web.light_queries import LightQueries
 from kg.web.runtime import Prepared
+from kg.web.state import EXTENSION
 
 from .conftest import BASE, PROJECT
 
@@ -116,11 +118,28 @@ def test_light_answers_are_the_blueprints(sparql_app: Flask, request_args: dict[
     assert light == blueprint
 
 
-def test_a_repeated_heavy_query_is_answered_from_the_cache(sparql_app: Flask, service: QueryService) -> None:
-    first, _, answered = _pair(sparql_app, **_post(HEAVY))
-    assert answered == 0  # the first run needs a worker: the blueprint's (fair share, deadline)
-    again, blueprint, answered = _pair(sparql_app, **_post(HEAVY))
-    assert answered == 1 and again == blueprint == first
+def test_a_heavy_query_runs_on_a_worker_from_here_then_comes_from_the_cache(
+    sparql_app: Flask, service: QueryService
+) -> None:
+    heavy = _post(HEAVY + " LIMIT 52")  # a text no other test sends
+    before = service.stats()["queries"]
+    first, blueprint, answered = _pair(sparql_app, **heavy)
+    assert answered == 1 and first[0] == "200 OK" and first == blueprint
+    assert service.stats()["queries"] - before == 1  # the blueprint's answer came from the cache
+    again, _, answered = _pair(sparql_app, **heavy)
+    assert answered == 1 and again == first and service.stats()["queries"] - before == 1
+
+
+def test_a_client_over_its_share_gets_the_blueprints_429(sparql_app: Flask) -> None:
+    st = sparql_app.extensions[EXTENSION]
+    shares = ClientShares(1)  # no waiting for a slot: refused at once
+    sparql_app.extensions[EXTENSION] = replace(st, shares=shares)
+    with shares.take("192.0.2.7") as granted:
+        assert granted
+        heavy = _post(HEAVY + " LIMIT 53", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        light, blueprint, answered = _pair(sparql_app, **heavy)
+    assert answered == 0 and light == blueprint
+    assert light[0].startswith("429 ") and ("Retry-After", "5") in light[1]
 
 
 PASSED_ON = {

@@ -7,9 +7,11 @@ interrupted (oxigraph#1926).
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import threading
 import time
@@ -52,6 +54,10 @@ class Worker:
             self._process.start()
         child_end.close()
         self.ready = False
+        # Registered once: Connection.poll builds a selector at every call (30 us of a heavy query's Python).
+        # Readable also when the worker has died (end of file), as with Connection.poll.
+        self._readable = select.poll()
+        self._readable.register(parent_end.fileno(), select.POLLIN)
 
     @property
     def pid(self) -> int:
@@ -91,7 +97,7 @@ class Worker:
             self._conn.send(job)
         except OSError:
             raise self._died() from None
-        if not self._conn.poll(max(0.0, deadline - time.monotonic())):
+        if not self._readable.poll(math.ceil(max(0.0, deadline - time.monotonic()) * 1000)):
             self.kill()
             raise WorkerTimedOut
         try:

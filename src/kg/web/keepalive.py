@@ -150,6 +150,8 @@ class KeepAliveHandler(WSGIRequestHandler):
             )
             return
         self.environ = environ = self.make_environ()
+        if taken is not None:
+            environ.update(taken.handed())  # e.g. a query the lane ran: the app writes its answer
         body: Body | None = None
         if "wsgi.input_terminated" in environ:  # chunked: Werkzeug dechunks; where it ends is unclear
             self.close_connection = True

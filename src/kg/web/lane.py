@@ -12,7 +12,8 @@ the two).
 Anything it is not sure of goes the usual way, as it came: another path or method, a conditional or
 ranged request, a body that is chunked, absent, too large or not announced, a ``Host`` missing or
 refused, proxies to trust, a field it reads sent twice, and every query the light path declines. A body
-read here and then declined is handed to the app as it was sent.
+read here and then declined is handed to the app as it was sent, with what the light path left for it (the
+outcome of a query it ran, whose answer or error the blueprint writes: ``Taken.handed``).
 """
 
 from __future__ import annotations
@@ -80,6 +81,11 @@ class Taken:
     answer: Answer | None
     body: bytes
 
+    def handed(self) -> dict[str, object]:
+        """What the light path left in its environ for the app (``kg.``-named keys, e.g. the outcome of a
+        query it ran, ``kg.web.sparql.OUTCOME``), to put in the app's environ."""
+        return {name: value for name, value in self.environ.items() if name.startswith("kg.")}
+
 
 class Lane:
     """The light path of one build's app and its origin rules (``create_app`` keeps it in
@@ -140,6 +146,7 @@ def _environ(handler: KeepAliveHandler, method: str, query: str) -> WSGIEnvironm
         "SERVER_NAME": server.server_address[0],
         "SERVER_PORT": str(server.server_address[1]),
         "SERVER_PROTOCOL": handler.request_version,
+        "REMOTE_ADDR": handler.address_string(),  # whose share of the workers a heavy query takes
         "wsgi.url_scheme": "http",
         "wsgi.errors": sys.stderr,
     }

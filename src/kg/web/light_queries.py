@@ -1,17 +1,20 @@
-"""Light ``/sparql`` requests answered before Flask: lean lookups and cached answers (issue 12).
+"""``/sparql`` requests answered before Flask: lookups, cached answers and queries for a worker (issue 12).
 
 A point lookup costs the engine 0.1-0.2 ms; through Flask (request context, routing, negotiation objects,
 response objects, after-request hooks) it cost 1.5 ms of Python, which held distinct lookups to a sixth of
-Oxigraph server's rate. This middleware answers the requests that need no worker, the ones
-``QueryService.light`` answers (a lean query, ``kg.sparql.lean``, or one in the result cache), with the
-same parts as the blueprint (``kg.web.protocol.parse``, ``kg.sparql.inspect_query``, ``choose_among``,
-``etag_for``, ``safety_headers``) and so the same answer, byte for byte and header for header (tested
-against the blueprint in tests/web/test_light_queries.py). The URLs the answer depends on (the endpoint,
-the base of relative IRIs, and the host in the ETag) are asked of Flask once per origin.
+Oxigraph server's rate. This middleware answers queries with the same parts as the blueprint
+(``kg.web.protocol.parse``, ``kg.sparql.inspect_query``, ``choose_among``, ``etag_for``, ``safety_headers``)
+and so the same answer, byte for byte and header for header (tested against the blueprint in
+tests/web/test_light_queries.py): the ones ``QueryService.light`` answers (a lean query, ``kg.sparql.lean``,
+or one in the result cache), and the others on a worker, on the client's share (``answer_fairly``, as the
+blueprint runs them: a heavy aggregate's Python went from 1.7 to 1.0 ms). The URLs the answer depends on
+(the endpoint, the base of relative IRIs, and the host in the ETag) are asked of Flask once per origin.
 
 Everything else goes to the app as it came: an HTML page, a service description, a conditional GET (it may
-answer 304), HEAD, a query that needs a worker (fair shares, deadlines), any error (the blueprint writes it),
-and an answer that was cut or has unbound variables (its extra headers link to the limits page).
+answer 304), HEAD, and a query refused or with a syntax error (the blueprint writes the error). A query
+that ran here and whose answer the blueprint writes (an error, a client over its share, an answer cut at
+the row limit or with unbound variables: their extra headers link to the limits page) reaches it with the
+outcome in the environ (``kg.web.sparql.OUTCOME``), and is not run again.
 """
 
 from __future__ import annotations
@@ -32,7 +35,14 @@ from kg.web.answers import CONDITIONAL
 from kg.web.http import etag_for, safety_headers
 from kg.web.negotiation import BadFormatParameter, Choice, choose_among
 from kg.web.protocol import ProtocolError, parse
-from kg.web.sparql import EVERY_OFFER, answer_content_type, offers_for, with_base
+from kg.web.sparql import (
+    EVERY_OFFER,
+    OUTCOME,
+    answer_content_type,
+    answer_fairly,
+    offers_for,
+    with_base,
+)
 from kg.web.state import EXTENSION, AppState
 
 if TYPE_CHECKING:
@@ -51,6 +61,8 @@ _ORIGIN = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT
 _MAX_ORIGINS = 64
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
+# Set in an environ this middleware has answered or declined: a request the lane declined is not asked again.
+TRIED = "kg.light_queries.tried"
 
 
 class LightQueries:
@@ -68,7 +80,12 @@ class LightQueries:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         found = None
-        if environ.get("PATH_INFO") == PATH and environ.get("REQUEST_METHOD") in ("GET", "POST"):
+        tried = TRIED in environ  # by the lane (kg.web.lane), which declined it: the same answer again
+        if (
+            not tried
+            and environ.get("PATH_INFO") == PATH
+            and environ.get("REQUEST_METHOD") in ("GET", "POST")
+        ):
             found = self.answer(environ)
         if found is None:
             return self.app(environ, start_response)
@@ -79,6 +96,7 @@ class LightQueries:
     def answer(self, environ: WSGIEnvironment) -> Answer | None:
         """The whole answer to a ``GET`` or ``POST`` of ``/sparql`` answered here, or None for the app to
         answer (``kg.web.lane`` calls this too, before the WSGI environ is made)."""
+        environ[TRIED] = True
         try:
             found = self._answer(environ)
         except (QueryError, ProtocolError, BadFormatParameter):
@@ -91,8 +109,7 @@ class LightQueries:
     def _answer(self, environ: WSGIEnvironment) -> Answer | None:
         st: AppState = self.flask.extensions[EXTENSION]
         queries = st.queries
-        light = getattr(queries, "light", None)
-        if queries is None or light is None:
+        if queries is None:
             return None
         method = environ["REQUEST_METHOD"]
         if any(map(environ.__contains__, CONDITIONAL)):  # a C loop, not a generator (1 us)
@@ -111,16 +128,23 @@ class LightQueries:
         fmt = _negotiated(environ.get("HTTP_ACCEPT"), query.formats, info.form)
         if fmt is None or fmt == "html":
             return None
-        answer: QueryAnswer | None = light(
-            QueryRequest(
-                text,
-                fmt if isinstance(fmt, ResultsFormat) else ResultsFormat.JSON,
-                fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE,
-                query.default_graphs,
-                query.named_graphs,
-            )
+        asked = QueryRequest(
+            text,
+            fmt if isinstance(fmt, ResultsFormat) else ResultsFormat.JSON,
+            fmt if isinstance(fmt, RdfFormat) else RdfFormat.TURTLE,
+            query.default_graphs,
+            query.named_graphs,
         )
-        if answer is None or answer.truncated or answer.unbound:
+        light = getattr(queries, "light", None)
+        answer: QueryAnswer | None = light(asked) if light is not None else None
+        if answer is None:
+            try:
+                answer = answer_fairly(st, asked, environ.get("REMOTE_ADDR") or "", light_first=False)
+            except Exception as exc:  # any outcome: the blueprint raises it again
+                environ[OUTCOME] = (st, asked, exc)  # it writes the error; the query does not run twice
+                return None
+        if answer.truncated or answer.unbound:
+            environ[OUTCOME] = (st, asked, answer)  # its extra headers are the blueprint's to write
             return None
         headers = [
             ("Content-Type", answer_content_type(answer)),

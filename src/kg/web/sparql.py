@@ -122,7 +122,7 @@ def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> 
         answer = _answer_fairly(
             st, QueryRequest(text, result_format, graph_format, query.default_graphs, query.named_graphs)
         )
-    except _OverShare:
+    except OverShare:
         return text_response(
             429,
             f"Too many queries at once from your address (at most {st.shares.per_client} running); "
@@ -153,23 +153,45 @@ def _run(st: AppState, query: ProtocolRequest, fmt: Choice, vary: list[str]) -> 
     return response
 
 
-class _OverShare(Exception):
+OUTCOME = "kg.sparql.outcome"
+"""WSGI environ key: a query already run before Flask (``kg.web.light_queries``) and what it gave, as
+``(AppState, QueryRequest, answer or exception)``; the blueprint writes that answer or error instead of
+running the query again (an answer cut at the row limit, an error, a client over its share)."""
+
+
+class OverShare(Exception):
     """The client already has its share of the workers busy (``kg.web.fairness``)."""
 
 
-def _answer_fairly(st: AppState, query: QueryRequest) -> QueryAnswer:
-    """A cached or lean answer at once (no worker, no share); otherwise the query runs on a worker, on
-    one of the client's shares. The client is the remote address (a forwarded one only from trusted
-    proxies, ``kg.web.origin``)."""
+def answer_fairly(st: AppState, query: QueryRequest, client: str, *, light_first: bool = True) -> QueryAnswer:
+    """A cached or lean answer at once (no worker, no share; skipped when ``light_first`` is False because
+    the caller just asked); otherwise the query runs on a worker, on one of ``client``'s shares. The client
+    is the remote address (a forwarded one only from trusted proxies, ``kg.web.origin``).
+
+    :raises OverShare: the client holds its share and its queue is full.
+    :raises QueryError: as ``QueryService.run`` (refused, syntax, busy, timeout, crash).
+    """
     assert st.queries is not None
-    light: Callable[[QueryRequest], QueryAnswer | None] | None = getattr(st.queries, "light", None)
-    answer = light(query) if light is not None else None
-    if answer is not None:
-        return answer
-    with st.shares.take(request.remote_addr or "") as granted:
+    if light_first:
+        light: Callable[[QueryRequest], QueryAnswer | None] | None = getattr(st.queries, "light", None)
+        answer = light(query) if light is not None else None
+        if answer is not None:
+            return answer
+    with st.shares.take(client) as granted:
         if not granted:
-            raise _OverShare
+            raise OverShare
         return st.queries.run(query)
+
+
+def _answer_fairly(st: AppState, query: QueryRequest) -> QueryAnswer:
+    """The answer of the query run before Flask for this request, if it was; otherwise ``answer_fairly``."""
+    done = request.environ.get(OUTCOME)
+    if done is not None and done[0] is st and done[1] == query:
+        outcome: QueryAnswer | Exception = done[2]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+    return answer_fairly(st, query, request.remote_addr or "")
 
 
 def with_base(text: str, endpoint_url: str) -> str:
