@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -233,11 +235,21 @@ def test_a_stopped_store_times_out_then_fails_at_once_then_recovers(remote_serve
     assert store.graphs() == []
     os.kill(remote_server.process.pid, signal.SIGSTOP)
     try:
+        _wait_stopped(remote_server.process.pid)
         started = time.monotonic()
-        with pytest.raises(StoreUnavailable) as first:
-            store.graphs()
+        try:
+            found = store.graphs()
+        except StoreUnavailable as exc:
+            first = exc
+        else:
+            ss = ["ss", "-ltnpH"] if shutil.which("ss") else ["true"]
+            listening = subprocess.run(ss, capture_output=True, text=True).stdout
+            pytest.fail(
+                f"the stopped store (pid {remote_server.process.pid}) answered {found!r}; listening: "
+                + " | ".join(line for line in listening.splitlines() if f":{remote_server.port} " in line)
+            )
         assert 0.9 < time.monotonic() - started < 3  # its deadline, plus a margin for a loaded machine
-        assert first.value.retry_after_s == 1
+        assert first.retry_after_s == 1
         started = time.monotonic()
         with pytest.raises(StoreUnavailable):
             store.predicate_counts(f"{EX}x", 10)
@@ -253,6 +265,20 @@ def test_a_stopped_store_times_out_then_fails_at_once_then_recovers(remote_serve
         except StoreUnavailable:
             if time.monotonic() > deadline:
                 raise
+
+
+def _wait_stopped(pid: int) -> None:
+    """Until the kernel shows the process stopped (a signal is delivered when the process next runs). In one
+    CI run the store answered after SIGSTOP (not reproduced in isolation): if it happens again, this says
+    whether the process was stopped at all, and who else answers on the port."""
+    deadline = time.monotonic() + 2
+    state = "?"
+    while time.monotonic() < deadline:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state in ("T", "t"):
+            return
+        time.sleep(0.01)
+    pytest.fail(f"process {pid} not stopped 2 s after SIGSTOP (state {state})")
 
 
 def test_oxigraph_reads_its_union_default_graph_when_every_graph_is_served(tmp_path: Path) -> None:
