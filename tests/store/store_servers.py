@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from rdflib import Dataset as RdfDataset
 
+from kg.dumps import write_dumps
 from kg.settings import Settings
 from kg.web.config import WebOptions
 from kg.web.live import Served
@@ -209,6 +211,16 @@ class VirtuosoServer(Server):
                 timeout=30,
             )
             self.granted = True
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def written_build(dataset: RdfDataset, folder: Path) -> Settings:
+    """The project's data with ``dataset`` built into ``folder``/dist (what ``kg build`` writes)."""
+    dist = folder / "dist"
+    write_dumps(dataset, dist)
+    return Settings(data_dir=ROOT / "data", dist_dir=dist)
 
 
 def serve_release(settings: Settings, options: WebOptions) -> Iterator[Flask]:

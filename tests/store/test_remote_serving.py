@@ -8,21 +8,18 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from store_servers import Server, serve_release
+from store_servers import Server, serve_release, written_build
 
-from kg.dumps import write_dumps
 from kg.settings import Settings
 from kg.store.push import push_configured
 from kg.web.config import WebOptions
 
-ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "/project/interpol-mobile-police-training-program"
 COUNT = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 TYPES = "SELECT DISTINCT ?type WHERE { ?s a ?type } ORDER BY ?type"
@@ -30,9 +27,7 @@ TYPES = "SELECT DISTINCT ?type WHERE { ?s a ?type } ORDER BY ?type"
 
 @pytest.fixture(scope="module")
 def built(dataset: RdfDataset, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    dist = tmp_path_factory.mktemp("remote-build") / "dist"
-    write_dumps(dataset, dist)
-    return Settings(data_dir=ROOT / "data", dist_dir=dist)
+    return written_build(dataset, tmp_path_factory.mktemp("remote-build"))
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,12 @@ import json
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from rdflib import Dataset as RdfDataset
-from store_servers import VirtuosoServer, serve_release, unavailable
+from store_servers import VirtuosoServer, serve_release, unavailable, written_build
 
-from kg.dumps import write_dumps
 from kg.errors import QueryError
 from kg.settings import Settings
 from kg.store.push import push_configured
@@ -29,7 +27,6 @@ from kg.store.remote import RemoteStore
 from kg.store.virtuoso import LISTED_MAX
 from kg.web.config import WebOptions
 
-ROOT = Path(__file__).resolve().parents[2]
 MANY = 6_000
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 UNION = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {LABEL} ?label FILTER(STRSTARTS(?label, 'many ')) }}"
@@ -51,9 +48,7 @@ def _many(base: str) -> str:
 
 @pytest.fixture(scope="module")
 def built(dataset: RdfDataset, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    dist = tmp_path_factory.mktemp("many-build") / "dist"
-    write_dumps(dataset, dist)
-    return Settings(data_dir=ROOT / "data", dist_dir=dist)
+    return written_build(dataset, tmp_path_factory.mktemp("many-build"))
 
 
 @pytest.fixture(scope="module")
