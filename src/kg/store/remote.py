@@ -53,6 +53,7 @@ from kg.store.wire import JSON, NTRIPLES, Wire
 
 _PAGE = 10_000
 _ALL_GRAPHS_S = 10.0
+_LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"  # from the graph index (Virtuoso: LIST_GRAPHS)
 _MAX_GRAPH_BYTES = 1 << 30
 # Virtuoso's optimiser spends about 10 ms per graph of the dataset on each new query text (600 ms for a
 # project page's figures at 55 graphs, 20 ms with this): kg's own queries (``query``: pages, figures, counts)
@@ -91,8 +92,6 @@ class RemoteStore(Wire):
         self.load_timeout_s = load_timeout_s
         self.retry_after_s = retry_after_s
         self._down_until = 0.0
-        self._all_graphs_at: tuple[float, frozenset[str]] = (-_ALL_GRAPHS_S, frozenset())
-        self._served_at: tuple[float, tuple[str, ...]] = (-_ALL_GRAPHS_S, ())
         self._listed_at: tuple[float, StoreGraphs] = (-_ALL_GRAPHS_S, StoreGraphs((), ()))
         self._lock = threading.Lock()
         self._prefix_filter = f"FILTER(STRSTARTS(STR(?g), {json.dumps(graph_prefix)}))"
@@ -101,33 +100,23 @@ class RemoteStore(Wire):
 
     def graphs(self) -> list[str]:
         """The served named graphs (IRIs starting with ``graph_prefix``), sorted."""
-        if self.endpoints.kind == "virtuoso":
-            return list(self._store_graphs(fresh=True).served)
-        text = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{}} {self._prefix_filter} }}"
-        rows = self._select(text, (), self.lookup_timeout_s)
-        found = sorted(str(r["g"]["value"]) for r in rows if "g" in r)
-        with self._lock:
-            self._served_at = (time.monotonic(), tuple(found))
-        return found
+        return list(self._store_graphs(fresh=True).served)
 
     def _served(self) -> list[str]:
         """``graphs()`` as it was at most ``_ALL_GRAPHS_S`` seconds ago, or since a load through this object
         (a graph loaded by another process meanwhile is in the union of the next queries)."""
-        if self.endpoints.kind == "virtuoso":
-            return list(self._store_graphs().served)
-        with self._lock:
-            if time.monotonic() - self._served_at[0] < _ALL_GRAPHS_S:
-                return list(self._served_at[1])
-        return self.graphs()
+        return list(self._store_graphs().served)
 
     def _store_graphs(self, *, fresh: bool = False) -> StoreGraphs:
-        """Virtuoso's graphs, served and others, listed at most every ``_ALL_GRAPHS_S`` seconds (a scan of
-        the quads: 200 ms at 6,000 graphs), or since a load through this object: a graph loaded outside the
-        prefix by someone else meanwhile is left out from the next listing on."""
+        """The store's named graphs, served and others, listed at most every ``_ALL_GRAPHS_S`` seconds (one
+        more request per query otherwise; on Virtuoso a scan of the quads: 200 ms at 6,000 graphs), or since
+        a load through this object. A graph loaded by someone else meanwhile shows from the next listing on:
+        outside the prefix, it is left out (Virtuoso) or turns Oxigraph's union mode off from then on."""
         with self._lock:
             if not fresh and time.monotonic() - self._listed_at[0] < _ALL_GRAPHS_S:
                 return self._listed_at[1]
-        rows = self._select(LIST_GRAPHS, (), self.lookup_timeout_s)
+        text = LIST_GRAPHS if self.endpoints.kind == "virtuoso" else _LIST_GRAPHS
+        rows = self._select(text, (), self.lookup_timeout_s)
         found = StoreGraphs.split((str(r["g"]["value"]) for r in rows if "g" in r), self.graph_prefix)
         with self._lock:
             self._listed_at = (time.monotonic(), found)
@@ -324,7 +313,6 @@ class RemoteStore(Wire):
         url = f"{self.endpoints.graphs}?{urlencode({'graph': graph})}"
         headers = {"Content-Type": NTRIPLES} if body is not None else {}
         with self._lock:  # the graphs listed may change: ask again
-            self._served_at, self._all_graphs_at = (-_ALL_GRAPHS_S, ()), (-_ALL_GRAPHS_S, frozenset())
             self._listed_at = (-_ALL_GRAPHS_S, self._listed_at[1])
         reply = self._send(method, url, body, headers, self.load_timeout_s, trips=True)
         if reply.status == 404 and method == "DELETE":
@@ -337,18 +325,8 @@ class RemoteStore(Wire):
     def _dataset(self, default: list[str], named: list[str], *, every: bool) -> list[tuple[str, str]]:
         if self._excluding(every):
             return []  # every graph of the store, its others left out by ``_every_graph``
-        if every and self.endpoints.kind == "oxigraph" and self._all_graphs() <= set(named):
-            return [("union-default-graph", "")]  # same answers, one index seek per pattern (guard.py)
+        if every and self.endpoints.kind == "oxigraph":
+            listed = self._store_graphs()
+            if not listed.others and set(listed.served) <= set(named):
+                return [("union-default-graph", "")]  # same answers, one index seek per pattern (guard.py)
         return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
-
-    def _all_graphs(self) -> frozenset[str]:
-        """Every named graph of the server, asked at most every ``_ALL_GRAPHS_S`` seconds (one more request
-        per query otherwise); a graph loaded meanwhile only turns the union mode off, never on."""
-        with self._lock:
-            if time.monotonic() - self._all_graphs_at[0] < _ALL_GRAPHS_S:
-                return self._all_graphs_at[1]
-        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", (), self.lookup_timeout_s)
-        found = frozenset(str(r["g"]["value"]) for r in rows if "g" in r)
-        with self._lock:
-            self._all_graphs_at = (time.monotonic(), found)
-        return found

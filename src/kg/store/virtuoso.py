@@ -53,7 +53,7 @@ def refuse_graph_constants(text: str) -> None:
 
 @dataclass(frozen=True)
 class StoreGraphs:
-    """The named graphs of a Virtuoso store: those served (under the graph prefix) and the others."""
+    """The named graphs of a store: those served (under the graph prefix) and the others."""
 
     served: tuple[str, ...]
     others: tuple[str, ...]
