@@ -104,6 +104,9 @@ def test_the_statements_the_stats_read_give_the_same_stats(dataset: Dataset, sta
     store = KgStore()
     store.load(read, RdfFormat.NQUADS)
     assert store_stats(store, stats.triples) == stats
+    # Read in blocks of whole lines (kg.nq as kg build reads it), the same statements in the same order.
+    lines = nquads.splitlines(keepends=True)
+    assert stats_statements(b"".join(lines[i : i + 7]) for i in range(0, len(lines), 7)) == read
 
 
 def test_a_predicate_quoted_in_a_literal_is_not_read() -> None:

@@ -3,22 +3,30 @@ the ``beside`` step runs once ``kg.nq`` and ``kg.nt`` are there."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
 from rdflib import Dataset
 
 from kg.dump_files import write_file_dumps, write_rdf_dumps
 from kg.dump_lanes import CHILD_FORMATS, write_lanes
 from kg.formats import RdfFormat
+from kg.fragment_files import FragmentFiles
 from kg.fragments import dataset_fragments, joined
 
 
-def test_the_lanes_write_what_one_process_writes(tmp_path: Path, dataset: Dataset) -> None:
-    fragments = dataset_fragments(dataset)
+@pytest.mark.parametrize("kept", ["in memory", "in files"])
+def test_the_lanes_write_what_one_process_writes(tmp_path: Path, dataset: Dataset, kept: str) -> None:
+    fragments: Mapping[str, bytes] = dataset_fragments(dataset)
     one, lanes = tmp_path / "one", tmp_path / "lanes"
     one.mkdir()
     lanes.mkdir()
     expected = write_rdf_dumps(one, joined(fragments), list(RdfFormat))
+    if kept == "in files":  # as kg build keeps them (kg.fragment_files): kg.nq and kg.nt read from files
+        files = FragmentFiles(lanes)
+        files.update(fragments)
+        fragments = files
     seen: list[set[str]] = []
 
     def beside(build: Path) -> None:

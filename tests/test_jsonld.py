@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pyoxigraph as ox
@@ -10,7 +11,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from kg.jsonld import Term, compacted_jsonld, ntriples_jsonld
+from kg.jsonld import Term, compacted_jsonld, ntriples_jsonld, write_ntriples_jsonld
 
 CONTEXT = {"ex": "https://example.org/ns#", "schema": "https://schema.org/", "xsd": str(XSD)}
 EX = Namespace("https://example.org/ns#")
@@ -118,6 +119,14 @@ def test_canonical_lines_give_the_bytes_of_their_terms() -> None:
 def test_the_project_s_graph_gives_the_bytes_of_its_terms(graph: Graph) -> None:
     lines = _canonical_lines(graph)
     assert ntriples_jsonld(lines, CONTEXT) == compacted_jsonld(_ox_terms(lines), CONTEXT)
+
+
+@pytest.mark.parametrize("size", [0, 1, None])
+def test_the_document_written_node_by_node_is_the_same_bytes(graph: Graph, size: int | None) -> None:
+    lines = _canonical_lines(graph)[:size]
+    out = io.BytesIO()
+    write_ntriples_jsonld(iter(lines), CONTEXT, out)
+    assert out.getvalue() == ntriples_jsonld(lines, CONTEXT)
 
 
 def test_lines_out_of_order_or_not_canonical_are_refused() -> None:

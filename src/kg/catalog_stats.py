@@ -7,7 +7,7 @@ which the tests compare with the store). Pure: no IO.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -75,21 +75,27 @@ _READ = (
 )
 
 
-def stats_statements(nquads: bytes) -> bytes:
+def stats_statements(nquads: bytes | Iterable[bytes]) -> bytes:
     """The statements of N-Quads written one a line (as ``kg.nq`` is) that ``STATS_QUERY`` reads: the same
     figures from a store of a few of them (loading every statement of ``kg.nq`` into a store took a
-    second at 10^5 triples)."""
-    found = []
-    for pattern in _READ:
-        token = pattern.encode()
-        at = nquads.find(token)
-        while at != -1:
-            start = nquads.rfind(b"\n", 0, at) + 1
-            end = nquads.find(b"\n", at)
-            if nquads.find(b" ", start) == at:  # the predicate: no subject (an IRI, a label) has a space
-                found.append(nquads[start:end] if end != -1 else nquads[start:])
-            at = nquads.find(token, at + 1 if end == -1 else end)
-    return b"".join(line + b"\n" for line in found)
+    second at 10^5 triples). ``nquads``: the document, or its blocks of whole lines in order
+    (``kg.textfiles.line_blocks``: a dump of 10^7 triples is never read whole)."""
+    found: list[list[bytes]] = [[] for _ in _READ]
+    for block in [nquads] if isinstance(nquads, bytes) else nquads:
+        for lines, pattern in zip(found, _READ, strict=True):
+            lines += _lines_with(block, pattern.encode())
+    return b"".join(line + b"\n" for lines in found for line in lines)
+
+
+def _lines_with(nquads: bytes, token: bytes) -> Iterator[bytes]:
+    """The lines of ``nquads`` with ``token`` right after their subject."""
+    at = nquads.find(token)
+    while at != -1:
+        start = nquads.rfind(b"\n", 0, at) + 1
+        end = nquads.find(b"\n", at)
+        if nquads.find(b" ", start) == at:  # the predicate: no subject (an IRI, a label) has a space
+            yield nquads[start:end] if end != -1 else nquads[start:]
+        at = nquads.find(token, at + 1 if end == -1 else end)
 
 
 def _date(text: str | None) -> date | None:

@@ -94,21 +94,26 @@ def build(settings: Settings, finish: bool, jobs: int | None) -> None:
 
     from kg.assets import load_ontology
     from kg.build_parts import build_parts
-    from kg.dumps import write_dumps
+    from kg.dumps import staged_build, write_fragments_build
     from kg.exports.files import union_exports
+    from kg.fragment_files import FragmentFiles
     from kg.iris import Iris
     from kg.project import read_project
     from kg.publication import locked, prune
 
     # The lock `kg add` takes too: a build never publishes records read before an add committed its own.
     with locked(settings):
-        parts = build_parts(read_project(settings), load_ontology(), Iris(settings.base_iri), jobs)
-        fragments, triples = parts.fragments, len(parts.union)
-        # Exports, tables and the DCAT catalog go into the same atomic build (and its manifest); the
-        # union graph is let go once the tables are written.
-        beside, extra = union_exports([parts.union], settings, datetime.now(UTC).replace(microsecond=0))
-        del parts
-        infos = write_dumps(fragments, settings.dist_dir, beside=beside, extra=extra, triples=triples)
+        with staged_build(settings.dist_dir) as build:
+            # Each graph's fragment goes to its file in the new build as it is made: none is held here.
+            fragments = FragmentFiles(build)
+            project, iris = read_project(settings), Iris(settings.base_iri)
+            parts = build_parts(project, load_ontology(), iris, jobs, into=fragments)
+            triples = len(parts.union)
+            # Exports, tables and the DCAT catalog go into the same atomic build (and its manifest); the
+            # union graph is let go once the tables are written.
+            beside, extra = union_exports([parts.union], settings, datetime.now(UTC).replace(microsecond=0))
+            del parts, project
+            infos = write_fragments_build(fragments, build, beside=beside, extra=extra, triples=triples)
         prune(settings)
     click.echo(
         f"Built {triples} triples in {len(fragments)} named graphs; "

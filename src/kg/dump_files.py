@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import shutil
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.formats import RdfFormat
-from kg.store import file_dumps, fragment_dumps
+from kg.store import fragment_dumps, write_file_dump
 from kg.vocab import PREFIXES
 
 DUMP_STEM = "kg"
@@ -106,9 +107,28 @@ def write_rdf_dumps(build: Path, nquads: bytes, fmts: list[RdfFormat]) -> list[D
 
 
 def write_file_dumps(build: Path, fmts: list[RdfFormat]) -> list[DumpInfo]:
-    """The dumps ``fmts`` but ``kg.nq`` and ``kg.nt`` from those two files, already in ``build``."""
+    """The dumps ``fmts`` but ``kg.nq`` and ``kg.nt`` from those two files, already in ``build``: each written
+    to its file as it is made, then compressed from it (``compress``), never held whole; in ``RdfFormat``
+    order."""
     nquads, ntriples = dump_path(build, RdfFormat.NQUADS), dump_path(build, RdfFormat.NTRIPLES)
-    return _written(build, fmts, None, file_dumps(nquads, ntriples, fmts, prefixes=CONTEXT_PREFIXES))
+    infos = []
+    for fmt in [fmt for fmt in RdfFormat if fmt in fmts]:
+        write_file_dump(nquads, ntriples, fmt, dump_path(build, fmt), prefixes=CONTEXT_PREFIXES)
+        infos += compress(dump_path(build, fmt), fmt)
+    return infos
+
+
+def compress(path: Path, fmt: RdfFormat) -> list[DumpInfo]:
+    """The gzipped copy of a dump written already, read a chunk at a time: the same bytes as ``write_dump``
+    writes from the whole dump (deflate does not depend on how its input comes); both files' infos."""
+    gz = path.with_name(f"{path.name}.gz")
+    with (
+        path.open("rb") as source,
+        gz.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out,
+    ):
+        shutil.copyfileobj(source, out, 1 << 20)
+    return [file_info(path, fmt.media_type), file_info(gz, fmt.media_type, "gzip")]
 
 
 def _written(
@@ -132,6 +152,7 @@ __all__ = [
     "CONTEXT_PREFIXES",
     "DUMP_STEM",
     "DumpInfo",
+    "compress",
     "dump_path",
     "dumps_from_nquads",
     "file_info",

@@ -1,9 +1,10 @@
 """The RDF dumps of a whole build, written by three processes at once while the exports are written.
 
 This process writes ``kg.nq`` (the fragments joined, ``kg.fragments``) and ``kg.nt`` (the union's lines,
-``kg.fragments.write_union``), compresses both in threads and runs the ``beside`` step (the exports);
-two spawned processes make the other syntaxes from those two files, each parsed as it is read, taking
-them one at a time, the longest first (JSON-LD, compacted in Python). The children start first: their
+``kg.fragments.write_union``), from the fragments' files when a build has them (``kg.fragment_files``),
+compresses both in threads and runs the ``beside`` step (the exports); two spawned processes make the
+other syntaxes from those two files, each parsed as it is read and written as it is made, taking them one
+at a time, the longest first (JSON-LD, compacted in Python). The children start first: their
 imports overlap the writing of the two files, which they wait for.
 
 Spawned, not forked: a forked child would keep every page of this process's heap (the union graph of the
@@ -12,7 +13,6 @@ exports, half a gigabyte at a million triples) after this process frees it.
 
 from __future__ import annotations
 
-import gzip
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping
@@ -21,16 +21,16 @@ from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
-from kg.dump_files import DumpInfo, dump_path, file_info, write_file_dumps
+from kg.dump_files import DumpInfo, compress, dump_path, file_info, write_file_dumps
 from kg.errors import BuildError
 from kg.formats import RdfFormat
-from kg.fragments import write_union
+from kg.fragment_files import FragmentFiles, write_joined_files, write_union_files
+from kg.fragments import joined, write_union
 
 CHILD_FORMATS = (RdfFormat.JSONLD, RdfFormat.TRIG, RdfFormat.RDFXML, RdfFormat.TURTLE)
 """The syntaxes the child processes write, the longest to write first: each child takes the next one when it
 is done with its last, so they end together."""
 CHILDREN = 2
-_CHUNK = 1 << 20
 
 
 def write_lanes(
@@ -47,15 +47,17 @@ def write_lanes(
         child.start()
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            nquads = dump_path(build, RdfFormat.NQUADS)
-            with nquads.open("wb") as out:
-                for graph in sorted(fragments):
-                    out.write(fragments[graph])
-            compressed = [pool.submit(_compress, nquads, RdfFormat.NQUADS)]
-            union = dump_path(build, RdfFormat.NTRIPLES)
-            write_union(fragments, union)
+            nquads, union = dump_path(build, RdfFormat.NQUADS), dump_path(build, RdfFormat.NTRIPLES)
+            if isinstance(fragments, FragmentFiles):  # each fragment read from its file as it is written
+                write_joined_files(fragments, nquads)
+                compressed = [pool.submit(compress, nquads, RdfFormat.NQUADS)]
+                write_union_files(fragments, union)
+            else:
+                nquads.write_bytes(joined(fragments))
+                compressed = [pool.submit(compress, nquads, RdfFormat.NQUADS)]
+                write_union(fragments, union)
             ready.set()
-            compressed.append(pool.submit(_compress, union, RdfFormat.NTRIPLES))
+            compressed.append(pool.submit(compress, union, RdfFormat.NTRIPLES))
             beside(build)
             infos = [info for future in compressed for info in future.result()]
     except BaseException:
@@ -69,7 +71,8 @@ def write_lanes(
         raise BuildError(f"cannot write the dumps in {build}: their process exited with {failed[0]}")
     for fmt in CHILD_FORMATS:
         path = dump_path(build, fmt)
-        infos += [file_info(path, fmt.media_type), file_info(_gz(path), fmt.media_type, "gzip")]
+        gz = path.with_name(f"{path.name}.gz")
+        infos += [file_info(path, fmt.media_type), file_info(gz, fmt.media_type, "gzip")]
     order = list(RdfFormat)
     return sorted(infos, key=lambda info: order.index(RdfFormat.from_path(info.name)))
 
@@ -81,24 +84,6 @@ def _write_lane(build: Path, tasks: Queue[RdfFormat | None], ready: Event) -> No
             return  # the build died (killed): nothing is published from its folder, nothing to write
     while (fmt := tasks.get()) is not None:
         write_file_dumps(build, [fmt])
-
-
-def _gz(path: Path) -> Path:
-    return path.with_name(f"{path.name}.gz")
-
-
-def _compress(path: Path, fmt: RdfFormat) -> list[DumpInfo]:
-    """The gzipped copy of a dump written already, read a chunk at a time: the same bytes as
-    ``kg.dump_files.write_dump`` writes from the whole dump (deflate does not depend on how its input
-    comes)."""
-    with (
-        path.open("rb") as source,
-        _gz(path).open("wb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out,
-    ):
-        while chunk := source.read(_CHUNK):
-            out.write(chunk)
-    return [file_info(path, fmt.media_type), file_info(_gz(path), fmt.media_type, "gzip")]
 
 
 __all__ = ["CHILD_FORMATS", "write_lanes"]

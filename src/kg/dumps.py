@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import overload
@@ -39,6 +40,7 @@ from kg.dump_files import one_digest_per_file, write_rdf_dumps
 from kg.dump_lanes import write_lanes
 from kg.errors import BuildError
 from kg.formats import JSON, RdfFormat
+from kg.fragment_files import FragmentFiles
 from kg.fragments import FOLDER as FRAGMENTS
 from kg.fragments import dataset_fragments, joined, write_fragments, write_index
 from kg.store import canonical_dumps
@@ -205,12 +207,17 @@ def _write_files(
     beside: Callable[[Path], None] | None = None,
 ) -> list[DumpInfo]:
     # One fragment per named graph (kg.fragments); kg.nq is their concatenation, so `kg add` can rewrite
-    # one graph's fragment and link the others.
-    write_index(build, write_fragments(build, fragments))
+    # one graph's fragment and link the others. Fragments in this build's files already (`kg build`) are
+    # not written again; the lanes read them from their files, one at a time.
+    if isinstance(fragments, FragmentFiles) and fragments.folder == build / FRAGMENTS:
+        index = fragments.index
+    else:
+        index = write_fragments(build, fragments)
+    write_index(build, index)
     if beside is None:
         infos = write_rdf_dumps(build, joined(fragments), list(RdfFormat))
     else:
-        infos = write_lanes(build, fragments, beside)
+        infos = write_lanes(build, FragmentFiles(build, index), beside)
     context = build / CONTEXT_FILE
     context.write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
     infos.append(file_info(context, "application/ld+json"))
@@ -233,19 +240,26 @@ def write_dumps(
 
     The caller holds the project's lock (``kg.publication.locked``) when others may write the same ``dist/``.
     """
-    build = new_build(dist_dir)
-    try:
+    with staged_build(dist_dir) as build:
         fragments: Mapping[str, bytes]
         if isinstance(dataset, Dataset):
             fragments, triples = dataset_fragments(dataset), len(union_view(dataset))
         else:
             fragments = dataset
-        infos = write_fragments_build(fragments, build, extra=extra, beside=beside, triples=triples)
+        return write_fragments_build(fragments, build, extra=extra, beside=beside, triples=triples)
+
+
+@contextmanager
+def staged_build(dist_dir: Path) -> Iterator[Path]:
+    """A new build folder (``new_build``) to write a build into, linked as ``dist_dir`` when the block ends
+    (``link_dist``) and removed when it fails: ``kg build`` writes its fragments into it as it makes them."""
+    build = new_build(dist_dir)
+    try:
+        yield build
         link_dist(dist_dir, build)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
-    return infos
 
 
 def sync_build(build: Path, *, on_disk: Collection[Path] = ()) -> None:

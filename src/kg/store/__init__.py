@@ -11,9 +11,9 @@ from kg.store.interface import Store
 from kg.store.syntaxes import (
     canonical_dumps,
     canonical_nquads,
-    file_dumps,
     fragment_dumps,
     ntriples_document,
+    write_file_dump,
 )
 from kg.store.terms import CappedResult, QueryResult, Term, display, parse_to_nquads
 
@@ -27,8 +27,8 @@ __all__ = [
     "canonical_dumps",
     "canonical_nquads",
     "display",
-    "file_dumps",
     "fragment_dumps",
     "ntriples_document",
     "parse_to_nquads",
+    "write_file_dump",
 ]

@@ -7,6 +7,7 @@ per-graph fragments are canonical and sorted already (``kg.fragments``), and onl
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pyoxigraph as ox
 
 from kg.formats import RdfFormat
 from kg.jsonld import Term as PlainTerm
-from kg.jsonld import compacted_jsonld, ntriples_jsonld
+from kg.jsonld import compacted_jsonld, ntriples_jsonld, write_ntriples_jsonld
 from kg.store.terms import OX_RDF, as_bytes
 from kg.textfiles import line_blocks
 
@@ -116,20 +117,23 @@ def ntriples_document(lines: list[bytes]) -> bytes:
     return b"\n".join([*dict.fromkeys(sorted(lines)), b""]) if lines else b"\n"
 
 
-def file_dumps(
-    nquads: Path, ntriples: Path, fmts: Iterable[RdfFormat], *, prefixes: dict[str, str]
-) -> Iterator[tuple[RdfFormat, bytes]]:
-    """:func:`fragment_dumps` from a build's ``kg.nq`` and ``kg.nt`` files, each parsed as it is read: no
-    process holds the whole dump but the one it writes."""
-    for fmt in fmts:
-        if fmt is RdfFormat.NTRIPLES:
-            yield fmt, ntriples.read_bytes()
-        elif fmt is RdfFormat.JSONLD:  # streamed: the sorted lines give each subject's triples together
-            yield fmt, ntriples_jsonld(_lines(ntriples), prefixes)
-        elif fmt.supports_datasets:
-            yield fmt, _written_from(ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS), fmt, prefixes)
-        else:
-            yield fmt, _written_from(ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES), fmt, prefixes)
+def write_file_dump(
+    nquads: Path, ntriples: Path, fmt: RdfFormat, target: Path, *, prefixes: dict[str, str]
+) -> None:
+    """Write ``target``, the dump ``fmt`` of :func:`fragment_dumps`, from a build's ``kg.nq`` and ``kg.nt``
+    files, each parsed as it is read and the dump written as it is made: no process holds a whole dump (at
+    10^7 triples each was a gigabyte, in bytes, in the processes that wrote them)."""
+    if fmt is RdfFormat.NTRIPLES:
+        if target != ntriples:
+            shutil.copyfile(ntriples, target)
+    elif fmt is RdfFormat.JSONLD:  # streamed: the sorted lines give each subject's triples together
+        with target.open("wb") as out:
+            write_ntriples_jsonld(_lines(ntriples), prefixes, out)
+    else:  # dataset formats the quads of kg.nq, triple formats the union's triples (kg.nt)
+        source, syntax = (
+            (nquads, ox.RdfFormat.N_QUADS) if fmt.supports_datasets else (ntriples, ox.RdfFormat.N_TRIPLES)
+        )
+        ox.serialize(ox.parse(path=source, format=syntax), target, OX_RDF[fmt], prefixes=prefixes)
 
 
 def _written_from(statements: Iterator[ox.Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
