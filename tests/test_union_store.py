@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from kg.union_store import LeanGraph, union_graph
 
@@ -119,3 +119,22 @@ def test_extend_is_adding_each_triple_after_the_graph_s_own(graph: Graph) -> Non
     extended.add((s, p, URIRef("https://example.org/added")))
     extended.remove((s, None, None))
     assert len(other) == len(set(second)) and list(other) == before
+
+
+def test_one_value_then_more_then_one_again_keep_rdflib_s_order() -> None:
+    """A subject's one object for a predicate (and a predicate and object's one subject) is kept as itself,
+    more in a dict: going from one to more and back keeps the order and the equality of rdflib's terms (a
+    literal and an IRI of the same text are two terms)."""
+    s, p = URIRef("urn:s"), URIRef("urn:p")
+    a, b, c, iri = Literal("a"), Literal("b"), Literal("b", lang="en"), URIRef("a")
+    memory, lean = Graph(), union_graph()
+    steps = ["+a", "+a", "+iri", "+b", "+c", "-a", "-c", "+a", "-iri", "-b", "+b", "-a", "-b"]
+    for step in steps:
+        o = {"a": a, "b": b, "c": c, "iri": iri}[step[1:]]
+        for graph in (memory, lean):
+            (graph.add if step[0] == "+" else graph.remove)((s, p, o))
+        assert list(lean.objects(s, p)) == list(memory.objects(s, p)), step
+        # rdflib's memory store keeps an object's place once its last subject is gone (as the removal test)
+        assert sorted(lean.triples((None, p, None))) == sorted(memory.triples((None, p, None))), step
+        assert list(lean.subjects(p, o)) == list(memory.subjects(p, o)) and len(lean) == len(memory), step
+    assert len(lean) == 0 and list(lean.triples((None, None, None))) == []
