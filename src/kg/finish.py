@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.term import Node
 
 from kg.dumps import (
     MANIFEST_FILE,
@@ -106,15 +107,20 @@ def _union(fragments: Mapping[str, bytes]) -> Graph:
     Read in ``kg.nq``'s order (the first value an export takes depends on it), fragment by fragment
     (``kg.fragment_triples``), each line in the graph it names. An rdflib ``Dataset`` of the whole dump, as
     this read before, held 3.5 GB at 10^6 triples.
+
+    Each term is held once, as in ``kg build``'s union: each fragment's terms are new objects, and the
+    union kept an IRI or a literal once per fragment it is in (a third more memory at 10^6 triples).
     """
     union = union_graph()
+    terms: dict[Node, Node] = {}
+    term = terms.setdefault
     for graph in sorted(fragments):
         suffix = f" <{graph}> .".encode()
         fragment = fragments[graph]
         if not all(line.endswith(suffix) for line in fragment.split(b"\n") if line):
             raise BuildError(f"the fragment of <{graph}>: a line is not in that graph")
-        for triple in fragment_triples(fragment.decode("utf-8")):
-            union.add(triple)
+        for s, p, o in fragment_triples(fragment.decode("utf-8")):
+            union.add((term(s, s), term(p, p), term(o, o)))
     return union
 
 
