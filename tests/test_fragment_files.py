@@ -50,9 +50,9 @@ def test_files_hold_and_index_what_the_mapping_holds(tmp_path: Path, fragments: 
     assert FragmentFiles.of(tmp_path / "none") is None and read_index(tmp_path / "none") is None
 
 
-@pytest.mark.parametrize("at_once", [kg.fragment_files.MAX_OPEN, 2])
+@pytest.mark.parametrize("at_once", [None, 2])
 def test_kg_nq_and_kg_nt_from_the_files_are_the_bytes_from_memory(
-    tmp_path: Path, fragments: dict[str, bytes], at_once: int, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, fragments: dict[str, bytes], at_once: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Two at once: the fragments are merged in groups into runs first, as ten thousand releases are.
     monkeypatch.setattr(kg.fragment_files, "MAX_OPEN", at_once)
