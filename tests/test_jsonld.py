@@ -121,6 +121,14 @@ def test_the_project_s_graph_gives_the_bytes_of_its_terms(graph: Graph) -> None:
     assert ntriples_jsonld(lines, CONTEXT) == compacted_jsonld(_ox_terms(lines), CONTEXT)
 
 
+def test_a_subject_beginning_another_and_blank_nodes_are_in_order() -> None:
+    g = Graph()
+    for subject in (EX.a, URIRef(f"{EX.a}b"), URIRef(f"{EX.a}/c"), BNode("x"), BNode("xy")):
+        g.add((subject, SCHEMA.name, Literal("A"))).add((subject, EX.part, BNode("x")))
+    lines = _canonical_lines(g)
+    assert ntriples_jsonld(lines, CONTEXT) == compacted_jsonld(_ox_terms(lines), CONTEXT)
+
+
 @pytest.mark.parametrize("size", [0, 1, None])
 def test_the_document_written_node_by_node_is_the_same_bytes(graph: Graph, size: int | None) -> None:
     lines = _canonical_lines(graph)[:size]
@@ -135,6 +143,8 @@ def test_lines_out_of_order_or_not_canonical_are_refused() -> None:
     )
     with pytest.raises(ValueError, match="not grouped"):
         ntriples_jsonld([*lines, lines[0]], CONTEXT)
+    with pytest.raises(ValueError, match="not grouped"):  # grouped, not sorted: kg.nt is sorted
+        ntriples_jsonld(lines[::-1], CONTEXT)
     for line in (
         "<https://example.org/a> <https://schema.org/name> 'A' .",
         "@prefix ex: <x> .",
