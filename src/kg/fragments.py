@@ -11,7 +11,10 @@ sharing them is safe): the cost of the dump grows with the change, not with the 
 A blank node shared by two graphs would become two nodes; the mapping never makes one (its blank nodes
 are the ontology's own, inside its graph).
 
-``graphs/index.json`` lists the fragments: graph IRI -> file name, SHA-256 and statement count.
+``graphs/index.json`` lists the fragments: graph IRI -> file name, SHA-256 and statement count. Its
+``index_version`` is the version of the data (the key of the server's store and of its caches): it names
+``kg.nq``'s bytes as well as their SHA-256 does, and is known without that file, which ``kg add`` leaves to
+``kg build --finish`` (writing and hashing it was half of a ``kg add`` at 10^7 triples).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from kg.store import canonical_nquads
 
 FOLDER = "graphs"
 INDEX = "index.json"
+NQUADS = "kg.nq"
 _CHUNK = 1 << 20
 # A canonical label as subject (line start) or as object (after a subject and a predicate IRI): never
 # inside a literal, which only an object can be and which starts with a quote.
@@ -154,6 +158,25 @@ def read_index(build: Path) -> dict[str, Fragment] | None:
         return None
 
 
+def index_version(index: Mapping[str, Fragment]) -> str:
+    """The version of the N-Quads the fragments join into: a SHA-256 of each graph's IRI and its fragment's
+    SHA-256, in ``kg.nq``'s order. Two builds have the same version exactly when their ``kg.nq`` would have
+    the same bytes."""
+    digest = hashlib.sha256(b"kg fragments 1\n")
+    for graph in sorted(index):
+        digest.update(f"{graph} {index[graph].sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def nquads_files(build: Path) -> list[Path]:
+    """The files that, read one after the other, are the build's N-Quads: its ``kg.nq``, or while ``kg build
+    --finish`` has not written it, its fragments in graph order; none when the build has neither."""
+    if (build / NQUADS).is_file():
+        return [build / NQUADS]
+    index = read_index(build)
+    return [] if index is None else [build / FOLDER / index[graph].file for graph in sorted(index)]
+
+
 def concatenate(build: Path, index: Mapping[str, Fragment], target: Path) -> tuple[int, str]:
     """Write ``target`` as the fragments of ``build`` one after the other, in graph IRI order; its size and
     SHA-256, hashed as it is written (not read again: half the time of this step in a `kg add`)."""
@@ -222,8 +245,10 @@ __all__ = [
     "fragment_name",
     "graph_files",
     "graph_fragment",
+    "index_version",
     "joined",
     "link_fragments",
+    "nquads_files",
     "plain_fragment",
     "read_index",
     "union_ntriples",

@@ -30,6 +30,7 @@ from kg.store.terms import (
     one_line,
     syntax_error,
 )
+from kg.textfiles import open_chained
 
 _S, _P, _O, _N = (ox.Variable(name) for name in ("s", "p", "o", "n"))
 # Fixed texts for the incoming-link lookups; ?o (and ?p) are bound as terms through ``substitutions``
@@ -149,6 +150,22 @@ class KgStore:
             self.load(data, fmt, graph=graph, base_iri=base_iri or path.resolve().as_uri())
         except StoreError as exc:
             raise StoreError(f"{path}: {exc}") from exc
+
+    def load_nquads(self, files: Sequence[Path], *, bulk: bool = False) -> None:
+        """Load N-Quads files as one document, read one after the other (a build's fragments,
+        ``kg.fragments.nquads_files``); ``bulk``: pyoxigraph's bulk loader, then the store compacted and
+        flushed, as ``bulk_load_file`` does."""
+        where = str(files[0].parent) if files else "no file"
+        try:
+            with open_chained(files) as stream:
+                if bulk:
+                    self._store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
+                    self._store.flush()
+                    self.optimize()
+                else:
+                    self._store.load(stream, format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise StoreError(one_line(f"{where}: cannot load N-Quads: {exc}")) from exc
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -294,7 +311,7 @@ class KgStore:
             else:
                 self._store.bulk_load(path=str(path), format=fmt, base_iri=base)
             self._store.flush()
-            self._store.optimize()
+            self.optimize()
         except (SyntaxError, OSError, ValueError) as exc:
             raise StoreError(one_line(f"{path}: cannot load: {exc}")) from exc
 
