@@ -64,7 +64,10 @@ def read_releases(releases_dir: Path, *, proposing: bool = False) -> Iterable[Re
         identity = (stat.st_ino, stat.st_size, stat.st_ctime_ns)
         known = _READ.get(path)
         if known is None or known[0] != identity:
-            release = read_release(path) if _PROPOSES.search(path.read_bytes()) else None
+            data = path.read_bytes()
+            # The word first (a substring search, a sixth of the regular expression's time): most records
+            # do not contain it at all.
+            release = read_release(path) if b"reference" in data and _PROPOSES.search(data) else None
             known = _READ[path] = (identity, release)
         if known[1] is not None:
             yield known[1]
