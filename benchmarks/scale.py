@@ -160,9 +160,8 @@ class SizeResult:
 
 
 PREPARE = (
-    "import sys; from pathlib import Path; from kg.sparql.prepare import build_parts, prepare_store; "
-    "build = Path(sys.argv[1]).resolve(); "
-    "prepare_store(build / 'kg.nq', Path(sys.argv[2]), build_parts(build))"
+    "import sys; from pathlib import Path; from kg.sparql.prepare import prepare_build_store; "
+    "prepare_build_store(Path(sys.argv[1]).resolve(), Path(sys.argv[2]))"
 )
 
 

@@ -109,8 +109,30 @@ class KgStore:
             raise StoreError(f"cannot open store at {path}: {exc}") from exc
         return cls(store, read_only=read_only)
 
+    @classmethod
+    def open_served(cls, path: Path, memory_copy_mb: int = 0) -> KgStore:
+        """Open an on-disk store read-only to serve it; when its files take at most ``memory_copy_mb`` MB,
+        answer from a copy in memory instead, the on-disk store closed (``kg.sparql.QueryLimits``). Every
+        process serving a store decides alike, so all read the same kind of store, whose rows come in the
+        same order (a light query answered in the server process and a worker's answer are the same
+        bytes)."""
+        store = cls.open(path, read_only=True)
+        try:
+            small = sum(item.stat().st_size for item in path.iterdir() if item.is_file())
+        except OSError as exc:
+            raise StoreError(f"cannot read the store at {path}: {exc.strerror or exc}") from exc
+        return store.in_memory() if small <= memory_copy_mb * 1024 * 1024 else store
+
     def __len__(self) -> int:
         return len(self._store)
+
+    def in_memory(self) -> KgStore:
+        """A copy of this store in memory, read-only like it (the quads, their named graphs included)."""
+        copy = ox.Store()
+        copy.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+        for graph in self._store.named_graphs():  # an empty named graph is still one
+            copy.add_graph(graph)
+        return KgStore(copy, read_only=True)
 
     def load(
         self, data: bytes, fmt: RdfFormat, *, graph: str | None = None, base_iri: str | None = None

@@ -69,7 +69,7 @@ def prepare_release(settings: Settings, options: WebOptions) -> Prepared:
             version, store_path, store = build_version(folder), None, remote_store(settings, options)
         else:
             store_path, version = prepare_build_store(folder, options.store_dir)
-            store = KgStore.open(store_path, read_only=True)
+            store = KgStore.open_served(store_path, options.memory_copy_mb)
         public = frozenset(store.graphs())
     except BaseException:
         held.close()
@@ -124,7 +124,7 @@ def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions
     graphs = graph_names(files, settings.base_iri)
     version = _inputs_version(files, graphs, settings.base_iri)
     if (ready := prepared_store(options.store_dir, version)) is not None:
-        return _files_served(files, ready, version)  # the same bytes served before: nothing to parse
+        return _files_served(files, ready, version, options)  # the same bytes served before: nothing to parse
     memory = KgStore()
     for path, graph in zip(files, graphs, strict=True):
         # Anyone's files: checked and parsed in a child process with a deadline (kg.rdf_input).
@@ -138,7 +138,7 @@ def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions
         store_path, version = prepare_store(nquads, options.store_dir, version=version)
     finally:
         nquads.unlink(missing_ok=True)
-    return _files_served(files, store_path, version)
+    return _files_served(files, store_path, version, options)
 
 
 def _inputs_version(files: Sequence[Path], graphs: Sequence[str], base_iri: str) -> str:
@@ -159,8 +159,8 @@ def _inputs_version(files: Sequence[Path], graphs: Sequence[str], base_iri: str)
     return digest.hexdigest()
 
 
-def _files_served(files: Sequence[Path], store_path: Path, version: str) -> Prepared:
-    store = KgStore.open(store_path, read_only=True)
+def _files_served(files: Sequence[Path], store_path: Path, version: str, options: WebOptions) -> Prepared:
+    store = KgStore.open_served(store_path, options.memory_copy_mb)
     newest = max(files, key=lambda p: p.stat().st_mtime)
     dataset = Dataset(
         version=version,
