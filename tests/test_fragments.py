@@ -10,12 +10,16 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.fragments import (
+    Fragment,
     PlainNode,
     dataset_fragments,
     graph_fragment,
+    index_version,
     joined,
     plain_fragment,
+    read_index,
     union_ntriples,
+    write_index,
     write_union,
 )
 from kg.store import canonical_nquads
@@ -76,3 +80,27 @@ def test_the_union_of_the_fragments_is_kg_nt(dataset: Dataset, tmp_path: Path) -
     write_union(fragments, tmp_path / "kg.nt")
     assert (tmp_path / "kg.nt").read_bytes() == expected
     assert union_ntriples({}) == b"\n"
+
+
+def test_an_index_read_again_is_read_from_its_file_when_it_changed(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    (build / "graphs").mkdir(parents=True)
+    one = {"https://example.org/graph/a": Fragment("a.nq", "1" * 64, 3)}
+    write_index(build, one)
+    assert read_index(build) == one
+    found = read_index(build)
+    assert found == one and found is not read_index(build)  # a copy each time: callers may change theirs
+    two = {**one, "https://example.org/graph/b": Fragment("b.nq", "2" * 64, 4)}
+    write_index(build, two)
+    assert read_index(build) == two
+    (build / "graphs" / "index.json").unlink()
+    assert read_index(build) is None
+
+
+def test_the_version_of_an_index_names_the_bytes_of_its_joined_fragments() -> None:
+    a = {"https://example.org/graph/a": Fragment("a.nq", "1" * 64, 3)}
+    b = {"https://example.org/graph/b": Fragment("b.nq", "2" * 64, 4)}
+    assert index_version({**a, **b}) == index_version({**b, **a})  # kg.nq's order: by graph IRI
+    assert len({index_version(a), index_version(b), index_version({**a, **b})}) == 3
+    moved = {"https://example.org/graph/c": Fragment("a.nq", "1" * 64, 3)}  # the same bytes, another graph
+    assert index_version(moved) != index_version(a)

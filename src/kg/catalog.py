@@ -63,7 +63,7 @@ class FileInfo(Protocol):
     @property
     def size(self) -> int: ...
     @property
-    def sha256(self) -> str: ...
+    def sha256(self) -> str | None: ...
     @property
     def encoding(self) -> str | None: ...
 
@@ -200,6 +200,8 @@ def _distribution(ctx: _Context, info: FileInfo, url: str, issued: Literal, prof
         g.add((node, DCAT.byteSize, Literal(str(info.size), datatype=XSD.decimal)))
         return node
     g.add((node, DCAT.byteSize, Literal(info.size, datatype=XSD.nonNegativeInteger)))
+    if info.sha256 is None:  # kg.nq joined from its fragments until `kg build --finish` writes and hashes it
+        return node
     checksum = _typed(g, URIRef(f"{node}#sha256"), SPDX.Checksum)
     g.add((checksum, SPDX.algorithm, _typed(g, SPDX.checksumAlgorithm_sha256, SPDX.ChecksumAlgorithm)))
     g.add((checksum, SPDX.checksumValue, Literal(info.sha256, datatype=XSD.hexBinary)))

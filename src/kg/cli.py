@@ -202,6 +202,7 @@ def query(settings: Settings, query: str, files: tuple[Path, ...], output: str, 
     separate process that is stopped at the time limit.
     """
     from kg.errors import BuildError
+    from kg.fragments import nquads_files
     from kg.rdf_input import read_untrusted
     from kg.sparql import QueryLimits
     from kg.sparql.local import run_local_query
@@ -211,11 +212,11 @@ def query(settings: Settings, query: str, files: tuple[Path, ...], output: str, 
     data: list[Path | bytes] = []
     for path in files:  # anyone's files: checked and parsed in a child process (kg.rdf_input)
         data.append(read_untrusted(path, base_iri=settings.base_iri))
-    if not files:  # the build's own dump, written by kg
-        built = settings.dist_dir / NQUADS_DUMP
-        if not built.is_file():
-            raise BuildError(f"{built}: no such file (run `kg build` first)")
-        data.append(built)
+    if not files:  # the build's own dump (or the fragments it joins before `kg build --finish`)
+        built = nquads_files(settings.dist_dir)
+        if not built:
+            raise BuildError(f"{settings.dist_dir / NQUADS_DUMP}: no such file (run `kg build` first)")
+        data += built
     limits = QueryLimits(timeout_s=timeout, memory_mb=4096)
     result = run_local_query(text, data, base_iri=settings.base_iri, prefixes=PREFIXES, limits=limits)
     if output == "table":

@@ -32,7 +32,7 @@ class DumpInfo:
     name: str
     media_type: str
     size: int
-    sha256: str
+    sha256: str | None  # None: ``kg.nq`` not written yet, served as its fragments joined (``joined``)
     encoding: str | None = None  # "gzip" for the compressed copies
 
 

@@ -123,14 +123,23 @@ def serialize_all(dataset: Dataset) -> Iterator[tuple[RdfFormat, bytes]]:
 
 
 def write_manifest(
-    build: Path, infos: list[DumpInfo], pending: list[str] | None = None, *, triples: int | None = None
+    build: Path,
+    infos: list[DumpInfo],
+    pending: list[str] | None = None,
+    *,
+    triples: int | None = None,
+    joined: list[DumpInfo] | None = None,
 ) -> None:
     """``SHA256SUMS`` and ``manifest.json``; ``pending`` names the files a later step adds (``kg.finish``);
-    ``triples``, the size of the union of the graphs, lets ``kg add`` count only what a release adds."""
+    ``triples``, the size of the union of the graphs, lets ``kg add`` count only what a release adds;
+    ``joined`` describes the pending ``kg.nq`` a server serves meanwhile as the build's fragments joined
+    (its size; its SHA-256 is not known before the file is written)."""
     (build / CHECKSUMS_FILE).write_text("".join(f"{i.sha256}  {i.name}\n" for i in infos), encoding="utf-8")
     manifest: dict[str, object] = {"files": [asdict(i) for i in infos], "media_type": JSON}
     if pending:
         manifest["pending"] = pending
+    if joined:
+        manifest["joined"] = [asdict(i) for i in joined]
     if triples is not None:
         manifest["triples"] = triples
     (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -340,10 +349,12 @@ def manifest_triples(build: Path) -> int | None:
 
 
 def read_manifest(dist_dir: Path) -> list[DumpInfo]:
-    """The files of the last build, as written in its manifest."""
+    """The downloads of the last build, as written in its manifest: its files, and the ``kg.nq`` a server
+    joins from its fragments until ``kg build --finish`` writes it (``sha256`` None)."""
     path = dist_dir / MANIFEST_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BuildError(f"no readable build manifest at {path}: run `kg build` first") from exc
-    return [DumpInfo(**entry) for entry in data["files"]]
+    joined = [DumpInfo(**{**entry, "sha256": None}) for entry in data.get("joined", [])]
+    return [DumpInfo(**entry) for entry in data["files"]] + joined

@@ -11,7 +11,10 @@ sharing them is safe): the cost of the dump grows with the change, not with the 
 A blank node shared by two graphs would become two nodes; the mapping never makes one (its blank nodes
 are the ontology's own, inside its graph).
 
-``graphs/index.json`` lists the fragments: graph IRI -> file name, SHA-256 and statement count.
+``graphs/index.json`` lists the fragments: graph IRI -> file name, SHA-256 and statement count. Its
+``index_version`` is the version of the data (the key of the server's store and of its caches): it names
+``kg.nq``'s bytes as well as their SHA-256 does, and is known without that file, which ``kg add`` leaves to
+``kg build --finish`` (writing and hashing it was half of a ``kg add`` at 10^7 triples).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from kg.store import canonical_nquads
 
 FOLDER = "graphs"
 INDEX = "index.json"
+NQUADS = "kg.nq"
 _CHUNK = 1 << 20
 # A canonical label as subject (line start) or as object (after a subject and a predicate IRI): never
 # inside a literal, which only an object can be and which starts with a quote.
@@ -145,13 +149,48 @@ def write_index(build: Path, index: Mapping[str, Fragment]) -> None:
     (build / FOLDER / INDEX).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
+# The indexes read last, by path, with the identity of the file (inode, size, time of change): a `kg add`
+# reads the index of two builds several times over (5,493 entries at 10^7 triples), and a written index
+# never changes (a build's files are written once).
+_READ: dict[Path, tuple[tuple[int, int, int], dict[str, Fragment]]] = {}
+
+
 def read_index(build: Path) -> dict[str, Fragment] | None:
     """The fragments of a build, or None when it has none (a build of an older kg)."""
+    path = build / FOLDER / INDEX
     try:
-        data = json.loads((build / FOLDER / INDEX).read_text(encoding="utf-8"))
-        return {graph: Fragment(**entry) for graph, entry in data.items()}
+        stat = path.stat()
+        identity = (stat.st_ino, stat.st_size, stat.st_ctime_ns)
+        known = _READ.get(path)
+        if known is not None and known[0] == identity:
+            return dict(known[1])
+        data = json.loads(path.read_text(encoding="utf-8"))
+        index = {graph: Fragment(**entry) for graph, entry in data.items()}
     except (OSError, ValueError, TypeError):
         return None
+    if len(_READ) >= 4:
+        _READ.pop(next(iter(_READ)))
+    _READ[path] = (identity, index)
+    return dict(index)
+
+
+def index_version(index: Mapping[str, Fragment]) -> str:
+    """The version of the N-Quads the fragments join into: a SHA-256 of each graph's IRI and its fragment's
+    SHA-256, in ``kg.nq``'s order. Two builds have the same version exactly when their ``kg.nq`` would have
+    the same bytes."""
+    digest = hashlib.sha256(b"kg fragments 1\n")
+    for graph in sorted(index):
+        digest.update(f"{graph} {index[graph].sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def nquads_files(build: Path) -> list[Path]:
+    """The files that, read one after the other, are the build's N-Quads: its ``kg.nq``, or while ``kg build
+    --finish`` has not written it, its fragments in graph order; none when the build has neither."""
+    if (build / NQUADS).is_file():
+        return [build / NQUADS]
+    index = read_index(build)
+    return [] if index is None else [build / FOLDER / index[graph].file for graph in sorted(index)]
 
 
 def concatenate(build: Path, index: Mapping[str, Fragment], target: Path) -> tuple[int, str]:
@@ -222,8 +261,10 @@ __all__ = [
     "fragment_name",
     "graph_files",
     "graph_fragment",
+    "index_version",
     "joined",
     "link_fragments",
+    "nquads_files",
     "plain_fragment",
     "read_index",
     "union_ntriples",

@@ -3,7 +3,8 @@ the file (``SourceError``, printed on one line by the CLI)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kg.errors import SourceError
@@ -52,15 +53,55 @@ def write_text_once(path: Path, text: str) -> None:
     path.write_bytes(data)
 
 
-__all__ = ["read_query_file", "write_text_once"]
+__all__ = ["ChainedFiles", "line_blocks", "open_chained", "read_query_file", "write_text_once"]
 
 
-def line_blocks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
-    """The file at ``path`` in blocks of whole lines (of about ``size`` bytes; a line longer than that is a
-    block of its own), each ending with its line feed but the file's last if it has none: the big dumps of a
-    build (``kg.nq``, ``kg.nt``) are read without holding them whole, and a block splits where a line does."""
+class ChainedFiles(io.RawIOBase):
+    """Files read one after the other as one binary stream, each opened only when its turn comes: a build's
+    N-Quads fragments read as the ``kg.nq`` they join into (``kg.fragments.nquads_files``), by a parser
+    that takes a stream (pyoxigraph's), without writing that file."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        super().__init__()
+        self._paths = list(paths)
+        self._next = 0
+        self._file: io.BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while True:
+            if self._file is None:
+                if self._next == len(self._paths):
+                    return 0
+                self._file = self._paths[self._next].open("rb")
+                self._next += 1
+            count = self._file.readinto(buffer)
+            if count:
+                return count
+            self._file.close()
+            self._file = None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        super().close()
+
+
+def open_chained(paths: Sequence[Path]) -> io.BufferedReader:
+    """``ChainedFiles`` buffered: the binary file object parsers take (``IO[bytes]``)."""
+    return io.BufferedReader(ChainedFiles(paths), buffer_size=1 << 20)
+
+
+def line_blocks(path: Path | Sequence[Path], size: int = 1 << 24) -> Iterator[bytes]:
+    """The file at ``path`` (or the files, one after the other) in blocks of whole lines (of about ``size``
+    bytes; a line longer than that is a block of its own), each ending with its line feed but the last if it
+    has none: the big dumps of a build (``kg.nq``, ``kg.nt``) are read without holding them whole, and a
+    block splits where a line does."""
     rest = b""
-    with path.open("rb") as file:
+    with ChainedFiles([path] if isinstance(path, Path) else path) as file:
         while chunk := file.read(size):
             text = rest + chunk
             cut = text.rfind(b"\n") + 1

@@ -29,7 +29,7 @@ from kg.assets import load_shapes
 from kg.errors import BuildError, StoreError
 from kg.formats import RdfFormat
 from kg.fragment_triples import fragment_triples
-from kg.fragments import FOLDER, read_index
+from kg.fragments import FOLDER, nquads_files, read_index
 from kg.graph_cache import CachedGraph
 from kg.iris import Iris
 from kg.proof import prove, source_names
@@ -106,7 +106,7 @@ def _part(fragment: Path) -> tuple[Violation, ...]:
     return report.results + results
 
 
-def _programs(nquads: Path, caps: Mapping[str, frozenset[str]]) -> tuple[Violation, ...]:
+def _programs(nquads: Sequence[Path], caps: Mapping[str, frozenset[str]]) -> tuple[Violation, ...]:
     """Validate each capped program with what every graph says of it, its caps and the grants of every
     release that fund it: the rule across releases, once for the whole build (here, while the workers
     validate the release graphs)."""
@@ -115,7 +115,7 @@ def _programs(nquads: Path, caps: Mapping[str, frozenset[str]]) -> tuple[Violati
     if not caps:
         return ()
     graph = KgStore()
-    graph.load_file(nquads)
+    graph.load_nquads(nquads)
     results: list[Violation] = []
     for program in sorted(caps):
         query = (
@@ -133,8 +133,9 @@ def _programs(nquads: Path, caps: Mapping[str, frozenset[str]]) -> tuple[Violati
     return tuple(results)
 
 
-def _capped(nquads: Path) -> dict[str, frozenset[str]]:
-    """The capped programs of the N-Quads file ``nquads`` (``kg.nq``) and their caps (``kg:annualCap``).
+def _capped(nquads: Sequence[Path]) -> dict[str, frozenset[str]]:
+    """The capped programs of the N-Quads files ``nquads`` (``kg.nq``, or the fragments it joins:
+    ``kg.fragments.nquads_files``) and their caps (``kg:annualCap``).
 
     Read from the text, a statement a line as kg writes it: the lines holding the predicate's IRI are found
     by search and parsed (``kg.fragment_triples``). Loading the file into a store to ask it took 4.5 s at
@@ -195,7 +196,8 @@ def validate_build(
     for graph in sorted(shared_iris & set(index)):
         shared_text += _ntriples(build / FOLDER / index[graph].file)
     shared.parse(data=shared_text, format="nt")
-    caps = _capped(build / "kg.nq")
+    nquads = nquads_files(build)
+    caps = _capped(nquads)
     _SETUP = _Setup(
         load_shapes(),
         shared,
@@ -213,7 +215,7 @@ def validate_build(
         base, results = _run_parts(
             tasks,
             jobs or os.cpu_count() or 1,
-            lambda: (_shared_report(shared, sources), _programs(build / "kg.nq", caps)),
+            lambda: (_shared_report(shared, sources), _programs(nquads, caps)),
         )
     finally:
         _SETUP = None

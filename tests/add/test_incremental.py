@@ -13,17 +13,23 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.namespace import DCAT
 
 import kg.dumps
 import kg.finish
 import kg.sparql.prepare
 from kg.add import add_release, publish
+from kg.cli import main
 from kg.finish import finish, pending
 from kg.formats import RdfFormat
+from kg.fragments import nquads_files
 from kg.project import build_project
 from kg.settings import Settings
-from kg.sparql import prepare_store
+from kg.sparql import prepare_build_store
 from kg.store import KgStore, canonical_dumps
+from kg.web import create_app
 from kg.web.config import WebOptions
 from kg.web.runtime import prepare_release
 
@@ -72,7 +78,8 @@ def test_add_writes_the_release_fragment_and_links_the_others(
     assert all(new[name] == inode for name, inode in old.items())  # hard links: nothing rewritten
     # The N-Quads are those of a whole build of the same records, byte for byte.
     whole = _rebuilt(linked, tmp_path)
-    assert (settings.dist_dir / "kg.nq").read_bytes() == (whole / "kg.nq").read_bytes()
+    assert _nquads(settings.dist_dir) == (whole / "kg.nq").read_bytes()
+    assert not (after / "kg.nq").exists() and "kg.nq" in pending(after)  # joined by `kg build --finish`
     # What is not written yet is named, and not listed as a file.
     waiting = pending(after)
     assert {"kg.ttl", "kg.jsonld", "kg.nq.gz", "projects.csv", "iati-activities.xml"} <= set(waiting)
@@ -152,7 +159,7 @@ def test_the_server_store_after_an_add_is_made_from_the_last_one(
     assert second.store_path != first.store_path and loads == []
     assert second.store_path is not None and first.store_path is not None
     monkeypatch.undo()
-    fresh, _ = prepare_store(settings.dist_dir / "kg.nq", tmp_path / "fresh")
+    fresh, _ = prepare_build_store(settings.dist_dir.resolve(), tmp_path / "fresh")
 
     def statements(store: Path) -> bytes:
         dump = KgStore.open(store, read_only=True).dump(RdfFormat.NQUADS)
@@ -164,9 +171,14 @@ def test_the_server_store_after_an_add_is_made_from_the_last_one(
         prepared.pin.close()
 
 
+def _nquads(build: Path) -> bytes:
+    """The build's N-Quads: its kg.nq, or the fragments it joins before `kg build --finish`."""
+    return b"".join(path.read_bytes() for path in nquads_files(build.resolve()))
+
+
 def _union_size(dist: Path) -> int:
     store = KgStore()
-    store.load_file(dist / "kg.nq")
+    store.load_nquads(nquads_files(dist))
     query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     return int(store.query(query).records()[0]["n"])
 
@@ -217,3 +229,53 @@ def test_an_add_flushes_only_the_files_it_wrote(
     assert names and not names & old  # no linked fragment flushed again
     assert any(name.startswith(outcome.release_id) for name in names)  # the release's own fragment is
     assert after / "graphs" in flushed and after in flushed  # the folders (the links' new names) are
+
+
+def test_before_finish_the_add_build_is_served_and_read_from_its_fragments(
+    linked: Path, record: Path, tmp_path: Path
+) -> None:
+    """kg.nq is left to `kg build --finish`; meanwhile the server loads the fragments, serves them joined
+    at /downloads/kg.nq (the bytes --finish writes), and the commands that read the graph read them."""
+    settings = settings_of(linked)
+    assert add_release(settings, record).added
+    added = settings.dist_dir.resolve()
+    assert not (added / "kg.nq").exists()
+    options = WebOptions(store_dir=tmp_path / "stores")
+    prepared = prepare_release(settings, options)
+    assert prepared.pin is not None
+    try:
+        app = create_app(settings, store=prepared.store, dataset=prepared.dataset, options=options)
+        client = app.test_client()
+        response = client.get("/downloads/kg.nq", buffered=True)
+        assert response.status_code == 200, response.text
+        assert response.headers["Content-Type"] == "application/n-quads; charset=utf-8"
+        assert response.headers["Content-Disposition"] == "attachment; filename=kg.nq"
+        joined = response.data
+        assert response.headers["Content-Length"] == str(len(joined))
+        assert (
+            client.get("/downloads/kg.nq", headers={"If-None-Match": response.headers["ETag"]}).status_code
+            == 304
+        )
+        listing = client.get("/downloads/?format=json").get_json()
+        entry = next(f for f in listing["files"] if f["name"] == "kg.nq")
+        assert entry["size"] == len(joined) and entry["sha256"] is None
+        # The catalog describes it (its size; the checksum comes with --finish).
+        catalog = Graph().parse(data=client.get("/catalog.ttl").text, format="turtle")
+        sizes = {int(str(size)) for size in catalog.objects(None, DCAT.byteSize)}
+        assert len(joined) in sizes
+    finally:
+        prepared.pin.close()
+    # `kg query` and `kg validate` read the fragments too.
+    folders = ["--data-dir", str(settings.data_dir), "--dist-dir", str(settings.dist_dir)]
+    counted = CliRunner().invoke(
+        main, [*folders, "query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"]
+    )
+    assert counted.exit_code == 0, counted.output
+    assert str(joined.count(b"\n")) in counted.output
+    validated = CliRunner().invoke(main, [*folders, "validate"])
+    assert validated.exit_code == 0, validated.output
+    # --finish writes kg.nq: the bytes served meanwhile, under the same version (the store is kept).
+    assert finish(settings)
+    done = settings.dist_dir.resolve()
+    assert (done / "kg.nq").read_bytes() == joined
+    assert prepare_release(settings, options).store_path == prepared.store_path

@@ -16,12 +16,10 @@ from rdflib.namespace import DCTERMS
 
 import kg.sparql.prepare
 from kg.add import add_release
-from kg.add.stores import dump_version
 from kg.cli import main
 from kg.formats import RdfFormat
 from kg.settings import Settings
-from kg.sparql import prepare_store
-from kg.sparql.prepare import prepared_store
+from kg.sparql.prepare import build_version, prepare_build_store, prepared_store
 from kg.store import KgStore, canonical_dumps
 from kg.web.config import WebOptions
 from kg.web.runtime import prepare_release
@@ -72,11 +70,10 @@ def test_add_reads_the_servers_store_and_makes_the_next_one(
     monkeypatch.undo()
 
     new = served.dist_dir.resolve()
-    version = dump_version(new)
-    assert version is not None
-    made = prepared_store(served.store_dir, version)
+    assert not (new / "kg.nq").exists()  # left to `kg build --finish`: the store is made without it
+    made = prepared_store(served.store_dir, build_version(new))
     assert made is not None and made != first.store_path
-    fresh, _ = prepare_store(new / "kg.nq", tmp_path / "fresh")
+    fresh, _ = prepare_build_store(new, tmp_path / "fresh")  # loaded whole, from the fragments
     assert _statements(made) == _statements(fresh)
     # The server's next store is the one kg add made.
     second = prepare_release(served, WebOptions(store_dir=served.store_dir))
@@ -100,5 +97,4 @@ def test_kg_add_reads_the_store_folder_kg_serve_uses(built: Path, record: Path, 
     folders = ["--data-dir", str(served.data_dir), "--dist-dir", str(served.dist_dir)]
     added = CliRunner().invoke(main, [*folders, "--store-dir", str(served.store_dir), "add", str(record)])
     assert added.exit_code == 0, added.output
-    version = dump_version(served.dist_dir.resolve())
-    assert version is not None and prepared_store(served.store_dir, version) is not None
+    assert prepared_store(served.store_dir, build_version(served.dist_dir.resolve())) is not None

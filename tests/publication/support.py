@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kg.fragments import nquads_files
+
 FAULTS = Path(__file__).with_name("faults.py")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +48,8 @@ def dist_is_whole(work: Path) -> bool:
 
 
 def release_in_dist(work: Path, release_id: str) -> bool:
-    return f"/{release_id}>" in (work / "dist" / "kg.nq").read_text(encoding="utf-8")
+    # kg.nq, or the fragments it joins while `kg build --finish` has not written it
+    return any(f"/{release_id}>" in path.read_text(encoding="utf-8") for path in nquads_files(work / "dist"))
 
 
 def leftovers(work: Path) -> list[str]:

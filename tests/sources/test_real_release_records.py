@@ -165,3 +165,22 @@ def test_bad_reference_sections_name_the_record(tmp_path: Path, old: str, new: s
     error = refused(settings)
     assert error.path == record and error.line is not None
     assert words in str(error), str(error)
+
+
+def test_a_record_changed_since_it_was_read_is_read_again(tmp_path: Path) -> None:
+    """read_reference keeps what it parsed by file identity (``kg add`` reads the records twice): a record
+    rewritten in place, or replaced by another file (as kg writes records), is read again."""
+    settings = project_with(tmp_path, BODY_GRANTS)
+    record = settings.releases_dir / f"{BODY_GRANTS}.yaml"
+    assert read_reference(settings).organizations["justice-education-society"].acronyms == ("JES",)
+    assert read_reference(settings).organizations["justice-education-society"].acronyms == ("JES",)
+    edit(record, "acronyms: [JES]", "acronyms: [JESBC]")  # in place: another size
+    assert read_reference(settings).organizations["justice-education-society"].acronyms == ("JESBC",)
+    replaced = record.with_name(".new.yaml")
+    replaced.write_text(record.read_text(encoding="utf-8").replace("[JESBC]", "[JESB2]"), encoding="utf-8")
+    replaced.rename(record)  # the same size, a new file
+    assert read_reference(settings).organizations["justice-education-society"].acronyms == ("JESB2",)
+    edit(record, "\nreference:", "\nreferences_removed:")  # no longer proposing: its entries are gone
+    with pytest.raises(SourceError):
+        read_project(settings)  # the release names an organisation nobody defines now
+    assert "justice-education-society" not in read_reference(settings).organizations

@@ -57,9 +57,9 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     seen: list[Path] = []
     load = prepare._load
 
-    def spy(directory: Path, nquads: Path) -> None:
-        seen.append(nquads)
-        load(directory, nquads)
+    def spy(directory: Path, files: list[Path]) -> None:
+        seen.extend(files)
+        load(directory, files)
 
     monkeypatch.setattr(prepare, "_load", spy)
     return seen

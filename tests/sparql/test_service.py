@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -264,8 +265,9 @@ def test_lean_answers_are_the_workers_answers(
         f"SELECT * WHERE {{ <{EX}b/item/9> ?p ?o }} # a comment ends it",
         f"SELECT ?p ?o WHERE {{ <{EX}a/item/8> ?p ?o }} LIMIT 4",
     ]
-    local = KgStore.open(prepared[0], read_only=True)
     with make_service(prepared, max_rows=max_rows) as by_worker:
+        # Opened as a server opens it (from memory when small, as its workers read it).
+        local = KgStore.open_served(prepared[0], by_worker.limits.memory_copy_mb)
         here = QueryService(
             prepared[0],
             dataset_version=prepared[1],
@@ -317,3 +319,35 @@ def test_the_same_heavy_query_at_the_same_time_runs_once(prepared: tuple[Path, s
         assert len({id(f) for f in failures}) == 4  # each caller raised an error of its own
         stats = service.stats()
         assert (stats["queries"], stats["timeouts"], stats["shared"]) == (2, 1, 6)
+
+
+def _store_files_open(pid: int, store: Path) -> int:
+    """How many of a process's open files are in the store's folder."""
+    folder = str(store.resolve())
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.path.realpath(fd).startswith(folder))
+
+
+@pytest.mark.parametrize("copy_mb", [0, 32])
+def test_a_small_store_is_answered_from_a_copy_in_each_workers_memory(
+    prepared: tuple[Path, str], copy_mb: int
+) -> None:
+    """Under ``memory_copy_mb`` a worker copies the store into its memory and closes the on-disk store
+    (pyoxigraph answers from memory three to four times faster); the answers are the same."""
+    path, version = prepared
+    limits = QueryLimits(memory_copy_mb=copy_mb)
+    with QueryService(path, dataset_version=version, public_graphs=PUBLIC, limits=limits) as service:
+        total = count(service, QueryRequest(COUNT))
+        named = service.run(
+            QueryRequest("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        )
+        pids = service.worker_pids()
+        assert pids and all((_store_files_open(pid, path) == 0) == (copy_mb > 0) for pid in pids), [
+            (pid, _store_files_open(pid, path)) for pid in pids
+        ]
+    with QueryService(path, dataset_version=version, public_graphs=PUBLIC, limits=QueryLimits()) as other:
+        assert count(other, QueryRequest(COUNT)) == total > 0
+        again = other.run(
+            QueryRequest("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        )
+        assert sorted(again.body.splitlines()) == sorted(named.body.splitlines())

@@ -122,16 +122,19 @@ def test_a_refused_release_and_a_broken_build_change_nothing_served(work: Path, 
         refused = add_release(settings, bad)
         assert not refused.added and refused.check.report is not None
         assert live.check() is False and live.current is served
-        # A build whose manifest is there but whose N-Quads dump is not cannot be served: reported once.
-        nquads = settings.dist_dir / "kg.nq"
-        kept = nquads.read_bytes()
+        # A build whose manifest is there but whose N-Quads are not (neither kg.nq nor the fragments it
+        # joins) cannot be served: reported once.
+        nquads, index = settings.dist_dir / "kg.nq", settings.dist_dir / "graphs" / "index.json"
+        kept, kept_index = nquads.read_bytes(), index.read_bytes()
         nquads.unlink()
+        index.unlink()
         manifest = settings.dist_dir / "manifest.json"
         manifest.write_text(manifest.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         assert live.check() is False and live.check() is False
         assert [line for line in said if "cannot be served" in line] == [said[-1]]
         assert live.current is served and _releases(url) == 1
         nquads.write_bytes(kept)  # the same data again under a new manifest: served again, now fine
+        index.write_bytes(kept_index)
         manifest.write_text(manifest.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         assert live.check() is True and _releases(url) == 1
 

@@ -16,6 +16,7 @@ from kg.add.stores import linked_store
 from kg.assets import load_ontology
 from kg.dumps import serialize
 from kg.formats import RdfFormat
+from kg.fragments import nquads_files
 from kg.iris import Iris
 from kg.mapping import Resolver
 from kg.mapping.reference import build_reference
@@ -30,7 +31,6 @@ from kg.store import KgStore
 from kg.validate import validate_focus
 from kg.vocab import KG, PREFIXES, PROV, XSD
 
-NQUADS_DUMP = "kg.nq"
 # The kinds of resource a release mints for itself: none of them may exist already.
 OWN_KINDS = frozenset(
     {"release", "source", "backgrounder", "project", "grant", "amount", "evidence", "correction", "event"}
@@ -39,13 +39,13 @@ OWN_KINDS = frozenset(
 
 def load_store(settings: Settings) -> KgStore:
     """The built store: the linked build's on-disk store when a server prepared it (``kg.add.stores``);
-    else ``dist/kg.nq``, or (before any build) the graph of the records, kept in memory."""
-    dump = settings.dist_dir / NQUADS_DUMP
-    if dump.is_file() and (prepared := linked_store(settings)) is not None:
+    else ``dist/kg.nq`` (or its fragments), or (before any build) the graph of the records, kept in memory."""
+    files = nquads_files(settings.dist_dir)  # kg.nq, or the fragments it joins before `kg build --finish`
+    if files and (prepared := linked_store(settings)) is not None:
         return prepared
     store = KgStore()
-    if dump.is_file():
-        store.load_file(dump, base_iri=settings.base_iri)
+    if files:
+        store.load_nquads(files)
     else:
         store.load(serialize(build_project(settings), RdfFormat.NQUADS), RdfFormat.NQUADS)
     return store

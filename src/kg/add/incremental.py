@@ -2,13 +2,17 @@
 
 The new build holds every fragment of the linked build (``kg.fragments``) but the release's, which is new,
 and the reference graph's, rewritten only when the release proposes entries; the others are hard-linked.
-Then ``kg.nq`` (their concatenation), ``context.jsonld``, the DCAT catalog and the portal record (which
-describe the files present, with their sizes and checksums), and a manifest listing as ``pending`` every
-other file a whole build has: the other syntaxes, the gzipped copies, the tables and the IATI file (the
-search index is the linked build's, extended with the release's projects: ``kg.search_index``). Those are
-written later by ``kg build --finish`` (``kg.finish``), which ``kg add`` starts in the background, into
-a further build linked in one step: every build on disk stays whole as its manifest lists it, and its
-files never change, so a server's ETags always match its bytes (issue 12.3).
+Then ``context.jsonld``, the DCAT catalog and the portal record (which describe ``kg.nq``), and a manifest
+listing as ``pending`` every other file a whole build has: ``kg.nq`` itself (the fragments joined: writing
+and hashing it was half of a ``kg add`` at 10^7 triples; the data's version is the fragment index's,
+``kg.fragments.index_version``, and until the file is written, readers read the fragments,
+``kg.fragments.nquads_files``, and a server serves them joined, with the size the manifest states), the
+other syntaxes, the gzipped copies, the tables and the IATI file (the search index is the linked build's,
+extended with the release's projects: ``kg.search_index``). Those are written later by ``kg build
+--finish`` (``kg.finish``), which ``kg add`` starts in the background, into a further build linked in one
+step: every build on disk stays whole as its manifest lists it, and its files never change, so a server's
+ETags always match its bytes (issue 12.3). The catalog's figures are the linked build's (kept in it,
+``kg.catalog_stats.STATS_FILE``) with what the release's graph adds, counted on that graph alone.
 
 ``stage_incremental`` returns None when only the whole rebuild gives the right graph: the linked build has
 no fragments (an older kg wrote it), or the release restates a program's cap that a later release states
@@ -26,7 +30,7 @@ from kg.add.candidate import Candidate
 from kg.add.stores import next_store
 from kg.assets import load_ontology
 from kg.browse.records import BrowseData, browse_data
-from kg.catalog_stats import store_stats
+from kg.catalog_stats import STATS_FILE, CatalogStats, added_stats, read_stats_json, store_stats
 from kg.dumps import (
     CHECKSUMS_FILE,
     CONTEXT_FILE,
@@ -45,9 +49,9 @@ from kg.errors import BuildError
 from kg.exports.files import portal_files
 from kg.formats import RdfFormat
 from kg.fragments import (
-    concatenate,
     dataset_fragments,
     link_fragments,
+    nquads_files,
     read_index,
     write_fragments,
     write_index,
@@ -129,23 +133,28 @@ def _write(
         written = write_fragments(build, changed)
         full = {**kept, **written}
         write_index(build, full)
-        size, sha256 = concatenate(build, full, build / NQUADS)
         (build / CONTEXT_FILE).write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
-        infos = [
-            DumpInfo(NQUADS, RdfFormat.NQUADS.media_type, size, sha256),
-            file_info(build / CONTEXT_FILE, "application/ld+json"),
-        ]
-        if (prepared := next_store(settings, base, build, infos[0].sha256)) is not None:
+        infos = [file_info(build / CONTEXT_FILE, "application/ld+json")]
+        if (prepared := next_store(settings, base, build)) is not None:
             store = prepared  # the new build's on-disk store, made from the linked build's (kg.add.stores)
-        elif store.read_only or set(changed) & set(old):  # a graph replaced (rare): the new dump, whole
+        elif store.read_only or set(changed) & set(old):  # a graph replaced (rare): the new graph, whole
             store = KgStore()
-            store.load_file(build / NQUADS)
+            store.load_nquads(nquads_files(build))
         else:  # only new graphs: added to the store the release was checked against
             for graph in changed:
                 store.load(changed[graph], RdfFormat.NQUADS)
-        size = _union_size(store, base, set(changed), replaced=bool(set(changed) & set(old)))
+        replaced = bool(set(changed) & set(old))
+        size = _union_size(store, base, set(changed), replaced=replaced)
         when = datetime.now(UTC).replace(microsecond=0)
-        infos += portal_files(settings, build, infos[:1], store_stats(store, size), when)
+        before = None if replaced else _stats(base)
+        stats = (
+            store_stats(store, size) if before is None else added_stats(store, list(changed), before, size)
+        )
+        # kg.nq is served joined from the fragments until `kg build --finish` writes it (kg.web.downloads):
+        # the catalog describes it with its size, without the checksum only that step computes.
+        size_nq = sum(path.stat().st_size for path in nquads_files(build))
+        joined = DumpInfo(NQUADS, RdfFormat.NQUADS.media_type, size_nq, None)
+        infos += portal_files(settings, build, [joined], stats, when)
         # The search index of the linked build, with the release's projects (kg.search_index).
         if (index_info := extend_build(base, build, browse)) is not None:
             infos.append(index_info)
@@ -153,10 +162,18 @@ def _write(
         previous = json.loads((base / MANIFEST_FILE).read_text(encoding="utf-8"))
         names = [entry["name"] for entry in previous["files"]] + list(previous.get("pending", []))
         pending = sorted({name for name in names if name not in present and name != CHECKSUMS_FILE})
-        write_manifest(build, infos, pending, triples=size)
+        write_manifest(build, infos, pending, triples=size, joined=[joined])
         sync_build(build, on_disk=linked)
     except OSError as exc:
         raise BuildError(f"cannot write the build in {build}: {exc.strerror or exc}") from exc
+
+
+def _stats(build: Path) -> CatalogStats | None:
+    """The catalog's figures of ``build`` as it kept them; None when it has none (an older kg's)."""
+    try:
+        return read_stats_json((build / STATS_FILE).read_text(encoding="utf-8"))
+    except OSError:
+        return None
 
 
 def _union_size(store: KgStore, base: Path, new: set[str], *, replaced: bool) -> int:

@@ -13,30 +13,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.dumps import DUMP_STEM, linked_build, read_manifest
-from kg.errors import BuildError, StoreError
-from kg.formats import RdfFormat
+from kg.dumps import linked_build
+from kg.errors import StoreError
 from kg.settings import Settings
-from kg.sparql.prepare import build_parts, prepare_store, prepared_store
+from kg.sparql.prepare import build_version, prepare_build_store, prepared_store
 from kg.store import KgStore
 
-NQUADS = f"{DUMP_STEM}.{RdfFormat.NQUADS.extension}"
 
-
-def dump_version(build: Path) -> str | None:
-    """The SHA-256 of a build's ``kg.nq`` as its manifest states it (the store's key), without hashing it."""
+def _prepared(settings: Settings, build: Path) -> Path | None:
+    """The store a server prepared for ``build`` (keyed by its version), if there is one."""
     try:
-        files = read_manifest(build)
-    except BuildError:
+        return prepared_store(settings.store_dir, build_version(build))
+    except StoreError:  # an older kg's build whose kg.nq is gone: no store can be its
         return None
-    return next((info.sha256 for info in files if info.name == NQUADS), None)
 
 
 def linked_store(settings: Settings) -> KgStore | None:
     """The linked build's prepared store, opened read-only; None when it has none."""
     build = linked_build(settings.dist_dir)
-    version = dump_version(build) if build is not None else None
-    path = prepared_store(settings.store_dir, version) if version else None
+    path = _prepared(settings, build) if build is not None else None
     if path is None:
         return None
     try:
@@ -45,17 +40,16 @@ def linked_store(settings: Settings) -> KgStore | None:
         return None
 
 
-def next_store(settings: Settings, base: Path, build: Path, version: str) -> KgStore | None:
-    """The store of ``build`` (its ``kg.nq`` hashes to ``version``), made from the prepared store of the
-    build ``base`` it replaces and opened read-only; None when ``base`` has none or it cannot be made."""
-    old = dump_version(base)
-    if old is None or prepared_store(settings.store_dir, old) is None:
+def next_store(settings: Settings, base: Path, build: Path) -> KgStore | None:
+    """The store of ``build``, made from the prepared store of the build ``base`` it replaces and opened
+    read-only; None when ``base`` has none or it cannot be made."""
+    if _prepared(settings, base) is None:
         return None
     try:
-        path, _ = prepare_store(build / NQUADS, settings.store_dir, build_parts(build), version=version)
+        path, _ = prepare_build_store(build, settings.store_dir)
         return KgStore.open(path, read_only=True)
     except StoreError:
         return None
 
 
-__all__ = ["dump_version", "linked_store", "next_store"]
+__all__ = ["linked_store", "next_store"]

@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph
 from kg import __version__
 from kg.browse.records import browse_data
 from kg.catalog import catalog_graph
-from kg.catalog_stats import CatalogStats, stats_statements, store_stats
+from kg.catalog_stats import STATS_FILE, CatalogStats, stats_json, stats_statements, store_stats
 from kg.catalog_terms import OGL
 from kg.dumps import DUMP_STEM, DumpInfo, file_info, serialize, union_view
 from kg.exports import csvw, iati, opencanada
@@ -190,4 +190,6 @@ def portal_files(
     for fmt in CATALOG_FORMATS:
         data = catalog.serialize(format=fmt.rdflib_name).encode("utf-8")
         written.append(_write(staging, f"{CATALOG_STEM}.{fmt.extension}", data, fmt.media_type))
+    # The figures, for the next `kg add` to count only what it adds (kg.catalog_stats.added_stats).
+    (staging / STATS_FILE).write_text(stats_json(stats), encoding="utf-8")
     return written

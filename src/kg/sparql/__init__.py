@@ -9,7 +9,7 @@ into the read-only store the workers share.
 from __future__ import annotations
 
 from kg.sparql.guard import QueryInfo, inspect_query
-from kg.sparql.prepare import dataset_version, prepare_store
+from kg.sparql.prepare import build_version, dataset_version, prepare_build_store, prepare_store
 from kg.sparql.service import QueryService
 from kg.sparql.types import QueryAnswer, QueryBusy, QueryLimits, QueryRequest
 
@@ -20,7 +20,9 @@ __all__ = [
     "QueryLimits",
     "QueryRequest",
     "QueryService",
+    "build_version",
     "dataset_version",
     "inspect_query",
+    "prepare_build_store",
     "prepare_store",
 ]

@@ -41,12 +41,12 @@ class WorkerTimedOut(Exception):
 class Worker:
     """One worker process and the parent's end of its pipe; used by one thread at a time."""
 
-    def __init__(self, store_path: Path, memory_mb: int) -> None:
+    def __init__(self, store_path: Path, memory_mb: int, memory_copy_mb: int = 0) -> None:
         parent_end, child_end = _CONTEXT.Pipe(duplex=True)
         self._conn: Connection = parent_end
         self._process = _CONTEXT.Process(
             target=serve,
-            args=(child_end, str(store_path), memory_mb, os.getpid()),
+            args=(child_end, str(store_path), memory_mb, os.getpid(), memory_copy_mb),
             name="kg-sparql-worker",
             daemon=True,
         )

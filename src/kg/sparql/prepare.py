@@ -1,6 +1,7 @@
 """Turn the build's N-Quads dump into an on-disk store that query workers open read-only.
 
-One directory per dataset version (the sha256 of the dump), written under a temporary name and renamed into
+One directory per dataset version (``build_version``: of a build, its fragment index's version; of a file,
+its SHA-256), written under a temporary name and renamed into
 place, so a reader never sees a half-loaded store and several server processes can share one. A store that
 already exists for the version is reused as it is. Loading holds an advisory lock on ``store_root``: the
 gunicorn recipe's workers start together, and without it each bulk-loaded its own copy of the store and
@@ -22,13 +23,13 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import StoreError
-from kg.fragments import FOLDER, read_index
+from kg.fragments import FOLDER, NQUADS, index_version, nquads_files, read_index
 from kg.store import KgStore
 
 _CHUNK = 1 << 20
@@ -101,6 +102,41 @@ def prepare_store(
             version = dataset_version(nquads)
         except OSError as exc:
             raise StoreError(f"cannot read {nquads}: {exc.strerror or exc}") from exc
+    return _prepared([nquads], store_root, parts, version)
+
+
+def build_version(build: Path) -> str:
+    """The version of a build's data: its fragment index's (``kg.fragments.index_version``: known without
+    ``kg.nq``, which a ``kg add`` leaves to ``kg build --finish``), or for a build without fragments (an
+    older kg's), its ``kg.nq``'s SHA-256.
+
+    :raises StoreError: a build without fragments whose ``kg.nq`` cannot be read.
+    """
+    index = read_index(build)
+    if index is not None:
+        return index_version(index)
+    try:
+        return dataset_version(build / NQUADS)
+    except OSError as exc:
+        raise StoreError(f"cannot read {build / NQUADS}: {exc.strerror or exc}") from exc
+
+
+def prepare_build_store(build: Path, store_root: Path) -> tuple[Path, str]:
+    """``prepare_store`` for the build in folder ``build``, keyed by ``build_version``: loaded from its
+    ``kg.nq``, or from its fragments while ``kg build --finish`` has not written that file (or made from
+    the prepared store of a build that differs in few graphs).
+
+    :raises StoreError: the build has no N-Quads, or they cannot be read or parsed, or the store written.
+    """
+    files = nquads_files(build)
+    if not files:
+        raise StoreError(f"{build / NQUADS}: no such file (run `kg build` first)")
+    return _prepared(files, store_root, build_parts(build), build_version(build))
+
+
+def _prepared(
+    files: Sequence[Path], store_root: Path, parts: Mapping[str, GraphPart] | None, version: str
+) -> tuple[Path, str]:
     final = store_root / f"kg-{version}"
     if final.is_dir():
         return final, version
@@ -111,7 +147,7 @@ def prepare_store(
     with _locked(store_root):
         if final.is_dir():  # another process loaded it while this one waited
             return final, version
-        return _load_new(nquads, store_root, final, version, parts)
+        return _load_new(files, store_root, final, version, parts)
 
 
 @contextmanager
@@ -127,13 +163,13 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _load_new(
-    nquads: Path, store_root: Path, final: Path, version: str, parts: Mapping[str, GraphPart] | None
+    files: Sequence[Path], store_root: Path, final: Path, version: str, parts: Mapping[str, GraphPart] | None
 ) -> tuple[Path, str]:
     loading = Path(tempfile.mkdtemp(prefix=f".loading-{version[:12]}-", dir=store_root))
     try:
-        base = _nearest(store_root, parts, nquads.stat().st_size) if parts else None
+        base = _nearest(store_root, parts, sum(_size(path) for path in files)) if parts else None
         if base is None or not _updated(base, loading, parts or {}):
-            _load(loading, nquads)
+            _load(loading, files)
         if parts:
             hashes = {graph: part.sha256 for graph, part in sorted(parts.items())}
             (loading / GRAPHS_FILE).write_text(json.dumps(hashes, indent=0), encoding="utf-8")
@@ -149,12 +185,15 @@ def _load_new(
     return final, version
 
 
-def _load(directory: Path, nquads: Path) -> None:
+def _load(directory: Path, files: Sequence[Path]) -> None:
     # The store is closed when this function returns (its only reference goes), before the rename.
+    # Both bulk loads compact the store (read-only from now on), as `oxigraph optimize` does before
+    # `serve-read-only`.
     store = KgStore.open(directory)
-    store.bulk_load_file(nquads)
-    # Read-only from now on: compact it once, as `oxigraph optimize` does before `serve-read-only`.
-    store.optimize()
+    if len(files) == 1:
+        store.bulk_load_file(files[0])
+    else:  # a build's fragments, read as the kg.nq they join into
+        store.load_nquads(files, bulk=True)
 
 
 def store_graphs(store: Path) -> dict[str, str] | None:

@@ -345,7 +345,7 @@ class QueryService:
             spare.stop()
 
     def _start(self) -> Worker:
-        return Worker(self.store_path, self.limits.memory_mb)
+        return Worker(self.store_path, self.limits.memory_mb, self.limits.memory_copy_mb)
 
     def _count(self, name: str) -> None:
         with self._lock:

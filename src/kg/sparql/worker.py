@@ -60,15 +60,18 @@ class Reply:
     column: int | None = None
 
 
-def serve(conn: Connection, store_path: str, memory_mb: int, parent_pid: int) -> None:
-    """Entry point of a worker process (``multiprocessing`` spawn target)."""
+def serve(
+    conn: Connection, store_path: str, memory_mb: int, parent_pid: int, memory_copy_mb: int = 0
+) -> None:
+    """Entry point of a worker process (``multiprocessing`` spawn target); a store of at most
+    ``memory_copy_mb`` MB on disk is answered from a copy in this process's memory (``QueryLimits``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure prints one line, not a backtrace
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     _one_malloc_arena()
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="parent-watch").start()
     try:
-        store = KgStore.open(Path(store_path), read_only=True)
+        store = KgStore.open_served(Path(store_path), memory_copy_mb)
     except StoreError as exc:
         _send(conn, ("failed", str(exc)))
         return

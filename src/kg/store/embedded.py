@@ -30,6 +30,7 @@ from kg.store.terms import (
     one_line,
     syntax_error,
 )
+from kg.textfiles import open_chained
 
 _S, _P, _O, _N = (ox.Variable(name) for name in ("s", "p", "o", "n"))
 # Fixed texts for the incoming-link lookups; ?o (and ?p) are bound as terms through ``substitutions``
@@ -108,8 +109,30 @@ class KgStore:
             raise StoreError(f"cannot open store at {path}: {exc}") from exc
         return cls(store, read_only=read_only)
 
+    @classmethod
+    def open_served(cls, path: Path, memory_copy_mb: int = 0) -> KgStore:
+        """Open an on-disk store read-only to serve it; when its files take at most ``memory_copy_mb`` MB,
+        answer from a copy in memory instead, the on-disk store closed (``kg.sparql.QueryLimits``). Every
+        process serving a store decides alike, so all read the same kind of store, whose rows come in the
+        same order (a light query answered in the server process and a worker's answer are the same
+        bytes)."""
+        store = cls.open(path, read_only=True)
+        try:
+            small = sum(item.stat().st_size for item in path.iterdir() if item.is_file())
+        except OSError as exc:
+            raise StoreError(f"cannot read the store at {path}: {exc.strerror or exc}") from exc
+        return store.in_memory() if small <= memory_copy_mb * 1024 * 1024 else store
+
     def __len__(self) -> int:
         return len(self._store)
+
+    def in_memory(self) -> KgStore:
+        """A copy of this store in memory, read-only like it (the quads, their named graphs included)."""
+        copy = ox.Store()
+        copy.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+        for graph in self._store.named_graphs():  # an empty named graph is still one
+            copy.add_graph(graph)
+        return KgStore(copy, read_only=True)
 
     def load(
         self, data: bytes, fmt: RdfFormat, *, graph: str | None = None, base_iri: str | None = None
@@ -149,6 +172,22 @@ class KgStore:
             self.load(data, fmt, graph=graph, base_iri=base_iri or path.resolve().as_uri())
         except StoreError as exc:
             raise StoreError(f"{path}: {exc}") from exc
+
+    def load_nquads(self, files: Sequence[Path], *, bulk: bool = False) -> None:
+        """Load N-Quads files as one document, read one after the other (a build's fragments,
+        ``kg.fragments.nquads_files``); ``bulk``: pyoxigraph's bulk loader, then the store compacted and
+        flushed, as ``bulk_load_file`` does."""
+        where = str(files[0].parent) if files else "no file"
+        try:
+            with open_chained(files) as stream:
+                if bulk:
+                    self._store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
+                    self._store.flush()
+                    self.optimize()
+                else:
+                    self._store.load(stream, format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise StoreError(one_line(f"{where}: cannot load N-Quads: {exc}")) from exc
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -294,7 +333,7 @@ class KgStore:
             else:
                 self._store.bulk_load(path=str(path), format=fmt, base_iri=base)
             self._store.flush()
-            self._store.optimize()
+            self.optimize()
         except (SyntaxError, OSError, ValueError) as exc:
             raise StoreError(one_line(f"{path}: cannot load: {exc}")) from exc
 

@@ -14,10 +14,12 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import StoreError
+from kg.fragments import nquads_files
 from kg.settings import Settings
 from kg.store.remote import RemoteStore
 from kg.store.terms import graphs_in
@@ -38,19 +40,21 @@ class Pushed:
         )
 
 
-def push_nquads(store: RemoteStore, nquads: Path, record: Path | None = None) -> Pushed:
-    """Make the store's served graphs those of ``nquads`` (a build's ``kg.nq``).
+def push_nquads(store: RemoteStore, nquads: Path | Sequence[Path], record: Path | None = None) -> Pushed:
+    """Make the store's served graphs those of ``nquads`` (a build's ``kg.nq``, or the fragments it joins:
+    ``kg.fragments.nquads_files``).
 
     :raises StoreError: the file cannot be read, it has default-graph triples (nothing is sent), or the store
         refused a graph (the graphs sent before stay; nothing is recorded, so the next push resends them).
     :raises StoreUnavailable: the store is down (nothing is recorded either).
     """
     graphs = graphs_in(nquads)
+    where = nquads if isinstance(nquads, Path) else nquads[0].parent if nquads else "no file"
     if "" in graphs:
-        raise StoreError(f"{nquads}: triples in the default graph; a remote store takes named graphs only")
+        raise StoreError(f"{where}: triples in the default graph; a remote store takes named graphs only")
     outside = sorted(g for g in graphs if not g.startswith(store.graph_prefix))
     if outside:
-        raise StoreError(f"{nquads}: graph <{outside[0]}> is not under {store.graph_prefix}")
+        raise StoreError(f"{where}: graph <{outside[0]}> is not under {store.graph_prefix}")
     digests = {g: hashlib.sha256(data).hexdigest() for g, data in graphs.items()}
     before = _read(record, store.url)
     present = set(store.graphs())
@@ -83,7 +87,7 @@ def push_configured(settings: Settings, environ: dict[str, str] | None = None) -
     cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg" / "stores"
     folder = Path(env["KG_STORE_DIR"]) if env.get("KG_STORE_DIR") else cache
     record = folder / f"pushed-{hashlib.sha256(url.encode()).hexdigest()[:16]}.json"
-    return push_nquads(store, settings.dist_dir / "kg.nq", record).summary(url)
+    return push_nquads(store, nquads_files(settings.dist_dir), record).summary(url)
 
 
 def _read(record: Path | None, url: str) -> dict[str, str]:

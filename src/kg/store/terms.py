@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.formats import RdfFormat, ResultsFormat
+from kg.textfiles import open_chained
 
 OX_RDF = {
     RdfFormat.TURTLE: ox.RdfFormat.TURTLE,
@@ -417,19 +418,23 @@ def graph_quads(ntriples: bytes, graph: str) -> list[ox.Quad]:
         raise StoreError(one_line(f"the store sent N-Triples that cannot be read: {exc}")) from None
 
 
-def graphs_in(nquads: Path) -> dict[str, bytes]:
-    """An N-Quads file as N-Triples per graph ("" for the default graph), for Graph Store PUTs. Quads are
-    read as a stream and kept as text, a few times smaller than terms (the file's graphs come in any order).
+def graphs_in(nquads: Path | Sequence[Path]) -> dict[str, bytes]:
+    """An N-Quads file (or files read as one) as N-Triples per graph ("" for the default graph), for Graph
+    Store PUTs. Quads are read as a stream and kept as text, a few times smaller than terms (the file's
+    graphs come in any order).
 
     :raises StoreError: a syntax error or an unreadable file.
     """
     by_graph: dict[str, list[str]] = {}
+    files = [nquads] if isinstance(nquads, Path) else list(nquads)
     try:
-        for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
-            graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-            by_graph.setdefault(graph, []).append(f"{quad.triple} .\n")  # a term's text is its N-Triples form
+        with open_chained(files) as stream:
+            for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
+                graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+                by_graph.setdefault(graph, []).append(f"{quad.triple} .\n")  # its N-Triples form
     except (SyntaxError, OSError) as exc:
-        raise StoreError(one_line(f"{nquads}: cannot load N-Quads: {exc}")) from None
+        where = files[0] if len(files) == 1 else files[0].parent if files else "no file"
+        raise StoreError(one_line(f"{where}: cannot load N-Quads: {exc}")) from None
     return {graph: "".join(lines).encode() for graph, lines in by_graph.items()}
 
 

@@ -8,12 +8,15 @@ gzip-encoded when the client accepts gzip and the build wrote its ``.gz`` twin.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file, url_for
 
 from kg.dumps import CHECKSUMS_FILE, DumpInfo
 from kg.formats import JSON
+from kg.fragments import nquads_files
+from kg.textfiles import open_chained
 from kg.web.http import chosen_format, etag_for, page_variant, representation
 from kg.web.state import AppState, state
 
@@ -73,6 +76,8 @@ def file(name: str) -> Response:
     folder = st.dataset.dist_dir
     if folder is None or (name not in files and not (name == CHECKSUMS_FILE and files)):
         abort(404)
+    if (joined := files.get(name)) is not None and joined.sha256 is None:
+        return _joined(st, folder, joined)
     path = folder / name
     if path.is_symlink() or not path.is_file():
         abort(404)
@@ -85,6 +90,7 @@ def file(name: str) -> Response:
             etag=etag_for(st.dataset.version, name),
             max_age=st.options.cache_seconds,
         )
+    assert info.sha256 is not None  # a file of the build (only the joined kg.nq has none)
     if info.encoding == "gzip":
         return _send(path, name, GZIP, etag=info.sha256, max_age=st.options.cache_seconds)
     twin = files.get(f"{name}.gz")
@@ -102,14 +108,47 @@ def file(name: str) -> Response:
     return response
 
 
+def _joined(st: AppState, folder: Path, info: DumpInfo) -> Response:
+    """``kg.nq`` while ``kg build --finish`` has not written it (after a ``kg add``): the build's fragments
+    joined as that step will join them (``kg.fragments``), streamed. The manifest states its size; its
+    validator is the data's version, which names the same bytes (``kg.fragments.index_version``). No
+    ranges: the bytes are not in one file to seek in."""
+    etag, max_age = etag_for(st.dataset.version, info.name), st.options.cache_seconds
+    if (unchanged := _not_modified(etag, max_age)) is not None:
+        return unchanged
+    files = nquads_files(folder)
+    if not files:
+        abort(404)
+
+    def chunks() -> Iterator[bytes]:
+        with open_chained(files) as stream:
+            while chunk := stream.read(1 << 20):
+                yield chunk
+
+    response = Response(chunks(), content_type=_content_type(info.media_type))
+    response.headers["Content-Length"] = str(info.size)
+    response.headers["Content-Disposition"] = f"attachment; filename={info.name}"
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response
+
+
+def _not_modified(etag: str, max_age: int) -> Response | None:
+    """The 304 for a request whose ``If-None-Match`` names ``etag``, else None."""
+    if not (request.if_none_match and request.if_none_match.contains_weak(etag)):
+        return None
+    response = Response(status=304)
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response
+
+
 def _send(path: Path, name: str, media_type: str, *, etag: str, max_age: int) -> Response:
-    if request.if_none_match and request.if_none_match.contains_weak(etag):
-        # Answer 304 before opening the file (Werkzeug would leave it open on a 304).
-        response = Response(status=304)
-        response.set_etag(etag)
-        response.cache_control.public = True
-        response.cache_control.max_age = max_age
-        return response
+    # Answer 304 before opening the file (Werkzeug would leave it open on a 304).
+    if (unchanged := _not_modified(etag, max_age)) is not None:
+        return unchanged
     response = send_file(
         path,
         mimetype=_content_type(media_type),

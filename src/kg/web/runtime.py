@@ -1,10 +1,11 @@
 """Get a dataset ready to serve: the on-disk store the query workers share, and what the pages need.
 
-``prepare_release`` serves the last ``kg build`` (``dist/kg.nq`` and its manifest); ``prepare_files``
-serves any RDF files, each in a named graph of its own (``{base}graph/{file name}``). Both load into an
-on-disk store (``kg.sparql.prepare_store``) keyed by a SHA-256: of ``kg.nq`` for a build, of the files'
-contents for files (a store already there is opened without parsing them again), so several server
-processes, and the next start, share one store, each opening it read-only.
+``prepare_release`` serves the last ``kg build`` (``dist/kg.nq``, or the fragments it joins, and its
+manifest); ``prepare_files`` serves any RDF files, each in a named graph of its own (``{base}graph/{file
+name}``). Both load into an on-disk store (``kg.sparql.prepare_store``) keyed by a SHA-256: of the build's
+fragment index for a build (``kg.sparql.build_version``), of the files' contents for files (a store
+already there is opened without parsing them again), so several server processes, and the next start,
+share one store, each opening it read-only.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from kg import __version__
 from kg.dumps import MANIFEST_FILE, read_manifest
 from kg.errors import BuildError
 from kg.formats import RdfFormat
+from kg.fragments import nquads_files
 from kg.iris import slugify
 from kg.publication import Pin, pin
 from kg.settings import Settings
-from kg.sparql import dataset_version, prepare_store
-from kg.sparql.prepare import build_parts, prepared_store
+from kg.sparql import build_version, prepare_build_store, prepare_store
+from kg.sparql.prepare import prepared_store
 from kg.store import KgStore, Store
 from kg.store.remote import RemoteStore
 from kg.web.config import Dataset, WebOptions
@@ -60,15 +62,14 @@ def prepare_release(settings: Settings, options: WebOptions) -> Prepared:
     held = pin(folder)
     try:
         dumps = read_manifest(folder)
-        nquads = folder / NQUADS_DUMP
-        if not nquads.is_file():
-            raise BuildError(f"{nquads}: no such file (run `kg build` first)")
+        if not nquads_files(folder):  # kg.nq, or the fragments it joins before `kg build --finish`
+            raise BuildError(f"{folder / NQUADS_DUMP}: no such file (run `kg build` first)")
         store: Store
         if options.store:  # served by a remote store that `kg build` / `kg add` loaded (KG_STORE)
-            version, store_path, store = dataset_version(nquads), None, remote_store(settings, options)
+            version, store_path, store = build_version(folder), None, remote_store(settings, options)
         else:
-            store_path, version = prepare_store(nquads, options.store_dir, build_parts(folder))
-            store = KgStore.open(store_path, read_only=True)
+            store_path, version = prepare_build_store(folder, options.store_dir)
+            store = KgStore.open_served(store_path, options.memory_copy_mb)
         public = frozenset(store.graphs())
     except BaseException:
         held.close()
@@ -123,7 +124,7 @@ def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions
     graphs = graph_names(files, settings.base_iri)
     version = _inputs_version(files, graphs, settings.base_iri)
     if (ready := prepared_store(options.store_dir, version)) is not None:
-        return _files_served(files, ready, version)  # the same bytes served before: nothing to parse
+        return _files_served(files, ready, version, options)  # the same bytes served before: nothing to parse
     memory = KgStore()
     for path, graph in zip(files, graphs, strict=True):
         # Anyone's files: checked and parsed in a child process with a deadline (kg.rdf_input).
@@ -137,7 +138,7 @@ def prepare_files(files: Sequence[Path], settings: Settings, options: WebOptions
         store_path, version = prepare_store(nquads, options.store_dir, version=version)
     finally:
         nquads.unlink(missing_ok=True)
-    return _files_served(files, store_path, version)
+    return _files_served(files, store_path, version, options)
 
 
 def _inputs_version(files: Sequence[Path], graphs: Sequence[str], base_iri: str) -> str:
@@ -158,8 +159,8 @@ def _inputs_version(files: Sequence[Path], graphs: Sequence[str], base_iri: str)
     return digest.hexdigest()
 
 
-def _files_served(files: Sequence[Path], store_path: Path, version: str) -> Prepared:
-    store = KgStore.open(store_path, read_only=True)
+def _files_served(files: Sequence[Path], store_path: Path, version: str, options: WebOptions) -> Prepared:
+    store = KgStore.open_served(store_path, options.memory_copy_mb)
     newest = max(files, key=lambda p: p.stat().st_mtime)
     dataset = Dataset(
         version=version,

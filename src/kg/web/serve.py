@@ -134,7 +134,12 @@ def raise_descriptor_limit(wanted: int = WANTED_DESCRIPTORS) -> int:
 
 
 def query_limits(options: WebOptions) -> QueryLimits:
-    return QueryLimits(timeout_s=options.timeout, workers=options.workers, max_rows=options.max_rows)
+    return QueryLimits(
+        timeout_s=options.timeout,
+        workers=options.workers,
+        max_rows=options.max_rows,
+        memory_copy_mb=options.memory_copy_mb,
+    )
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
