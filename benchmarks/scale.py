@@ -754,6 +754,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             records = make_project(work, size)
             result = SizeResult(size, releases_for(size) + 1)
             run_commands(work, records, result, args)
+            # The systems not measured again keep their last figures (the same data: same seed and size).
+            kept = previous[size].get("systems", {}) if size in previous else {}
+            result.systems = {k: v for k, v in kept.items() if k not in wanted}
         keys = projects(work / "dist" / "kg.nq")
         ctx = Context(work, work / "dist" / "kg.nq")
         rounds: dict[str, list[dict[str, object]]] = {}
