@@ -13,6 +13,7 @@ from kg.fragments import (
     Fragment,
     PlainNode,
     dataset_fragments,
+    fragment_name,
     graph_fragment,
     index_version,
     joined,
@@ -85,12 +86,12 @@ def test_the_union_of_the_fragments_is_kg_nt(dataset: Dataset, tmp_path: Path) -
 def test_an_index_read_again_is_read_from_its_file_when_it_changed(tmp_path: Path) -> None:
     build = tmp_path / "build"
     (build / "graphs").mkdir(parents=True)
-    one = {"https://example.org/graph/a": Fragment("a.nq", "1" * 64, 3)}
+    one = {"https://example.org/graph/a": Fragment("a-0123456789.nq", "1" * 64, 3)}
     write_index(build, one)
     assert read_index(build) == one
     found = read_index(build)
     assert found == one and found is not read_index(build)  # a copy each time: callers may change theirs
-    two = {**one, "https://example.org/graph/b": Fragment("b.nq", "2" * 64, 4)}
+    two = {**one, "https://example.org/graph/b": Fragment("b-0123456789.nq", "2" * 64, 4)}
     write_index(build, two)
     assert read_index(build) == two
     (build / "graphs" / "index.json").unlink()
@@ -98,9 +99,23 @@ def test_an_index_read_again_is_read_from_its_file_when_it_changed(tmp_path: Pat
 
 
 def test_the_version_of_an_index_names_the_bytes_of_its_joined_fragments() -> None:
-    a = {"https://example.org/graph/a": Fragment("a.nq", "1" * 64, 3)}
-    b = {"https://example.org/graph/b": Fragment("b.nq", "2" * 64, 4)}
+    a = {"https://example.org/graph/a": Fragment("a-0123456789.nq", "1" * 64, 3)}
+    b = {"https://example.org/graph/b": Fragment("b-0123456789.nq", "2" * 64, 4)}
     assert index_version({**a, **b}) == index_version({**b, **a})  # kg.nq's order: by graph IRI
     assert len({index_version(a), index_version(b), index_version({**a, **b})}) == 3
-    moved = {"https://example.org/graph/c": Fragment("a.nq", "1" * 64, 3)}  # the same bytes, another graph
+    # The same bytes in another graph:
+    moved = {"https://example.org/graph/c": Fragment("a-0123456789.nq", "1" * 64, 3)}
     assert index_version(moved) != index_version(a)
+
+
+def test_an_index_naming_a_file_outside_its_folder_is_not_read(tmp_path: Path) -> None:
+    """The index names the files that are read, loaded and served joined (/downloads/kg.nq before
+    --finish): only names kg writes, never a path."""
+    build = tmp_path / "build"
+    (build / "graphs").mkdir(parents=True)
+    graph = "https://example.org/graph/a"
+    write_index(build, {graph: Fragment(fragment_name(graph), "1" * 64, 3)})
+    assert read_index(build) is not None
+    for name in ("../../etc/passwd", "/etc/passwd", "a.nq", "graphs/x-0123456789.nq"):
+        write_index(build, {graph: Fragment(name, "1" * 64, 3)})
+        assert read_index(build) is None, name

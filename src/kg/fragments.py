@@ -40,6 +40,7 @@ NQUADS = "kg.nq"
 _CHUNK = 1 << 20
 # A canonical label as subject (line start) or as object (after a subject and a predicate IRI): never
 # inside a literal, which only an object can be and which starts with a quote.
+_FILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}-[0-9a-f]{10}\.nq")  # what fragment_name writes
 _SUBJECT_LABEL = re.compile(rb"^_:c14n", re.MULTILINE)
 _OBJECT_LABEL = re.compile(rb"^(\S+ <[^>\s]*> )_:c14n", re.MULTILINE)
 
@@ -168,6 +169,8 @@ def read_index(build: Path) -> dict[str, Fragment] | None:
         index = {graph: Fragment(**entry) for graph, entry in data.items()}
     except (OSError, ValueError, TypeError):
         return None
+    if not all(_FILE_NAME.fullmatch(fragment.file) for fragment in index.values()):
+        return None  # a file name kg does not write (``../``, a path): not read, nor served joined
     if len(_READ) >= 4:
         _READ.pop(next(iter(_READ)))
     _READ[path] = (identity, index)
