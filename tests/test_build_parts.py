@@ -4,13 +4,13 @@ words), which only the first release keeps."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from add.support import project_with_synthetic
 from add.test_add_caps import _release as restating_release
 from kg.assets import load_ontology
 from kg.build_parts import BuiltParts, build_parts
@@ -18,9 +18,8 @@ from kg.dumps import union_view
 from kg.fragments import dataset_fragments
 from kg.iris import Iris
 from kg.mapping import build_dataset
-from kg.project import Project, read_project
+from kg.project import Project
 from kg.settings import Settings
-from kg.synth import synth_releases
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,20 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The project's records, eight synthetic releases, and three of 2012 stating ACCBP's cap again."""
-    data = tmp_path_factory.mktemp("parts") / "data"
-    shutil.copytree(ROOT / "data", data)
-    settings = Settings(data_dir=data)
-    seed = read_project(settings)
-    existing = [release for release, _ in seed.releases]
     restating = [
         restating_release(900, 10),
         restating_release(901, 12),
         restating_release(902, 14, "up to $15M a year"),
     ]
-    for release in [*synth_releases(8, seed=3, reference=seed.reference, existing=existing), *restating]:
-        release.write(settings.releases_dir)
-        (settings.releases_dir / release.source_name).rename(settings.sources_dir / release.source_name)
-    return read_project(settings)
+    return project_with_synthetic(tmp_path_factory.mktemp("parts") / "data", 8, seed=3, extra=restating)
 
 
 def _whole(project: Project) -> tuple[dict[str, bytes], Graph]:

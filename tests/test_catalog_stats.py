@@ -3,38 +3,24 @@ figures counted on the whole store (``store_stats``), and survive the JSON a bui
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from rdflib import Dataset, URIRef
 
+from add.support import project_with_synthetic
 from kg.assets import load_ontology
 from kg.catalog_stats import added_stats, read_stats_json, stats_json, store_stats
 from kg.formats import RdfFormat
 from kg.iris import Iris
 from kg.mapping import build_dataset
-from kg.project import read_project
 from kg.settings import Settings
 from kg.store import KgStore
-from kg.synth import synth_releases
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     """The project's records and four synthetic releases, built (their regions and themes differ)."""
-    data = tmp_path_factory.mktemp("stats") / "data"
-    shutil.copytree(ROOT / "data", data)
-    settings = Settings(data_dir=data)
-    seed = read_project(settings)
-    existing = [release for release, _ in seed.releases]
-    for release in synth_releases(4, seed=5, reference=seed.reference, existing=existing):
-        release.write(settings.releases_dir)
-        (settings.releases_dir / release.source_name).rename(settings.sources_dir / release.source_name)
-    project = read_project(settings)
-    iris = Iris(settings.base_iri)
+    project = project_with_synthetic(tmp_path_factory.mktemp("stats") / "data", 4, seed=5)
+    iris = Iris(Settings().base_iri)
     return build_dataset(project.releases, project.reference, load_ontology(), iris, project.translations)
 
 

@@ -135,11 +135,12 @@ def _write(
         write_index(build, full)
         (build / CONTEXT_FILE).write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
         infos = [file_info(build / CONTEXT_FILE, "application/ld+json")]
+        nquads = nquads_files(build)  # the fragments kg.nq will join (kg build --finish writes it)
         if (prepared := next_store(settings, base, build)) is not None:
             store = prepared  # the new build's on-disk store, made from the linked build's (kg.add.stores)
         elif store.read_only or set(changed) & set(old):  # a graph replaced (rare): the new graph, whole
             store = KgStore()
-            store.load_nquads(nquads_files(build))
+            store.load_nquads(nquads)
         else:  # only new graphs: added to the store the release was checked against
             for graph in changed:
                 store.load(changed[graph], RdfFormat.NQUADS)
@@ -152,7 +153,7 @@ def _write(
         )
         # kg.nq is served joined from the fragments until `kg build --finish` writes it (kg.web.downloads):
         # the catalog describes it with its size, without the checksum only that step computes.
-        size_nq = sum(path.stat().st_size for path in nquads_files(build))
+        size_nq = sum(path.stat().st_size for path in nquads)
         joined = DumpInfo(NQUADS, RdfFormat.NQUADS.media_type, size_nq, None)
         infos += portal_files(settings, build, [joined], stats, when)
         # The search index of the linked build, with the release's projects (kg.search_index).
