@@ -8,9 +8,10 @@ releases are: about 1,820 triples each, plus 5,339 of the seed and reference dat
 commands, each a fresh process with the peak memory (PSS) of its whole process tree sampled:
 
 - ``kg build`` (everything: dumps, tables, catalog);
-- ``kg add`` of one more release (``KG_FINISH=off``: what the command waits for), then of another next to
-  the store a server prepares for the build (``kg.add.stores``), then ``kg build --finish`` (the other
-  syntaxes and tables they leave to the background);
+- ``kg add`` of one more release (``KG_FINISH=off``: what the command waits for) with no store prepared:
+  from 64 MiB of N-Quads it prepares the build's on-disk store, as ``kg serve`` would (``kg.add.stores``);
+  then of another, with a store ready (the first add's; for a smaller graph, the one a server prepares);
+  then ``kg build --finish`` (the other syntaxes and tables they leave to the background);
 - ``kg validate`` of the whole graph (stopped at ``--validate-timeout``).
 
 Then each system of ``SYSTEMS`` in turn (one entry per system: add one to compare another): started cold on
@@ -185,12 +186,13 @@ def run_commands(work: Path, records: list[Path], result: SizeResult, args: argp
     os.symlink(os.readlink(work / "dist"), scratch / "dist")
     result.commands["add"] = timed([str(KG), "add", str(records[0])], kg_env(scratch, KG_FINISH="off"))
     log(f"  kg add: {result.commands['add'].wall:.1f} s (CPU {result.commands['add'].cpu:.1f} s)")
-    # The next add next to a server: the store `kg serve` prepares for the build (kg.add.stores).
+    # The next add, with a store ready: the first add's (from kg.add.stores.PREPARE_FROM_BYTES), else the
+    # one `kg serve` prepares for the build (already there: nothing to do).
     prepare = [sys.executable, "-c", PREPARE, str(scratch / "dist"), str(scratch / "stores")]
     subprocess.run(prepare, check=True)
     served = timed([str(KG), "add", str(records[1])], kg_env(scratch, KG_FINISH="off"))
     result.commands["add-served"] = served
-    log(f"  kg add next to a server's store: {served.wall:.1f} s (CPU {served.cpu:.1f} s)")
+    log(f"  the next kg add, a store ready: {served.wall:.1f} s (CPU {served.cpu:.1f} s)")
     if "finish" in args.commands:
         result.commands["finish"] = timed([str(KG), "build", "--finish"], kg_env(scratch))
         finish = result.commands["finish"]
@@ -532,8 +534,8 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, skipped: dict[
         "",
         "## Commands (wall seconds, CPU seconds, peak memory of the process tree)",
         "",
-        "| size | releases | triples | `kg build` | `kg add` (one release) "
-        "| `kg add` next to a server's store | `kg build --finish` | `kg validate` |",
+        "| size | releases | triples | `kg build` | `kg add` (one release, no store yet) "
+        "| the next `kg add` (a store ready) | `kg build --finish` | `kg validate` |",
         "|---:|---:|---:|---|---|---|---|---|",
     ]
     for r in results:
@@ -668,7 +670,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 data = json.load(open(sys.argv[1]))
 fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
-LABELS = {"finish": "kg build --finish", "add-served": "kg add (server's store)"}
+LABELS = {"finish": "kg build --finish", "add": "kg add (first)", "add-served": "kg add (next)"}
 for n, name in enumerate(("build", "add", "add-served", "finish", "validate")):
     runs = [(r["triples"], r["commands"][name])
             for r in data if r["commands"].get(name, {}).get("ok")]

@@ -5,6 +5,7 @@ old one (a checkpoint with the release's graph), holding what kg.nq holds, ready
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,13 +15,17 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
+import kg.add.stores
 import kg.sparql.prepare
 from kg.add import add_release
+from kg.add.stores import retire_old_stores
 from kg.cli import main
 from kg.formats import RdfFormat
+from kg.project import read_project
 from kg.settings import Settings
 from kg.sparql.prepare import build_version, prepare_build_store, prepared_store
 from kg.store import KgStore, canonical_dumps
+from kg.synth import synth_releases
 from kg.web.config import WebOptions
 from kg.web.runtime import prepare_release
 
@@ -98,3 +103,118 @@ def test_kg_add_reads_the_store_folder_kg_serve_uses(built: Path, record: Path, 
     added = CliRunner().invoke(main, [*folders, "--store-dir", str(served.store_dir), "add", str(record)])
     assert added.exit_code == 0, added.output
     assert prepared_store(served.store_dir, build_version(served.dist_dir.resolve())) is not None
+
+
+def _stores(settings: Settings) -> list[Path]:
+    return sorted(settings.store_dir.glob("kg-*"))
+
+
+def _second_record(built: Path, tmp_path: Path) -> Path:
+    project = read_project(settings_of(built))
+    existing = [release for release, _ in project.releases]
+    _, second = synth_releases(2, seed=21, reference=project.reference, existing=existing)
+    return second.write(tmp_path / "second")[0]
+
+
+def test_without_a_server_the_first_add_prepares_the_store_the_next_adds_use(
+    built: Path, record: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(built, tmp_path / "alone")
+    base = project.dist_dir.resolve()
+    # The seed project is far below the size from which a store is worth preparing (PREPARE_FROM_BYTES).
+    monkeypatch.setattr(kg.add.stores, "PREPARE_FROM_BYTES", 0)
+    monkeypatch.setattr(kg.sparql.prepare, "MAX_CHANGED_SHARE", 0.9)  # as above: a big release, a small graph
+    loaded: list[str] = []
+    load_nquads, bulk_load = KgStore.load_nquads, kg.sparql.prepare._load
+
+    def in_memory(self: KgStore, files: Sequence[Path], *, bulk: bool = False) -> None:
+        loaded.append("bulk" if bulk else "memory")
+        load_nquads(self, files, bulk=bulk)
+
+    def on_disk(directory: Path, files: Sequence[Path]) -> None:
+        loaded.append("bulk")
+        bulk_load(directory, files)
+
+    monkeypatch.setattr(KgStore, "load_nquads", in_memory)
+    monkeypatch.setattr(kg.sparql.prepare, "_load", on_disk)
+    assert add_release(project, record).added
+    assert loaded == ["bulk"]  # the base build's store, loaded once from its fragments, as `kg serve` does
+    first = project.dist_dir.resolve()
+    assert not base.exists()  # no server held it: pruned, and its store retired with it
+    assert _stores(project) == [prepared_store(project.store_dir, build_version(first))]
+
+    loaded.clear()
+    assert add_release(project, _second_record(built, tmp_path)).added
+    assert loaded == []  # checked against the store the first add left, and the next store made from it
+    second = project.dist_dir.resolve()
+    (made,) = _stores(project)
+    assert made == prepared_store(project.store_dir, build_version(second))
+    fresh, _ = prepare_build_store(second, tmp_path / "fresh")
+    assert _statements(made) == _statements(fresh)
+
+    # The catalog states what an add with the graph in memory states.
+    monkeypatch.setattr(kg.add.stores, "PREPARE_FROM_BYTES", 1 << 62)
+    memory = _project(built, tmp_path / "memory")
+    assert add_release(memory, record).added
+    assert add_release(memory, _second_record(built, tmp_path / "again")).added
+    assert not memory.store_dir.exists()  # a small graph: in memory, no store made where none was
+    assert isomorphic(_catalog(second), _catalog(memory.dist_dir.resolve()))
+
+
+def test_the_store_of_a_build_a_server_holds_is_kept(
+    built: Path, record: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served = _project(built, tmp_path / "served")
+    first = prepare_release(served, WebOptions(store_dir=served.store_dir))
+    assert first.pin is not None and first.store_path is not None
+    # A copy of the project (same data: the same store) and an older kg's store (no owner recorded).
+    other = replace(_project(built, tmp_path / "other"), store_dir=served.store_dir)
+    other_store, _ = prepare_build_store(other.dist_dir.resolve(), other.store_dir)
+    assert other_store == first.store_path
+    older = served.store_dir / ("kg-" + "0" * 64)
+    shutil.copytree(first.store_path, older)
+    (older / kg.sparql.prepare.OWNER_FILE).unlink()
+    monkeypatch.setattr(kg.sparql.prepare, "MAX_CHANGED_SHARE", 0.9)
+    try:
+        assert add_release(served, record).added
+        new = prepared_store(served.store_dir, build_version(served.dist_dir.resolve()))
+        assert new is not None
+        assert _stores(served) == sorted([first.store_path, new, older])
+    finally:
+        first.pin.close()
+    # Once the server lets go, the next add retires the stores of the builds gone, but not the copy's.
+    assert add_release(served, _second_record(built, tmp_path)).added
+    newest = prepared_store(served.store_dir, build_version(served.dist_dir.resolve()))
+    assert _stores(served) == sorted([first.store_path, newest, older])
+    assert (first.store_path / kg.sparql.prepare.OWNER_FILE).read_text(encoding="utf-8").splitlines() == [
+        str(other.dist_dir.resolve().parent)
+    ]
+    # The copy's add retires it.
+    assert add_release(other, record).added
+    assert first.store_path not in _stores(served) and older in _stores(served)
+
+
+def test_a_store_folder_that_cannot_be_written_leaves_the_graph_in_memory(
+    built: Path, record: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    project = replace(_project(built, tmp_path / "project"), store_dir=blocked / "stores")
+    monkeypatch.setattr(kg.add.stores, "PREPARE_FROM_BYTES", 0)
+    result = add_release(project, record)
+    assert result.added and result.check.ok
+    assert blocked.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_no_store_is_retired_while_a_build_has_no_fragment_index(built: Path, tmp_path: Path) -> None:
+    project = _project(built, tmp_path / "project")
+    base = project.dist_dir.resolve()
+    store, _ = prepare_build_store(base, project.store_dir)
+    gone = project.store_dir / ("kg-" + "0" * 64)  # this project's store of a build that is gone
+    shutil.copytree(store, gone)
+    older = base.parent / "20000101T000000Z-older"  # an older kg's build: no fragments, no index
+    older.mkdir()
+    shutil.copy(base / "kg.nq", older / "kg.nq")
+    assert retire_old_stores(project) == [] and gone.is_dir()
+    shutil.rmtree(older)
+    assert retire_old_stores(project) == [gone] and store.is_dir()

@@ -14,8 +14,9 @@
    (``kg.add.publish``): a crash leaves ``data/`` and ``dist/`` both old or both new once the next command
    has run. The project's lock (``kg.publication.locked``) is shared with ``kg build``.
 
-The built store is ``dist/kg.nq`` (``load_store``): ``kg add`` trusts it to reflect ``data/``, as ``kg build``
-leaves it. Pure orchestration: no click, no printing.
+The built store is the linked build's on-disk store, or ``dist/kg.nq`` loaded into memory (``load_store``,
+``kg.add.stores``): ``kg add`` trusts it to reflect ``data/``, as ``kg build`` leaves it.
+Pure orchestration: no click, no printing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 from kg.add.candidate import AddResult, Candidate, Check, read_candidate
 from kg.add.check import Setup, check_candidate, context_graph, find_duplicates, focus_nodes, load_store
 from kg.add.publish import Publish, merge, publish, stage
+from kg.add.stores import retire_old_stores
 from kg.extract import ExtractResult, extract_file
 from kg.publication import locked
 from kg.settings import Settings
@@ -58,6 +60,9 @@ def add_release(
             return AddResult(candidate.release.id, projects, check, language=language)
         # The store given by a caller may not be the linked build's: then the whole rebuild.
         record_path, source_path = merge(settings, candidate, publish, store=None if store else built)
+        if store is None:
+            del built  # the linked build's store, which may now be retired
+            retire_old_stores(settings)  # of the builds published meanwhile, if gone (kg.add.stores)
     return AddResult(candidate.release.id, projects, check, record_path, source_path, language)
 
 

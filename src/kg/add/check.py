@@ -38,8 +38,9 @@ OWN_KINDS = frozenset(
 
 
 def load_store(settings: Settings) -> KgStore:
-    """The built store: the linked build's on-disk store when a server prepared it (``kg.add.stores``);
-    else ``dist/kg.nq`` (or its fragments), or (before any build) the graph of the records, kept in memory."""
+    """The built store: the linked build's on-disk store, as a server or an earlier ``kg add`` prepared it,
+    or prepared now for a large graph (``kg.add.stores``); else ``dist/kg.nq`` (or its fragments), or
+    (before any build) the graph of the records, kept in memory."""
     files = nquads_files(settings.dist_dir)  # kg.nq, or the fragments it joins before `kg build --finish`
     if files and (prepared := linked_store(settings)) is not None:
         return prepared

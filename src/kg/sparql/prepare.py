@@ -12,7 +12,9 @@ A build's graphs come with their fragments (``kg.fragments``: one N-Quads file a
 graph). Given them, a new store is made from the last one when little changed, as after a ``kg add``: a
 RocksDB checkpoint of the old store (hard links, milliseconds), the graphs that changed or went removed,
 the changed graphs' fragments loaded (issue 12.3: the cost grows with the change, not the graph). Each
-store records its graphs' fragment hashes (``kg-graphs.json`` inside it) for the next one to compare with.
+store records its graphs' fragment hashes (``kg-graphs.json`` inside it) for the next one to compare with,
+and the builds folder it was made for (``kg-builds``): ``retire_stores`` deletes a project's stores that no
+build of it has any longer, and no other project's.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from kg.store import KgStore
 
 _CHUNK = 1 << 20
 GRAPHS_FILE = "kg-graphs.json"
+OWNER_FILE = "kg-builds"
+"""Inside a store prepared for a build: the builds folder (``.dist.builds``) of that build's project."""
 MAX_CHANGED_SHARE = 0.2
 """Above this share of the dump's bytes changed, a fresh bulk load (compacted) is worth its time."""
 
@@ -131,23 +135,50 @@ def prepare_build_store(build: Path, store_root: Path) -> tuple[Path, str]:
     files = nquads_files(build)
     if not files:
         raise StoreError(f"{build / NQUADS}: no such file (run `kg build` first)")
-    return _prepared(files, store_root, build_parts(build), build_version(build))
+    owner = build.resolve().parent
+    return _prepared(files, store_root, build_parts(build), build_version(build), owner)
 
 
 def _prepared(
-    files: Sequence[Path], store_root: Path, parts: Mapping[str, GraphPart] | None, version: str
+    files: Sequence[Path],
+    store_root: Path,
+    parts: Mapping[str, GraphPart] | None,
+    version: str,
+    owner: Path | None = None,
 ) -> tuple[Path, str]:
     final = store_root / f"kg-{version}"
-    if final.is_dir():
+    if final.is_dir() and (owner is None or str(owner) in _owners(final)):
         return final, version
     try:
         store_root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot write the store under {store_root}: {exc.strerror or exc}") from exc
     with _locked(store_root):
-        if final.is_dir():  # another process loaded it while this one waited
+        if final.is_dir():  # loaded by another process (for another project with the same data, maybe)
+            if owner is not None and str(owner) not in (owners := _owners(final)):
+                _write_owners(final, [*owners, str(owner)])
             return final, version
-        return _load_new(files, store_root, final, version, parts)
+        return _load_new(files, store_root, final, version, parts, owner)
+
+
+def _owners(store: Path) -> list[str]:
+    """The builds folders a store was prepared for (``OWNER_FILE``, a path a line): more than one when
+    copies of a project share a store folder; none for a store of a file, or of an older kg."""
+    try:
+        return (store / OWNER_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+
+
+def _write_owners(store: Path, owners: Sequence[str]) -> None:
+    text = "".join(f"{owner}\n" for owner in owners)
+    try:
+        if owners:
+            temporary = store / f".{OWNER_FILE}.new"
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, store / OWNER_FILE)
+    except OSError as exc:
+        raise StoreError(f"cannot write {store / OWNER_FILE}: {exc.strerror or exc}") from exc
 
 
 @contextmanager
@@ -163,7 +194,12 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _load_new(
-    files: Sequence[Path], store_root: Path, final: Path, version: str, parts: Mapping[str, GraphPart] | None
+    files: Sequence[Path],
+    store_root: Path,
+    final: Path,
+    version: str,
+    parts: Mapping[str, GraphPart] | None,
+    owner: Path | None,
 ) -> tuple[Path, str]:
     loading = Path(tempfile.mkdtemp(prefix=f".loading-{version[:12]}-", dir=store_root))
     try:
@@ -173,6 +209,8 @@ def _load_new(
         if parts:
             hashes = {graph: part.sha256 for graph, part in sorted(parts.items())}
             (loading / GRAPHS_FILE).write_text(json.dumps(hashes, indent=0), encoding="utf-8")
+        if owner is not None:
+            _write_owners(loading, [str(owner)])
         os.rename(loading, final)
     except OSError as exc:
         shutil.rmtree(loading, ignore_errors=True)
@@ -246,3 +284,42 @@ def _updated(base: tuple[Path, dict[str, str]], directory: Path, parts: Mapping[
         directory.mkdir()
         return False
     return True
+
+
+def retire_stores(store_root: Path, builds: Path) -> list[Path]:
+    """Delete the stores prepared for the builds of the folder ``builds`` (a project's ``.dist.builds``)
+    whose version no build there has any longer; returns them.
+
+    A build a server holds is still there (``kg.publication.prune`` keeps it), so its store stays. The
+    stores of other projects, of files (``kg serve FILE``) and of an older kg (no ``kg-builds`` inside) are
+    not this project's to delete; a store another project was prepared for too only loses this owner.
+    Nothing is deleted while a build there has no fragment index (an older kg's: its version would cost a
+    hash of its ``kg.nq``). Runs under the lock loading takes: no store goes while another is made from it.
+    """
+    try:
+        folders = [path for path in builds.iterdir() if path.is_dir()]
+        owner = str(builds.resolve())
+    except OSError:
+        return []
+    versions: set[str] = set()
+    for build in folders:
+        index = read_index(build)
+        if index is None:
+            return []
+        versions.add(index_version(index))
+    if not store_root.is_dir():
+        return []
+    retired = []
+    with _locked(store_root):
+        for store in sorted(store_root.glob("kg-*")):
+            if store.name.removeprefix("kg-") in versions:
+                continue
+            owners = _owners(store)
+            if owner not in owners:
+                continue
+            if others := [other for other in owners if other != owner]:
+                _write_owners(store, others)  # still another project's (a copy with the same data)
+            else:
+                shutil.rmtree(store, ignore_errors=True)
+                retired.append(store)
+    return retired
