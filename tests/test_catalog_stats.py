@@ -4,16 +4,17 @@ figures counted on the whole store (``store_stats``), and survive the JSON a bui
 from __future__ import annotations
 
 import pytest
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from add.support import project_with_synthetic
 from kg.assets import load_ontology
-from kg.catalog_stats import added_stats, read_stats_json, stats_json, store_stats
+from kg.catalog_stats import added_stats, read_stats_json, stats_json, store_stats, without_graphs
 from kg.formats import RdfFormat
 from kg.iris import Iris
 from kg.mapping import build_dataset
 from kg.settings import Settings
 from kg.store import KgStore
+from kg.vocab import RDF, SCHEMA
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,28 @@ def test_the_figures_survive_their_json(dataset: Dataset) -> None:
     assert stats.regions and stats.themes and stats.first_published is not None
     assert read_stats_json(stats_json(stats)) == stats
     assert read_stats_json("{}") is None and read_stats_json("not json") is None
+
+
+def test_a_replaced_graph_is_taken_away_then_counted_again(dataset: Dataset) -> None:
+    names = _names(dataset)
+    reference = next(n for n in names if n.endswith("/graph/reference"))
+    old = _store(dataset, names)
+    before = store_stats(old, _size(old))
+    # The reference graph as a record proposing an organisation leaves it: one more, and one it had gone.
+    graph = dataset.graph(URIRef(reference))
+    organizations = sorted(graph.subjects(RDF.type, SCHEMA.Organization))
+    replaced = Graph()
+    for triple in graph:
+        if triple[0] != organizations[0]:
+            replaced.add(triple)
+    proposed = URIRef("https://w3id.org/kg-funding/organization/justice-education-society")
+    replaced.add((proposed, RDF.type, SCHEMA.Organization))
+    new = _store(dataset, [n for n in names if n != reference])
+    new.load(replaced.serialize(format="nt").encode("utf-8"), RdfFormat.NTRIPLES, graph=reference)
+    whole = store_stats(new, _size(new))
+    kept = without_graphs(before, old, [reference])
+    assert kept is not None and kept.organizations < before.organizations
+    assert added_stats(new, [reference], kept, whole.triples) == whole
+    # A replaced release graph took away dates, regions and themes: they are counted whole.
+    release = next(n for n in names if n not in (reference,) and not n.endswith("/graph/ontology"))
+    assert without_graphs(before, old, [release]) is None

@@ -193,9 +193,7 @@ def added_stats(store: KgStore, graphs: Sequence[str], before: CatalogStats, tri
     spent a second in ``store_stats`` over the whole store. ``triples``: the new union's size."""
     if not graphs:
         return replace(before, triples=triples)
-    iris = [f"<{graph}>" for graph in sorted(graphs)]
-    query = ADDED_STATS_QUERY % {"graphs": " ".join(iris), "listed": ", ".join(iris)}
-    added = stats_from_records(store.query(query).records(), triples)
+    added = _graphs_stats(store, graphs)
 
     def joined(old: tuple[Labelled, ...], new: tuple[Labelled, ...]) -> tuple[Labelled, ...]:
         known = {item.iri: item for item in new} | {item.iri: item for item in old}
@@ -213,6 +211,26 @@ def added_stats(store: KgStore, graphs: Sequence[str], before: CatalogStats, tri
         regions=joined(before.regions, added.regions),
         themes=joined(before.themes, added.themes),
     )
+
+
+def without_graphs(stats: CatalogStats, store: KgStore, graphs: Sequence[str]) -> CatalogStats | None:
+    """The figures of ``stats`` without what the named ``graphs`` of ``store`` added to them (a store that
+    held them before they were replaced: the reference graph when a record proposes entries).
+
+    Counts can be taken away; a date, a region or a theme that a graph added cannot (another graph may
+    state it too): None when they added one, and the figures are then counted on the whole store.
+    """
+    gone = _graphs_stats(store, graphs)
+    if gone.releases or gone.projects or gone.first_published or gone.regions or gone.themes:
+        return None
+    return replace(stats, organizations=stats.organizations - gone.organizations)
+
+
+def _graphs_stats(store: KgStore, graphs: Sequence[str]) -> CatalogStats:
+    """What the named ``graphs`` add to the figures of the other graphs of ``store`` (no triple count)."""
+    iris = [f"<{graph}>" for graph in sorted(graphs)]
+    query = ADDED_STATS_QUERY % {"graphs": " ".join(iris), "listed": ", ".join(iris)}
+    return stats_from_records(store.query(query).records(), 0)
 
 
 def stats_json(stats: CatalogStats) -> str:

@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
+import kg.add.incremental
 from kg.add import add_release
-from kg.dumps import serialize
+from kg.catalog_stats import STATS_FILE, read_stats_json, store_stats
+from kg.dumps import manifest_triples, serialize
 from kg.errors import SourceError
 from kg.formats import RdfFormat
 from kg.fragments import nquads_files
 from kg.project import build_project, read_project
 from kg.sources import read_reference
+from kg.store import KgStore
 from kg.validate import validate
 from kg.vocab import KG, SCHEMA, XSD
 
@@ -29,15 +32,32 @@ TOTAL_ONLY = "invented-2012-04-30-justice-reform"
 BODY_GRANTS = "invented-2012-03-05-human-trafficking"
 
 
+UNION_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+
+
+def _not_whole(*_: object) -> None:
+    raise AssertionError("the catalog's figures were counted on the whole store")
+
+
 def _add(work: Path, name: str, record: Path | None = None) -> None:
     result = add_release(settings_of(work), record or RECORDS / f"{name}.yaml", RECORDS / f"{name}.txt")
     assert result.check.report is not None and result.added, result.check.report.as_text()
     assert (work / "data" / "releases" / f"{name}.yaml").is_file()
 
 
-def test_both_records_are_added_and_the_build_conforms(work: Path) -> None:
+def test_both_records_are_added_and_the_build_conforms(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each record proposes an organisation, so each add replaces the reference graph: the catalog's figures
+    # are still counted on what changed, not on the whole store.
+    monkeypatch.setattr(kg.add.incremental, "store_stats", _not_whole)
     _add(work, BODY_GRANTS)
     _add(work, TOTAL_ONLY)
+    monkeypatch.undo()
+    build = (work / "dist").resolve()
+    whole = KgStore()
+    whole.load_nquads(nquads_files(build))
+    size = int(whole.query(UNION_SIZE).records()[0]["n"])
+    assert manifest_triples(build) == size
+    assert read_stats_json((build / STATS_FILE).read_text(encoding="utf-8")) == store_stats(whole, size)
     settings = settings_of(work)
     assert "justice-education-society" in read_reference(settings).organizations
     dataset = build_project(settings)

@@ -20,10 +20,11 @@ import kg.sparql.prepare
 from kg.add import add_release
 from kg.add.stores import retire_old_stores
 from kg.cli import main
+from kg.dumps import builds_dir
 from kg.formats import RdfFormat
 from kg.project import read_project
 from kg.settings import Settings
-from kg.sparql.prepare import build_version, prepare_build_store, prepared_store
+from kg.sparql.prepare import build_version, prepare_build_store, prepared_store, release_store
 from kg.store import KgStore, canonical_dumps
 from kg.synth import synth_releases
 from kg.web.config import WebOptions
@@ -218,3 +219,16 @@ def test_no_store_is_retired_while_a_build_has_no_fragment_index(built: Path, tm
     assert retire_old_stores(project) == [] and gone.is_dir()
     shutil.rmtree(older)
     assert retire_old_stores(project) == [gone] and store.is_dir()
+
+
+def test_a_server_deletes_a_store_it_retires_unless_a_copy_of_the_project_uses_it(
+    built: Path, tmp_path: Path
+) -> None:
+    one = _project(built, tmp_path / "one")
+    copy = replace(_project(built, tmp_path / "copy"), store_dir=one.store_dir)
+    store, _ = prepare_build_store(one.dist_dir.resolve(), one.store_dir)
+    assert prepare_build_store(copy.dist_dir.resolve(), copy.store_dir)[0] == store  # the same data
+    assert not release_store(store, builds_dir(one.dist_dir))  # as kg.web.live does when it swaps builds
+    assert store.is_dir()
+    assert release_store(store, builds_dir(copy.dist_dir))
+    assert not store.exists()

@@ -30,7 +30,14 @@ from kg.add.candidate import Candidate
 from kg.add.stores import next_store
 from kg.assets import load_ontology
 from kg.browse.records import BrowseData, browse_data
-from kg.catalog_stats import STATS_FILE, CatalogStats, added_stats, read_stats_json, store_stats
+from kg.catalog_stats import (
+    STATS_FILE,
+    CatalogStats,
+    added_stats,
+    read_stats_json,
+    store_stats,
+    without_graphs,
+)
 from kg.dumps import (
     CHECKSUMS_FILE,
     CONTEXT_FILE,
@@ -136,18 +143,21 @@ def _write(
         (build / CONTEXT_FILE).write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
         infos = [file_info(build / CONTEXT_FILE, "application/ld+json")]
         nquads = nquads_files(build)  # the fragments kg.nq will join (kg build --finish writes it)
+        replaced = sorted(set(changed) & set(old))  # the reference graph, when the record proposes entries
+        checked = store  # the linked build's graph: what the replaced graphs counted in it is taken away
         if (prepared := next_store(settings, base, build)) is not None:
             store = prepared  # the new build's on-disk store, made from the linked build's (kg.add.stores)
-        elif store.read_only or set(changed) & set(old):  # a graph replaced (rare): the new graph, whole
+        elif store.read_only or replaced:  # the new graph, whole
             store = KgStore()
             store.load_nquads(nquads)
         else:  # only new graphs: added to the store the release was checked against
             for graph in changed:
                 store.load(changed[graph], RdfFormat.NQUADS)
-        replaced = bool(set(changed) & set(old))
-        size = _union_size(store, base, set(changed), replaced=replaced)
+        size = _union_size(store, checked, base, sorted(changed), replaced)
         when = datetime.now(UTC).replace(microsecond=0)
-        before = None if replaced else _stats(base)
+        before = _stats(base)
+        if before is not None and replaced:
+            before = without_graphs(before, checked, replaced)
         stats = (
             store_stats(store, size) if before is None else added_stats(store, list(changed), before, size)
         )
@@ -177,20 +187,27 @@ def _stats(build: Path) -> CatalogStats | None:
         return None
 
 
-def _union_size(store: KgStore, base: Path, new: set[str], *, replaced: bool) -> int:
-    """The size of the union of the graphs in ``store``, which now holds the ``new`` graphs too.
+def _union_size(store: KgStore, checked: KgStore, base: Path, new: list[str], replaced: list[str]) -> int:
+    """The size of the union of the graphs in ``store``, which now holds the ``new`` graphs too, some of
+    them ``replaced`` (``checked`` holds them as they were).
 
-    The last build's manifest states its size: when the release only adds graphs, what they add is counted
-    on their own triples (an index look-up each), not on the whole union again (a COUNT DISTINCT of every
-    triple took 3 s at 10^6 triples and grows with the graph; issue 12). A replaced graph, or a manifest
-    without the figure, is counted whole.
+    The last build's manifest states its size: what the new graphs add is counted on their own triples (an
+    index look-up each), not on the whole union again (a COUNT DISTINCT of every triple took 3 s at 10^6
+    triples and grows with the graph; issue 12), less what the replaced graphs added before. A manifest
+    without the figure (an older kg's) is counted whole.
     """
     before = manifest_triples(base)
-    if replaced or before is None or not new:
+    if before is None:
         return int(store.query(_UNION_SIZE).records()[0]["n"])
-    iris = [f"<{graph}>" for graph in sorted(new)]
-    added = store.query(_ADDED % (" ".join(iris), ", ".join(iris)))
-    return before + int(added.records()[0]["n"])
+    return before + _added(store, new) - _added(checked, replaced)
+
+
+def _added(store: KgStore, graphs: list[str]) -> int:
+    """The triples of the named ``graphs`` of ``store`` that none of its other graphs states."""
+    if not graphs:
+        return 0
+    iris = [f"<{graph}>" for graph in graphs]
+    return int(store.query(_ADDED % (" ".join(iris), ", ".join(iris))).records()[0]["n"])
 
 
 __all__ = ["stage_incremental"]

@@ -135,8 +135,14 @@ def prepare_build_store(build: Path, store_root: Path) -> tuple[Path, str]:
     files = nquads_files(build)
     if not files:
         raise StoreError(f"{build / NQUADS}: no such file (run `kg build` first)")
-    owner = build.resolve().parent
-    return _prepared(files, store_root, build_parts(build), build_version(build), owner)
+    return _prepared(files, store_root, build_parts(build), build_version(build), _owner(build))
+
+
+def _owner(build: Path) -> Path | None:
+    """The builds folder of ``build`` (``dist`` links to ``.dist.builds/<id>``: ``kg.dumps.builds_dir``);
+    None for an older kg's ``dist/`` folder, not in one."""
+    folder = build.resolve().parent
+    return folder if folder.name.endswith(".builds") else None
 
 
 def _prepared(
@@ -314,12 +320,21 @@ def retire_stores(store_root: Path, builds: Path) -> list[Path]:
         for store in sorted(store_root.glob("kg-*")):
             if store.name.removeprefix("kg-") in versions:
                 continue
-            owners = _owners(store)
-            if owner not in owners:
-                continue
-            if others := [other for other in owners if other != owner]:
-                _write_owners(store, others)  # still another project's (a copy with the same data)
-            else:
-                shutil.rmtree(store, ignore_errors=True)
+            if owner in _owners(store) and _release(store, owner):
                 retired.append(store)
     return retired
+
+
+def release_store(store: Path, builds: Path) -> bool:
+    """A server is done with ``store``, prepared for a build of the folder ``builds``: delete it unless it
+    was prepared for another project's build too (then only drop this owner). True when deleted."""
+    with _locked(store.parent):
+        return _release(store, str(builds.resolve()))
+
+
+def _release(store: Path, owner: str) -> bool:
+    if others := [other for other in _owners(store) if other != owner]:
+        _write_owners(store, others)  # still another project's (a copy with the same data)
+        return False
+    shutil.rmtree(store, ignore_errors=True)
+    return True

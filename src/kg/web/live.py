@@ -13,7 +13,6 @@ served (half-written, or broken) is reported once and the server keeps serving w
 from __future__ import annotations
 
 import hashlib
-import shutil
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from kg.dumps import MANIFEST_FILE
+from kg.dumps import MANIFEST_FILE, builds_dir
 from kg.errors import KgError
 from kg.publication import Pin
+from kg.sparql.prepare import release_store
 from kg.web.lane import EXTENSION as LANE
 
 if TYPE_CHECKING:
@@ -143,7 +143,8 @@ class LiveApp:
         if old.pin is not None:
             old.pin.close()
         if old.store_path is not None and old.store_path != self._current.store_path:
-            shutil.rmtree(old.store_path, ignore_errors=True)
+            # Not another project's (a copy of this one sharing the store folder): kg.sparql.prepare.
+            release_store(old.store_path, builds_dir(self._dist_dir))
 
     def _watch(self) -> None:
         while not self._stop.wait(self._interval):
