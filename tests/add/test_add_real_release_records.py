@@ -13,6 +13,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 import kg.add.incremental
+import kg.add.stores
 from kg.add import add_release
 from kg.catalog_stats import STATS_FILE, read_stats_json, store_stats
 from kg.dumps import manifest_triples, serialize
@@ -21,6 +22,7 @@ from kg.formats import RdfFormat
 from kg.fragments import nquads_files
 from kg.project import build_project, read_project
 from kg.sources import read_reference
+from kg.sparql.prepare import build_version, prepared_store
 from kg.store import KgStore
 from kg.validate import validate
 from kg.vocab import KG, SCHEMA, XSD
@@ -45,14 +47,22 @@ def _add(work: Path, name: str, record: Path | None = None) -> None:
     assert (work / "data" / "releases" / f"{name}.yaml").is_file()
 
 
-def test_both_records_are_added_and_the_build_conforms(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("store", ["in memory", "on disk"])
+def test_both_records_are_added_and_the_build_conforms(
+    work: Path, store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Each record proposes an organisation, so each add replaces the reference graph: the catalog's figures
-    # are still counted on what changed, not on the whole store.
+    # are still counted on what changed, not on the whole store, whether the graph is loaded in memory or
+    # in the on-disk store a server (or, for a large graph, kg add) prepares (kg.add.stores).
     monkeypatch.setattr(kg.add.incremental, "store_stats", _not_whole)
+    if store == "on disk":
+        monkeypatch.setattr(kg.add.stores, "PREPARE_FROM_BYTES", 0)
     _add(work, BODY_GRANTS)
     _add(work, TOTAL_ONLY)
     monkeypatch.undo()
     build = (work / "dist").resolve()
+    made = prepared_store(settings_of(work).store_dir, build_version(build))
+    assert (made is not None) == (store == "on disk")
     whole = KgStore()
     whole.load_nquads(nquads_files(build))
     size = int(whole.query(UNION_SIZE).records()[0]["n"])

@@ -143,21 +143,23 @@ def _write(
         (build / CONTEXT_FILE).write_text(json.dumps(jsonld_context(), indent=2) + "\n", encoding="utf-8")
         infos = [file_info(build / CONTEXT_FILE, "application/ld+json")]
         nquads = nquads_files(build)  # the fragments kg.nq will join (kg build --finish writes it)
-        replaced = sorted(set(changed) & set(old))  # the reference graph, when the record proposes entries
-        checked = store  # the linked build's graph: what the replaced graphs counted in it is taken away
+        # The reference graph is replaced when the record proposes entries: what it counted in the graph the
+        # release was checked against is taken away, before that store changes.
+        replaced = sorted(set(changed) & set(old))
+        before, taken = _stats(base), _added(store, replaced)
+        if before is not None and replaced:
+            before = without_graphs(before, store, replaced)
         if (prepared := next_store(settings, base, build)) is not None:
             store = prepared  # the new build's on-disk store, made from the linked build's (kg.add.stores)
-        elif store.read_only or replaced:  # the new graph, whole
+        elif store.read_only:  # an on-disk store the next could not be made from: the new graph, whole
             store = KgStore()
             store.load_nquads(nquads)
-        else:  # only new graphs: added to the store the release was checked against
+        else:  # the store the release was checked against, in memory: the changed graphs loaded into it
             for graph in changed:
+                store.delete_graph(graph)
                 store.load(changed[graph], RdfFormat.NQUADS)
-        size = _union_size(store, checked, base, sorted(changed), replaced)
+        size = _union_size(store, base, sorted(changed), taken)
         when = datetime.now(UTC).replace(microsecond=0)
-        before = _stats(base)
-        if before is not None and replaced:
-            before = without_graphs(before, checked, replaced)
         stats = (
             store_stats(store, size) if before is None else added_stats(store, list(changed), before, size)
         )
@@ -187,9 +189,9 @@ def _stats(build: Path) -> CatalogStats | None:
         return None
 
 
-def _union_size(store: KgStore, checked: KgStore, base: Path, new: list[str], replaced: list[str]) -> int:
-    """The size of the union of the graphs in ``store``, which now holds the ``new`` graphs too, some of
-    them ``replaced`` (``checked`` holds them as they were).
+def _union_size(store: KgStore, base: Path, new: list[str], taken: int) -> int:
+    """The size of the union of the graphs in ``store``, which now holds the ``new`` graphs too; ``taken``:
+    what those of them that replaced a graph added to the union before (``_added``).
 
     The last build's manifest states its size: what the new graphs add is counted on their own triples (an
     index look-up each), not on the whole union again (a COUNT DISTINCT of every triple took 3 s at 10^6
@@ -199,7 +201,7 @@ def _union_size(store: KgStore, checked: KgStore, base: Path, new: list[str], re
     before = manifest_triples(base)
     if before is None:
         return int(store.query(_UNION_SIZE).records()[0]["n"])
-    return before + _added(store, new) - _added(checked, replaced)
+    return before + _added(store, new) - taken
 
 
 def _added(store: KgStore, graphs: list[str]) -> int:
