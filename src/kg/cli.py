@@ -80,9 +80,15 @@ def _load_store(ctx: click.Context, /, *_: object, **__: object) -> None:
 @main.command()
 @click.option("--finish", is_flag=True, help="Only write the files a `kg add` left pending, in a new build.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes for the release graphs (default: CPUs).")
+@click.option(
+    "--store",
+    "prepare",
+    is_flag=True,
+    help="Also prepare the on-disk store `kg serve` and `kg add` read (--store-dir): neither waits for it.",
+)
 @click.pass_obj
 @_one_line_errors
-def build(settings: Settings, finish: bool, jobs: int | None) -> None:
+def build(settings: Settings, finish: bool, jobs: int | None, prepare: bool) -> None:
     """Turn the records in data/ into the graph and write every dump to dist/."""
     from datetime import UTC, datetime
 
@@ -115,10 +121,14 @@ def build(settings: Settings, finish: bool, jobs: int | None) -> None:
             del parts, project
             infos = write_fragments_build(fragments, build, beside=beside, extra=extra, triples=triples)
         prune(settings)
-    click.echo(
-        f"Built {triples} triples in {len(fragments)} named graphs; "
-        f"wrote {len(infos)} files to {settings.dist_dir}"
-    )
+        click.echo(
+            f"Built {triples} triples in {len(fragments)} named graphs; "
+            f"wrote {len(infos)} files to {settings.dist_dir}"
+        )
+        if prepare:  # made from the last build's store when few graphs changed; the stores of builds gone go
+            from kg.sparql.prepare import prepare_published
+
+            click.echo(f"Prepared the store {prepare_published(settings.dist_dir, settings.store_dir)}")
 
 
 @main.command()

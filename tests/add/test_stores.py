@@ -24,7 +24,13 @@ from kg.dumps import builds_dir
 from kg.formats import RdfFormat
 from kg.project import read_project
 from kg.settings import Settings
-from kg.sparql.prepare import build_version, prepare_build_store, prepared_store, release_store
+from kg.sparql.prepare import (
+    build_version,
+    prepare_build_store,
+    prepare_build_store_apart,
+    prepared_store,
+    release_store,
+)
 from kg.store import KgStore, canonical_dumps
 from kg.synth import synth_releases
 from kg.web.config import WebOptions
@@ -232,3 +238,43 @@ def test_a_server_deletes_a_store_it_retires_unless_a_copy_of_the_project_uses_i
     assert store.is_dir()
     assert release_store(store, builds_dir(copy.dist_dir))
     assert not store.exists()
+
+
+def test_kg_build_store_prepares_the_store_and_retires_the_last_one(
+    built: Path, record: Path, tmp_path: Path
+) -> None:
+    project = _project(built, tmp_path / "project")
+    folders = ["--data-dir", str(project.data_dir), "--dist-dir", str(project.dist_dir)]
+    command = [*folders, "--store-dir", str(project.store_dir), "build", "--store"]
+    first = CliRunner().invoke(main, command)
+    assert first.exit_code == 0, first.output
+    (made,) = _stores(project)
+    assert made == prepared_store(project.store_dir, build_version(project.dist_dir.resolve()))
+    assert f"Prepared the store {made}" in first.output
+    # One more release in data/: the next build's store is made from this one, which then goes.
+    for path in record.parent.iterdir():  # the record and its source text
+        shutil.copy(path, project.releases_dir if path == record else project.sources_dir)
+    second = CliRunner().invoke(main, command)
+    assert second.exit_code == 0, second.output
+    assert _stores(project) == [prepared_store(project.store_dir, build_version(project.dist_dir.resolve()))]
+    assert made not in _stores(project)
+
+
+def test_a_server_loads_its_store_in_a_child_process(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bulk load leaves the loading process's heap hundreds of megabytes larger: not the server's.
+    project = _project(built, tmp_path / "project")
+    build = project.dist_dir.resolve()
+
+    def here(*_: object) -> None:
+        raise AssertionError("the store was loaded in the server's process")
+
+    monkeypatch.setattr(kg.sparql.prepare, "_load", here)  # the child process imports its own
+    monkeypatch.setattr(kg.sparql.prepare, "APART_FROM_BYTES", 0)  # the seed's graph is small
+    path, version = prepare_build_store_apart(build, project.store_dir)
+    assert version == build_version(build) and path == prepared_store(project.store_dir, version)
+    monkeypatch.undo()
+    fresh, _ = prepare_build_store(build, tmp_path / "fresh")
+    assert _statements(path) == _statements(fresh)
+    assert prepare_build_store_apart(build, project.store_dir) == (path, version)  # there: nothing loaded

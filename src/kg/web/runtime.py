@@ -26,8 +26,8 @@ from kg.fragments import nquads_files
 from kg.iris import slugify
 from kg.publication import Pin, pin
 from kg.settings import Settings
-from kg.sparql import build_version, prepare_build_store, prepare_store
-from kg.sparql.prepare import prepared_store
+from kg.sparql import build_version, prepare_store
+from kg.sparql.prepare import prepare_build_store_apart, prepared_store
 from kg.store import KgStore, Store
 from kg.store.remote import RemoteStore
 from kg.web.config import Dataset, WebOptions
@@ -68,7 +68,7 @@ def prepare_release(settings: Settings, options: WebOptions) -> Prepared:
         if options.store:  # served by a remote store that `kg build` / `kg add` loaded (KG_STORE)
             version, store_path, store = build_version(folder), None, remote_store(settings, options)
         else:
-            store_path, version = prepare_build_store(folder, options.store_dir)
+            store_path, version = prepare_build_store_apart(folder, options.store_dir)
             store = KgStore.open_served(store_path, options.memory_copy_mb)
         public = frozenset(store.graphs())
     except BaseException:
