@@ -4,6 +4,8 @@ old one (a checkpoint with the release's graph), holding what kg.nq holds, ready
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import replace
@@ -224,6 +226,13 @@ def test_no_store_is_retired_while_a_build_has_no_fragment_index(built: Path, tm
     shutil.copy(base / "kg.nq", older / "kg.nq")
     assert retire_old_stores(project) == [] and gone.is_dir()
     shutil.rmtree(older)
+    # While another process loads a store (it holds the folder's lock), kg add does not wait to retire.
+    handle = os.open(project.store_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        assert retire_old_stores(project) == [] and gone.is_dir()
+    finally:
+        os.close(handle)
     assert retire_old_stores(project) == [gone] and store.is_dir()
 
 

@@ -229,13 +229,18 @@ def _write_owners(store: Path, owners: Sequence[str]) -> None:
 
 
 @contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def _locked(folder: Path, *, wait: bool = True) -> Iterator[bool]:
     """An exclusive advisory lock on ``folder`` itself (no lock file to leave behind); released on close,
-    so a process that dies while loading frees it."""
+    so a process that dies while loading frees it. ``wait=False``: yields False at once when another
+    process holds it."""
     handle = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
     finally:
         os.close(handle)
 
@@ -341,7 +346,8 @@ def retire_stores(store_root: Path, builds: Path) -> list[Path]:
     stores of other projects, of files (``kg serve FILE``) and of an older kg (no ``kg-builds`` inside) are
     not this project's to delete; a store another project was prepared for too only loses this owner.
     Nothing is deleted while a build there has no fragment index (an older kg's: its version would cost a
-    hash of its ``kg.nq``). Runs under the lock loading takes: no store goes while another is made from it.
+    hash of its ``kg.nq``). Runs under the lock loading takes, so no store goes while another is made from
+    it, and not at all while another process holds that lock.
     """
     try:
         folders = [path for path in builds.iterdir() if path.is_dir()]
@@ -356,9 +362,10 @@ def retire_stores(store_root: Path, builds: Path) -> list[Path]:
         versions.add(index_version(index))
     if not store_root.is_dir():
         return []
-    retired = []
-    with _locked(store_root):
-        for store in sorted(store_root.glob("kg-*")):
+    retired: list[Path] = []
+    # A server may be loading a store for minutes: then nothing is retired now (the next time will).
+    with _locked(store_root, wait=False) as locked:
+        for store in sorted(store_root.glob("kg-*")) if locked else []:
             if store.name.removeprefix("kg-") in versions:
                 continue
             if owner in _owners(store) and _release(store, owner):
