@@ -7,34 +7,19 @@ Every failure the user can fix prints one line naming the file and line, and exi
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from kg import __version__
-from kg.errors import KgError
+from kg.cli.records import add, extract, synth
+from kg.cli.support import one_line_errors
 from kg.formats import RdfFormat, ResultsFormat
 from kg.settings import Settings
-from kg.textfiles import read_query_file, write_text_once
+from kg.textfiles import read_query_file
 from kg.vocab import PREFIXES
 
-F = TypeVar("F", bound=Callable[..., Any])
 NQUADS_DUMP = "kg.nq"
-
-
-def _one_line_errors(func: F) -> F:
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except KgError as exc:
-            click.echo(f"kg: error: {exc}", err=True)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group()
@@ -69,7 +54,7 @@ def main(
 
 @main.result_callback()  # with KG_STORE set, `kg build` and `kg add` load the new build into that store
 @click.pass_context
-@_one_line_errors
+@one_line_errors
 def _load_store(ctx: click.Context, /, *_: object, **__: object) -> None:
     from kg.store.push import push_configured
 
@@ -87,7 +72,7 @@ def _load_store(ctx: click.Context, /, *_: object, **__: object) -> None:
     help="Also prepare the on-disk store `kg serve` and `kg add` read (--store-dir): neither waits for it.",
 )
 @click.pass_obj
-@_one_line_errors
+@one_line_errors
 def build(settings: Settings, finish: bool, jobs: int | None, prepare: bool) -> None:
     """Turn the records in data/ into the graph and write every dump to dist/."""
     from datetime import UTC, datetime
@@ -148,7 +133,7 @@ def build(settings: Settings, finish: bool, jobs: int | None, prepare: bool) -> 
 )
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes for the release graphs (default: CPUs).")
 @click.pass_obj
-@_one_line_errors
+@one_line_errors
 def validate(
     settings: Settings, files: tuple[Path, ...], output: str, sources_dir: Path | None, jobs: int | None
 ) -> None:
@@ -204,7 +189,7 @@ def _query_text(query: str, settings: Settings) -> str:
     help="Seconds the query may run (after loading the data); it is then stopped.",
 )
 @click.pass_obj
-@_one_line_errors
+@one_line_errors
 def query(settings: Settings, query: str, files: tuple[Path, ...], output: str, timeout: float) -> None:
     """Run QUERY (a .rq file, a name in queries/, or SPARQL text) over the built graph.
 
@@ -280,7 +265,7 @@ def query(settings: Settings, query: str, files: tuple[Path, ...], output: str, 
     "its host is allowed besides KG_ALLOWED_HOSTS.",
 )
 @click.pass_context
-@_one_line_errors
+@one_line_errors
 def serve(
     ctx: click.Context,
     files: tuple[Path, ...],
@@ -324,134 +309,9 @@ def serve(
     run(settings, files, options, announce=lambda line: click.echo(line, err=True))
 
 
-# --- kg extract / kg add / kg synth (issue 4) ---------------------------------------------------------
-
-
-@main.command()
-@click.argument("release", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the draft here (default: stdout).",
-)
-@click.pass_obj
-@_one_line_errors
-def extract(settings: Settings, release: Path, output: Path | None) -> None:
-    """Draft a release record from RELEASE.txt or RELEASE.html; exit 1 when it has problems to review.
-
-    Each problem is printed on stderr with its line in the source text. For an HTML page, the text the
-    offsets count in is written next to the record (or next to the page), as NAME.txt.
-    """
-    from kg.extract import extract_file
-    from kg.sources import read_reference
-
-    result = extract_file(release, read_reference(settings))
-    text_path = release
-    if result.html_source is not None:
-        text_path = (output.parent if output else release.parent) / result.source_name
-        write_text_once(text_path, result.source_text)
-    if output is not None:
-        output.write_bytes(result.to_yaml().encode("utf-8"))
-    else:
-        click.echo(result.to_yaml(), nl=False)
-    for problem in result.problems:
-        click.echo(f"{text_path}:{problem.line}: {problem.message}", err=True)
-    sys.exit(1 if result.problems else 0)
-
-
-@main.command()
-@click.argument("record", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option(
-    "--source",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="The record's source text (default: the file the record names, next to it).",
-)
-@click.option(
-    "--translation",
-    "translations",
-    multiple=True,
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="The project's translation of the release (as in data/translations/{lang}/): a French release "
-    "needs its English. Repeatable.",
-)
-@click.pass_obj
-@_one_line_errors
-def add(settings: Settings, record: Path, source: Path | None, translations: tuple[Path, ...]) -> None:
-    """Add RECORD.yaml to data/ and rebuild dist/ if it conforms to the shapes; else exit 1, changing nothing.
-
-    The release is validated with the shapes on its own nodes, against the built graph (dist/kg.nq). RECORD
-    may also be a release text (.txt, .html): it is extracted first, and refused if the draft has problems.
-    Every title is published in English and French: a release in one language needs the project's
-    translation into the other (--translation).
-    """
-    from kg.add import add_release, add_release_text
-    from kg.finish import finish_pending
-
-    if record.suffix.lower() in (".yaml", ".yml"):
-        outcome = add_release(settings, record, source, translations=translations)
-    else:
-        draft, added = add_release_text(settings, record, translations=translations)
-        if added is None:
-            for problem in draft.problems:
-                click.echo(f"{draft.source_name}:{problem.line}: {problem.message}", err=True)
-            click.echo(
-                f"kg: refused: the draft record has {len(draft.problems)} problem(s) to review: run "
-                f"`kg extract {record} -o RECORD.yaml`, review it, then `kg add RECORD.yaml`",
-                err=True,
-            )
-            sys.exit(1)
-        outcome = added
-    check = outcome.check
-    if outcome.added:
-        finish_pending(settings)
-        seconds = sum(check.timings.values())
-        click.echo(
-            f"Added {outcome.release_id} ({outcome.projects} projects): {outcome.record_path}, "
-            f"{outcome.source_path}; validated {check.focus_nodes} nodes against {check.data_triples} "
-            f"triples in {seconds:.2f} s; rebuilt {settings.dist_dir} (a running `kg serve` serves it "
-            "within KG_RELOAD_INTERVAL seconds)"
-        )
-        return
-    if check.duplicates:
-        click.echo("".join(f"- Duplicate: {problem}\n" for problem in check.duplicates), nl=False)
-        reason = "it reuses ids of the graph, or changes what the graph states (a program's cap)"
-    else:
-        assert check.report is not None
-        click.echo(check.report.as_text(), nl=False)
-        reason = f"it does not conform to the shapes ({len(check.report.results)} result(s))"
-    click.echo(f"kg: refused: {outcome.release_id}: {reason}; nothing was changed", err=True)
-    sys.exit(1)
-
-
-@main.command()
-@click.argument("count", type=click.IntRange(min=1))
-@click.option("--seed", default=0, type=int, show_default=True, help="Same seed, same records.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("synthetic"),
-    show_default=True,
-    help="Folder for the records and their source texts.",
-)
-@click.pass_obj
-@_one_line_errors
-def synth(settings: Settings, count: int, seed: int, output: Path) -> None:
-    """Write COUNT synthetic release records (with their texts) that can be added to this project.
-
-    They reuse no id of the records in data/, and keep each capped program within its yearly cap.
-    """
-    from kg.sources import merge_reference, read_reference_dir, read_release
-    from kg.synth import synth_releases
-
-    existing = [read_release(path) for path in sorted(settings.releases_dir.glob("*.yaml"))]
-    reference = merge_reference(read_reference_dir(settings.reference_dir), existing)
-    releases = synth_releases(count, seed=seed, reference=reference, existing=existing)
-    for release in releases:
-        release.write(output)
-    projects = sum(len(r.record["projects"]) for r in releases)
-    click.echo(f"Wrote {len(releases)} synthetic releases ({projects} projects) to {output}")
+# kg extract / kg add / kg synth (issue 4): the commands that write records, in kg.cli.records.
+for command in (extract, add, synth):
+    main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover
