@@ -140,7 +140,7 @@ def start_finish(settings: Settings) -> None:
     """Run ``kg build --finish`` in a process of its own that outlives this one; its output goes to
     ``finish.log`` beside the builds."""
     log = builds_dir(settings.dist_dir) / LOG
-    command = [sys.executable, "-m", "kg.cli", "--base-iri", settings.base_iri]
+    command = [sys.executable, "-m", "kg", "--base-iri", settings.base_iri]
     command += [
         "--data-dir",
         str(settings.data_dir),

@@ -154,7 +154,10 @@ def test_b8_big_answers_are_capped_or_stopped(small: QueryService, query: str) -
         pass
     else:
         assert answer.rows <= 100 and len(answer.body) <= 60_000
-        assert answer.truncated or answer.rows == 0
+        # Or the engine gave the aggregate up (its value unbound: an error in an aggregate leaves it so,
+        # SPARQL 1.1 section 18.5), as pyoxigraph did once in CI when the concatenation outgrew what it holds.
+        gave_up = answer.rows == 1 and answer.unbound == ("x",) and "GROUP_CONCAT" in query
+        assert answer.truncated or answer.rows == 0 or gave_up
     assert answers_quickly(small) < 1.0
 
 

@@ -312,7 +312,3 @@ def serve(
 # kg extract / kg add / kg synth (issue 4): the commands that write records, in kg.cli.records.
 for command in (extract, add, synth):
     main.add_command(command)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
