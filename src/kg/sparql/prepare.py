@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,7 +203,9 @@ def _prepared(
     with _locked(store_root):
         if final.is_dir():  # loaded by another process (for another project with the same data, maybe)
             if owner is not None and str(owner) not in (owners := _owners(final)):
-                _write_owners(final, [*owners, str(owner)])
+                # A store folder one may read and not write: the store is served all the same.
+                with suppress(StoreError):
+                    _write_owners(final, [*owners, str(owner)])
             return final, version
         return _load_new(files, store_root, final, version, parts, owner)
 
