@@ -222,10 +222,9 @@ def _owners(store: Path) -> list[str]:
 def _write_owners(store: Path, owners: Sequence[str]) -> None:
     text = "".join(f"{owner}\n" for owner in owners)
     try:
-        if owners:
-            temporary = store / f".{OWNER_FILE}.new"
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, store / OWNER_FILE)
+        temporary = store / f".{OWNER_FILE}.new"
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, store / OWNER_FILE)
     except OSError as exc:
         raise StoreError(f"cannot write {store / OWNER_FILE}: {exc.strerror or exc}") from exc
 
@@ -364,15 +363,12 @@ def retire_stores(store_root: Path, builds: Path) -> list[Path]:
         versions.add(index_version(index))
     if not store_root.is_dir():
         return []
-    retired: list[Path] = []
     # A server may be loading a store for minutes: then nothing is retired now (the next time will).
     with _locked(store_root, wait=False) as locked:
-        for store in sorted(store_root.glob("kg-*")) if locked else []:
-            if store.name.removeprefix("kg-") in versions:
-                continue
-            if owner in _owners(store) and _release(store, owner):
-                retired.append(store)
-    return retired
+        if not locked:
+            return []
+        gone = [s for s in sorted(store_root.glob("kg-*")) if s.name.removeprefix("kg-") not in versions]
+        return [store for store in gone if owner in _owners(store) and _release(store, owner)]
 
 
 def release_store(store: Path, builds: Path) -> bool:
